@@ -1,0 +1,5 @@
+"""Allow `python -m kbgen`."""
+
+from kbgen.cli import main
+
+main()

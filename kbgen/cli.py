@@ -1,0 +1,146 @@
+"""The command line: each command parses its options and calls one function."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from kbgen import __version__
+from kbgen.build import BuildOptions, build
+from kbgen.diagnostics import Diagnostics, KbgenError, Severity
+from kbgen.progress import LazyProgress
+from kbgen.scaffold import create_article, create_project
+
+
+def _common(command):
+    """--quiet/--verbose on every command, and the promise that a user mistake never shows a traceback."""
+
+    @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+    @click.option("-v", "--verbose", is_flag=True, help="Print stage timings, and tracebacks of internal errors.")
+    @functools.wraps(command)
+    def wrapper(*args, quiet: bool, verbose: bool, **kwargs):
+        ctx = click.get_current_context()
+        ctx.meta["quiet"], ctx.meta["verbose"] = quiet, verbose
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in kbgen, not the user's fault: say so briefly
+            if verbose:
+                traceback.print_exc()
+            raise KbgenError(f"internal error: {type(exc).__name__}: {exc} "
+                             "(run with --verbose for details, and please report it)") from None
+
+    return wrapper
+
+
+def _build_options(command):
+    command = click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Config file (default: kbgen.yml here, if present).")(command)
+    command = click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                           help="Folder of Markdown articles (default: content/).")(command)
+    command = click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")(command)
+    command = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kbgen")
+def main() -> None:
+    """kbgen: build a help centre with offline search from Markdown articles."""
+
+
+@main.command("build")
+@_build_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/).")
+@_common
+def build_command(config: Path | None, content: Path | None, out: Path | None, drafts: bool, strict: bool) -> None:
+    """Build the site into the output folder (replaced only when the build succeeds)."""
+    _run_build(BuildOptions(config=config, content=content, out=out, drafts=drafts, strict=strict))
+
+
+@main.command("check")
+@_build_options
+@_common
+def check_command(config: Path | None, content: Path | None, drafts: bool, strict: bool) -> None:
+    """Validate content, links and templates like `build`, writing nothing."""
+    _run_build(BuildOptions(config=config, content=content, drafts=drafts, strict=strict, write=False))
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@_common
+def init_command(directory: Path) -> None:
+    """Start a new knowledge base in DIRECTORY: kbgen.yml, sample articles, .gitignore."""
+    written = create_project(directory)
+    if not click.get_current_context().meta["quiet"]:
+        for path in written:
+            click.echo(f"created {path}")
+        click.echo(f"Next: cd {directory} && kbgen build")
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--category", default="", help="Folder under content/ (e.g. billing/refunds); created if missing.")
+@click.option("--faq", is_flag=True, help="Start a FAQ page (type: faq).")
+@click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of Markdown articles (default: content/).")
+@_common
+def new_command(title: str, category: str, faq: bool, content: Path | None) -> None:
+    """Create a new article with front matter filled in, and print its path."""
+    path = create_article(title, category, faq, content)
+    click.echo(str(path))
+
+
+def _run_build(options: BuildOptions) -> None:
+    ctx = click.get_current_context()
+    quiet, verbose = ctx.meta["quiet"], ctx.meta["verbose"]
+    diagnostics = Diagnostics(strict=options.strict)
+    progress = LazyProgress(enabled=not quiet)
+    start = time.perf_counter()
+    try:
+        result = build(options, diagnostics, progress)
+    finally:
+        progress.close()
+        _print_diagnostics(diagnostics, quiet)
+    elapsed = time.perf_counter() - start
+    if verbose:
+        for name, seconds in result.timings.items():
+            click.echo(f"  {name:<9} {seconds * 1000:8.0f} ms", err=True)
+    if quiet:
+        return
+    out = result.config.output_dir if result.config else None
+    shown = _shown(out) if out else "site"
+    if result.up_to_date:
+        click.echo(f"{shown}/ is up to date ({diagnostics.summary()})")
+    elif options.write:
+        articles = len(result.site.articles) if result.site else 0
+        click.echo(f"Built {result.pages} pages ({articles} articles, {result.rendered} rendered) into {shown}/ "
+                   f"in {elapsed:.1f} s — {diagnostics.summary()}")
+    else:
+        articles = len(result.site.articles) if result.site else 0
+        click.echo(f"Checked {articles} articles in {elapsed:.1f} s — {diagnostics.summary()}")
+
+
+def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
+    color = sys.stderr.isatty()
+    for d in diagnostics.sorted():
+        if quiet and d.severity is not Severity.ERROR:
+            continue
+        line = d.format()
+        if color:
+            line = click.style(line, fg="red" if d.severity is Severity.ERROR else "yellow")
+        click.echo(line, err=True)
+
+
+def _shown(path: Path) -> str:
+    try:
+        rel = path.relative_to(Path.cwd())
+        return str(rel)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,110 @@
+"""The site configuration, `kbgen.yml`: one typed schema, every field documented, all problems reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbgen.diagnostics import CODES, Diagnostics, KbgenError, Severity
+from kbgen.schema import (
+    Bool, Choice, ChoiceMap, Duration, Field, Str, StrList, StrMap, Url, validate,
+)
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
+
+CONFIG_FILE = "kbgen.yml"
+
+#: Every key of kbgen.yml. The docs' configuration reference is written from this table.
+CONFIG_FIELDS: list[Field] = [
+    Field("site_name", Str(), "Help Centre", "The name shown in the header, page titles and feeds."),
+    Field("description", Str(), "", "One sentence about the help centre, for search engines and the home page."),
+    Field("base_url", Url(), None,
+          "Where the site is published (https://help.example.com/). Enables sitemap.xml and canonical links."),
+    Field("language", Str(), "en", "The language of the content when a page does not say (`lang:`)."),
+    Field("content_dir", Str(), "content", "The folder of Markdown articles, relative to kbgen.yml."),
+    Field("output_dir", Str(), "site", "Where the built site is written, relative to kbgen.yml."),
+    Field("theme", Str(), None, "A folder under themes/ whose templates and assets override the default theme."),
+    Field("exclude", StrList(), [], "Glob patterns (relative to the content folder) of files that are not pages."),
+    Field("drafts", Bool(), False, "Publish articles marked `draft: true` (the --drafts flag does the same)."),
+    Field("anchors", Choice("translit", "unicode"), "translit",
+          "How heading anchors are written for non-Latin headings: transliterated to Latin, or kept as is."),
+    Field("variables", StrMap(), {}, "Values inserted into articles with {{< var name >}}."),
+    Field("severity", ChoiceMap(lambda: list(CODES), ("error", "warning", "ignore")), {},
+          "Change how a diagnostic code is treated, e.g. `broken-anchor: error`."),
+    Field("highlight_style", Str(), "default", "Pygments style for code blocks in light mode."),
+    Field("highlight_dark_style", Str(), "monokai", "Pygments style for code blocks in dark mode."),
+    Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
+    Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
+    Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
+]
+
+
+@dataclass
+class Config:
+    """The validated configuration plus where it came from. Paths are absolute."""
+
+    root: Path
+    path: Path | None
+    values: dict[str, Any]
+    content_dir: Path
+    output_dir: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".kbgen"
+
+    def severity_overrides(self) -> dict[str, Severity]:
+        return {code: Severity[level.upper()] for code, level in self.values["severity"].items()}
+
+
+def load_config(
+    config_path: Path | None,
+    content_dir: Path | None,
+    output_dir: Path | None,
+    diagnostics: Diagnostics,
+) -> Config:
+    """Read kbgen.yml (or the defaults when there is none) and apply command-line overrides.
+
+    Config problems are reported through `diagnostics` with file:line; errors in them raise KbgenError, because a
+    build on a misread config would be wrong in ways the writer cannot see.
+    """
+    explicit = config_path is not None
+    path = (config_path or Path(CONFIG_FILE)).absolute()
+    if not path.exists():
+        if explicit:
+            raise KbgenError(f"config file not found: {config_path}")
+        source, path = YamlValue({}, {(): 1}), None
+    else:
+        shown = str(config_path or CONFIG_FILE)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise KbgenError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+        try:
+            source = parse_yaml(text)
+        except YamlSyntaxError as exc:
+            diagnostics.add(shown, exc.line, "config-syntax", f"invalid YAML: {exc.problem}")
+            raise KbgenError(f"{shown} could not be read") from None
+        if source.data is None:
+            source = YamlValue({}, {(): 1})
+    shown = str(config_path or CONFIG_FILE)
+    values, extra, problems, unknown = validate(CONFIG_FIELDS, source)
+    for p in problems:
+        diagnostics.add(shown, p.line, "config-invalid", p.message)
+    for p in unknown:
+        diagnostics.add(shown, p.line, "config-unknown-key", p.message)
+    if problems:
+        raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
+    root = path.parent if path else Path.cwd()
+    content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
+    output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
+    if not content.is_dir():
+        raise KbgenError(f"content folder not found: {content_dir or values['content_dir']}")
+    return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)

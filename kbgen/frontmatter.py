@@ -1,0 +1,120 @@
+"""Front matter: split it from the body and check every field, with the line of each problem.
+
+Never swallow a parse error (MkDocs silently drops broken front matter and publishes a page with no title).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbgen.schema import (
+    Bool, Choice, Date, Duration, Field, Int, Problem, Str, StrList, validate,
+)
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
+
+#: Every front-matter field kbgen understands. Unknown keys are kept for templates as `page.extra`.
+FRONT_MATTER_FIELDS: list[Field] = [
+    Field("title", Str(), None, "The article's title. Without it, the first `# Heading`, else the file name."),
+    Field("description", Str(), "", "One or two sentences: shown in listings, search results and to search engines."),
+    Field("slug", Str(), None, "The last part of the article's URL, instead of one made from the file name."),
+    Field("order", Int(), None, "Position within its category; lower comes first, then by title."),
+    Field("tags", StrList(), [], "Topics; each tag gets a page listing its articles."),
+    Field("updated", Date(), None, "When the content was last checked or changed (YYYY-MM-DD)."),
+    Field("created", Date(), None, "When the article was first published (YYYY-MM-DD)."),
+    Field("review_every", Duration(), None, "How often the article must be reviewed (90d, 6m, 1y)."),
+    Field("owner", Str(), None, "Who keeps the article current; the staleness report groups by it."),
+    Field("draft", Bool(), False, "Drafts are left out of the site unless built with --drafts."),
+    Field("aliases", StrList(), [], "Old URLs of this article; each gets a page that redirects here."),
+    Field("keywords", StrList(), [], "Words readers may search for that the text does not use (synonyms)."),
+    Field("type", Choice("article", "faq"), "article", "`faq`: every `##` heading is a question with its answer."),
+    Field("lang", Str(), None, "The article's language, when it differs from the site's."),
+    Field("search", Bool(), True, "`false` keeps the article out of search results."),
+]
+
+#: Fields of a folder's `_category.yml`.
+CATEGORY_FIELDS: list[Field] = [
+    Field("title", Str(), None, "The category's name; without it, one made from the folder name."),
+    Field("description", Str(), "", "Shown under the title on the home page and the category page."),
+    Field("icon", Str(), None, "An icon name or image path for the category card."),
+    Field("order", Int(), None, "Position among its sibling categories; lower comes first."),
+]
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass
+class SplitSource:
+    """The text of an article file split in two. `body_line` is the 1-based file line where the body starts."""
+
+    front_matter: str | None
+    front_matter_line: int
+    body: str
+    body_line: int
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), any line endings, as one normalised string. Raises UnicodeDecodeError."""
+    text = raw.decode("utf-8-sig")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split(text: str) -> SplitSource:
+    """Separate a leading `---` … `---` block from the body. No opening fence: the whole file is body."""
+    if not text.startswith("---"):
+        return SplitSource(None, 0, text, 1)
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        return SplitSource(None, 0, text, 1)
+    for i in range(1, len(lines)):
+        if _CLOSE.match(lines[i]):
+            return SplitSource("\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2)
+    # An opening fence that never closes: treat as unterminated front matter, an error the writer must see.
+    return SplitSource("\n".join(lines[1:]), 2, "", len(lines) + 1)
+
+
+@dataclass
+class FrontMatter:
+    values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: YamlValue | None = None
+
+    def line_of(self, key: str) -> int:
+        return self.lines.line(key) if self.lines else 1
+
+
+@dataclass
+class FrontMatterProblem:
+    line: int  # file line, 1-based
+    code: str
+    message: str
+
+
+def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[FrontMatterProblem]]:
+    """Validate the front matter of one article; line numbers in problems are lines of the file."""
+    defaults = {f.name: f.default for f in FRONT_MATTER_FIELDS}
+    if split_source.front_matter is None:
+        return FrontMatter(defaults), []
+    offset = split_source.front_matter_line - 1
+    try:
+        source = parse_yaml(split_source.front_matter)
+    except YamlSyntaxError as exc:
+        return FrontMatter(defaults), [FrontMatterProblem(exc.line + offset, "yaml-syntax",
+                                                          f"front matter is not valid YAML: {exc.problem}")]
+    if source.data is None:
+        return FrontMatter(defaults), []
+    if not isinstance(source.data, dict):
+        return FrontMatter(defaults), [FrontMatterProblem(
+            split_source.front_matter_line, "yaml-syntax",
+            "front matter must be `key: value` lines between two `---` lines")]
+    values, extra, problems, _unknown = validate(FRONT_MATTER_FIELDS, source)
+    shifted = YamlValue(source.data, {k: v + offset for k, v in source.lines.items()})
+    return FrontMatter(values, extra, shifted), [_as_problem(p, offset) for p in problems]
+
+
+def _as_problem(p: Problem, offset: int) -> FrontMatterProblem:
+    return FrontMatterProblem(p.line + offset, "field-type", p.message)

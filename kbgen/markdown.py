@@ -1,0 +1,255 @@
+"""Markdown → HTML with markdown-it-py, and everything later stages need to know about the page.
+
+The output depends only on the article's own text and the render settings (variables, snippets, anchor style),
+never on other articles, so it can be cached by content hash and computed in parallel. Links and images are left
+as numbered placeholders and resolved once the whole site is known (`links.py`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from kbgen.shortcodes import expand
+from kbgen.slugs import AnchorSet, anchor_slug
+
+#: Bump when the HTML or the extracted data changes shape: old cache entries then stop matching.
+RENDER_VERSION = "1"
+
+_CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    id: str
+    line: int
+
+
+@dataclass
+class LinkRef:
+    """A link or image to resolve later: `target` as written (URL-decoded), at `path:line` of the source."""
+
+    target: str
+    path: str
+    line: int
+
+
+@dataclass
+class Section:
+    """A `##`/`###` part of the page (or the intro before the first one, id ""), as plain text for search."""
+
+    id: str
+    title: str
+    level: int
+    text: str
+
+
+@dataclass
+class Rendered:
+    html: str
+    h1: str | None
+    headings: list[Heading]
+    links: list[LinkRef]
+    images: list[LinkRef]
+    sections: list[Section]
+    problems: list[tuple[str, int, str, str]] = field(default_factory=list)
+    used_snippets: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.sections if s.text)
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything besides the article's text that changes its rendering; part of the cache key."""
+
+    anchors: str = "translit"
+    variables: tuple[tuple[str, str], ...] = ()
+    snippets: tuple[tuple[str, str, str], ...] = ()  # (name, display path, text)
+
+
+def render(body: str, path: str, first_line: int, settings: RenderSettings) -> Rendered:
+    """Render one article body. `path` is shown in diagnostics, `first_line` is the body's line in the file."""
+    snippets = {name: (spath, text) for name, spath, text in settings.snippets}
+    expanded = expand(body, path, first_line, dict(settings.variables), snippets)
+    env: dict = {"origins": expanded.origins, "anchors": settings.anchors, "problems": expanded.problems}
+    md = _parser()
+    tokens = md.parse(expanded.text, env)
+    h1 = _take_leading_h1(tokens)
+    headings = _assign_heading_ids(tokens, env)
+    links, images = _placeholder_links(tokens, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(
+        html=html, h1=h1, headings=headings, links=links, images=images,
+        sections=_sections(tokens, h1), problems=env["problems"], used_snippets=expanded.used_snippets,
+    )
+
+
+def render_inline_title(title: str) -> tuple[str, str]:
+    """A title may carry inline Markdown (`` `aria-live` ``): (safe HTML for display, plain text for <title>)."""
+    md = _parser()
+    tokens = md.parseInline(title, {})
+    return md.renderer.render(tokens, md.options, {}).strip(), _inline_text(tokens[0]) if tokens else title
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "tasklists": True, "alerts": True})
+    md.enable(["table", "strikethrough"])
+    md.use(gfm_autolink_plugin).use(footnote_plugin).use(admon_plugin)
+    return md
+
+
+@lru_cache(maxsize=256)
+def _lexer(lang: str):
+    try:
+        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments colours with CSS classes, so one page works in light and dark mode."""
+    lang = (lang or "").strip().split()[0].lower() if lang else ""
+    lexer = _lexer(lang) if lang else None
+    if lexer is None:
+        return ""  # markdown-it escapes and wraps it as plain code
+    cls = html_lib.escape(f"language-{lang}")
+    return f'<pre class="highlight"><code class="{cls}">{pygments_highlight(code, lexer, _FORMATTER)}</code></pre>\n'
+
+
+def _line(token: Token, env: dict, extra: int = 0) -> tuple[str, int]:
+    """Map a token back to (file, line) through the shortcode expansion's origins."""
+    origins = env["origins"]
+    index = (token.map[0] if token.map else 0) + extra
+    if not origins:
+        return "", 1
+    return origins[min(index, len(origins) - 1)]
+
+
+def _take_leading_h1(tokens: list[Token]) -> str | None:
+    """A page that opens with `# Title` has its title there: lift it out so the theme shows it once."""
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        text = _inline_text(tokens[1])
+        del tokens[0:3]
+        return text
+    return None
+
+
+def _assign_heading_ids(tokens: list[Token], env: dict) -> list[Heading]:
+    anchors = AnchorSet()
+    headings = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        custom = _strip_custom_id(inline)
+        text = _inline_text(inline)
+        wanted = custom or anchor_slug(text, env["anchors"])
+        hid, taken = anchors.claim(wanted)
+        path, line = _line(token, env)
+        if custom and taken:
+            env["problems"].append((path, line, "duplicate-anchor",
+                                    f"the id '#{custom}' is used by an earlier heading; this one became '#{hid}'"))
+        token.attrSet("id", hid)
+        headings.append(Heading(int(token.tag[1]), text, hid, line))
+    return headings
+
+
+def _strip_custom_id(inline: Token) -> str | None:
+    """`## Refunds {#refunds}` (also without the space): the writer's own stable anchor."""
+    m = _CUSTOM_ID.search(inline.content)
+    if not m or not inline.children or inline.children[-1].type != "text":
+        return None
+    last = inline.children[-1]
+    tail = _CUSTOM_ID.search(last.content)
+    if not tail:
+        return None
+    last.content = last.content[: tail.start()]
+    inline.content = inline.content[: m.start()]
+    return m.group(1)
+
+
+def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], list[LinkRef]]:
+    links: list[LinkRef] = []
+    images: list[LinkRef] = []
+    from urllib.parse import unquote
+
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        breaks = 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "link_open" and child.info != "auto":
+                href = str(child.attrGet("href") or "")
+                if href and not _EXTERNAL.match(href):
+                    path, line = _line(token, env, breaks)
+                    child.attrSet("href", f"\x00L{len(links)}\x00")
+                    links.append(LinkRef(unquote(href), path, line))
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                child.attrSet("loading", "lazy")
+                if src and not _EXTERNAL.match(src):
+                    path, line = _line(token, env, breaks)
+                    child.attrSet("src", f"\x00I{len(images)}\x00")
+                    images.append(LinkRef(unquote(src), path, line))
+    return links, images
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_inline_text(child))
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def _sections(tokens: list[Token], h1: str | None) -> list[Section]:
+    """Plain text by section: the search index and FAQ answers need it, and excerpts must not show markup."""
+    sections = [Section("", h1 or "", 1, "")]
+    parts: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open" and token.tag in ("h2", "h3"):
+            sections[-1].text = _SPACE.sub(" ", " ".join(parts)).strip()
+            parts = []
+            sections.append(Section(str(token.attrGet("id")), _inline_text(tokens[i + 1]), int(token.tag[1]), ""))
+            i += 3
+            continue
+        if token.type == "inline":
+            parts.append(_inline_text(token))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+        elif token.type == "html_block":
+            parts.append(html_lib.unescape(_TAG.sub(" ", token.content)))
+        i += 1
+    sections[-1].text = _SPACE.sub(" ", " ".join(parts)).strip()
+    return sections

@@ -1,0 +1,53 @@
+"""`kbgen init` and `kbgen new`: start a knowledge base, add an article with its front matter filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from kbgen.config import CONFIG_FILE
+from kbgen.diagnostics import KbgenError
+from kbgen.slugs import url_slug
+
+STARTER = Path(__file__).parent / "starter"
+
+
+def create_project(directory: Path) -> list[Path]:
+    """Copy the starter project into `directory`; never overwrite a file that is already there."""
+    if (directory / CONFIG_FILE).exists():
+        raise KbgenError(f"{directory / CONFIG_FILE} already exists; this folder already has a knowledge base")
+    planned = [p for p in sorted(STARTER.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    clashes = [directory / p.relative_to(STARTER) for p in planned if (directory / p.relative_to(STARTER)).exists()]
+    if clashes:
+        raise KbgenError(f"{clashes[0]} already exists; run kbgen init in an empty folder")
+    written = []
+    for source in planned:
+        target = directory / source.relative_to(STARTER)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+    return written
+
+
+def create_article(title: str, category: str, faq: bool, content: Path | None) -> Path:
+    """Write `content/<category>/<slug>.md` with today's dates, refusing to replace an existing file."""
+    if not title.strip():
+        raise KbgenError("the title is empty")
+    content_dir = content or Path("content")
+    if not content_dir.is_dir():
+        raise KbgenError(f"content folder not found: {content_dir} (run kbgen init first, or pass --content)")
+    folder = content_dir / category.strip("/") if category else content_dir
+    path = folder / f"{url_slug(title)}.md"
+    if path.exists():
+        raise KbgenError(f"{path} already exists")
+    today = dt.date.today().isoformat()
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    lines = ["---", f'title: "{quoted}"', 'description: ""', f"created: {today}", f"updated: {today}"]
+    if faq:
+        lines.append("type: faq")
+    lines.append("---")
+    body = "\n## First question?\n\nIts answer.\n" if faq else "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+    return path

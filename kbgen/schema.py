@@ -1,0 +1,227 @@
+"""Typed schemas for YAML mappings (kbgen.yml, front matter, _category.yml), validated all at once.
+
+Each field is declared once with its type, default and a docstring (MkDocs' config schema is the model). A
+validation pass reports every problem together, each with the YAML line of the offending key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from kbgen.yamlsource import YamlValue
+
+
+class Kind:
+    """A field type: `convert` turns a YAML value into the Python value or raises ValueError saying why."""
+
+    label = "value"
+
+    def convert(self, value: Any) -> Any:  # pragma: no cover - each kind overrides
+        raise NotImplementedError
+
+
+class Str(Kind):
+    label = "text"
+
+    def convert(self, value: Any) -> str:
+        # YAML reads `title: 2024` or `title: yes` as a number/bool; a writer meant text.
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, (bool, dt.date)):
+            return str(value).lower() if isinstance(value, bool) else value.isoformat()
+        raise ValueError(f"expected text, got {_describe(value)}")
+
+
+class Int(Kind):
+    label = "a whole number"
+
+    def convert(self, value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+            return int(value)
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+
+
+class Bool(Kind):
+    label = "true or false"
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"expected true or false, got {_describe(value)}")
+
+
+class Date(Kind):
+    label = "a date (YYYY-MM-DD)"
+
+    def convert(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                pass
+        raise ValueError(f"expected a date like 2024-05-31, got {_describe(value)}")
+
+
+class StrList(Kind):
+    label = "a list of text"
+
+    def convert(self, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list such as [a, b], got {_describe(value)}")
+        out = []
+        for item in value:
+            if isinstance(item, (dict, list)) or item is None:
+                raise ValueError(f"expected a list of text, but an item is {_describe(item)}")
+            out.append(Str().convert(item))
+        return out
+
+
+class StrMap(Kind):
+    label = "a mapping of names to text"
+
+    def convert(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping (name: value), got {_describe(value)}")
+        return {str(k): Str().convert(v) for k, v in value.items()}
+
+
+class Choice(Kind):
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+        self.label = " | ".join(choices)
+
+    def convert(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.choices:
+            return value
+        hint = _did_you_mean(str(value), self.choices)
+        raise ValueError(f"expected one of {', '.join(self.choices)}, got {_describe(value)}{hint}")
+
+
+class ChoiceMap(Kind):
+    """A mapping whose keys come from one set and values from another (e.g. `severity:`)."""
+
+    def __init__(self, keys: Callable[[], list[str]], values: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.values = Choice(*values)
+        self.label = f"a mapping of names to {self.values.label}"
+
+    def convert(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping, got {_describe(value)}")
+        known = self.keys()
+        out = {}
+        for k, v in value.items():
+            if k not in known:
+                raise ValueError(f"unknown name '{k}'{_did_you_mean(str(k), known)}")
+            out[k] = self.values.convert(v)
+        return out
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(d|w|m|y)\s*$")
+_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+class Duration(Kind):
+    label = "a duration such as 90d, 6w, 6m or 1y"
+
+    def convert(self, value: Any) -> int:
+        """Days. A bare number is days, as writers expect `review_every: 90` to mean."""
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        m = _DURATION.match(str(value)) if isinstance(value, str) else None
+        if not m or int(m.group(1)) == 0:
+            raise ValueError(f"expected a duration such as 90d, 6w, 6m or 1y, got {_describe(value)}")
+        return int(m.group(1)) * _DAYS[m.group(2)]
+
+
+class Url(Str):
+    label = "an absolute URL (https://…)"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not re.match(r"^https?://[^/\s]+", text):
+            raise ValueError(f"expected an absolute URL such as https://help.example.com/, got {text!r}")
+        return text if text.endswith("/") else text + "/"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared key: its type, its default, and what it is for (shown in errors and the docs)."""
+
+    name: str
+    kind: Kind
+    default: Any
+    doc: str
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+
+def validate(
+    fields: list[Field], source: YamlValue, prefix: tuple = ()
+) -> tuple[dict[str, Any], dict[str, Any], list[Problem], list[Problem]]:
+    """Check a mapping against `fields`.
+
+    Returns (values, extra, problems, unknown): every declared field with its value or default; keys not declared
+    (kept: front matter may carry anything a template wants); wrong types; and unknown keys with a suggestion.
+    """
+    data = source.data
+    for part in prefix:
+        data = data.get(part) if isinstance(data, dict) else None
+    values = {f.name: f.default for f in fields}
+    if data is None:
+        return values, {}, [], []
+    if not isinstance(data, dict):
+        return values, {}, [Problem(source.line(*prefix), f"expected a mapping of keys, got {_describe(data)}")], []
+    by_name = {f.name: f for f in fields}
+    extra: dict[str, Any] = {}
+    problems: list[Problem] = []
+    unknown: list[Problem] = []
+    for key, value in data.items():
+        line = source.line(*prefix, key)
+        spec = by_name.get(str(key))
+        if spec is None:
+            extra[str(key)] = value
+            unknown.append(Problem(line, f"unknown key '{key}'{_did_you_mean(str(key), list(by_name))}"))
+            continue
+        if value is None:
+            continue  # `description:` left empty means "not set", as writers expect
+        try:
+            values[spec.name] = spec.kind.convert(value)
+        except ValueError as exc:
+            problems.append(Problem(line, f"'{key}': {exc}"))
+    return values, extra, problems, unknown
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return repr(value)
+
+
+def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

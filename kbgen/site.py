@@ -1,0 +1,256 @@
+"""The site as a whole: which files are pages, the category tree, and every page's URL.
+
+Folders are categories; `folder/index.md` is the folder's own page; files and folders starting with `_` or `.`
+are not pages (`_snippets/`, `_category.yml`). URLs are slugged path segments ending in `/`, so every page is a
+folder with an `index.html`, which every static host serves.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from kbgen.article import Article
+from kbgen.diagnostics import Diagnostics
+from kbgen.frontmatter import CATEGORY_FIELDS, decode
+from kbgen.schema import validate
+from kbgen.slugs import url_slug
+from kbgen.yamlsource import YamlSyntaxError, parse_yaml
+
+#: URL prefixes the build itself writes to; content may not take them.
+RESERVED_URLS = ("assets/", "tags/", "404.html")
+
+
+@dataclass
+class ContentFiles:
+    """What `discover` found under the content folder, as POSIX paths relative to it."""
+
+    articles: list[str] = field(default_factory=list)
+    static: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # folders that have a _category.yml
+    snippets: dict[str, str] = field(default_factory=dict)  # name → relative path
+
+
+def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
+    """Walk the content folder once, sorted, so every build sees the same order."""
+    found = ContentFiles()
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        if rel_dir == "_snippets":
+            for name in sorted(filenames):
+                if name.endswith(".md"):
+                    found.snippets[name[:-3]] = f"_snippets/{name}"
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and not _excluded(
+            f"{rel_dir}/{d}".lstrip("/") + "/", exclude))
+        for name in sorted(filenames):
+            rel = f"{rel_dir}/{name}".lstrip("/")
+            if name == "_category.yml":
+                found.categories.append(rel_dir)
+            elif name.startswith((".", "_")) or _excluded(rel, exclude):
+                continue
+            elif name.endswith(".md"):
+                found.articles.append(rel)
+            else:
+                found.static.append(rel)
+    return found
+
+
+def _excluded(rel: str, patterns: list[str]) -> bool:
+    """gitignore-like: a pattern without `/` matches a name anywhere; `*` crosses folders."""
+    name = PurePosixPath(rel.rstrip("/")).name
+    for pattern in patterns:
+        if "/" not in pattern.rstrip("/") and fnmatch.fnmatch(name, pattern.rstrip("/")):
+            return True
+        p = pattern.lstrip("/")
+        if fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel.rstrip("/"), p.rstrip("/")) or (
+                p.endswith("/**") and rel.startswith(p[:-2])):
+            return True
+    return False
+
+
+@dataclass(eq=False)
+class Category:
+    rel: str  # folder inside content, "" for the root
+    title: str
+    description: str = ""
+    icon: str | None = None
+    order: int | None = None
+    url: str = ""
+    parent: Category | None = None
+    children: list[Category] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)  # not counting `index`
+    index: Article | None = None
+
+    def count(self) -> int:
+        """Articles in this category and all below it, as the home page's cards show."""
+        return len(self.articles) + sum(c.count() + (1 if c.index else 0) for c in self.children)
+
+    def ancestors(self) -> list[Category]:
+        chain, node = [], self.parent
+        while node is not None and node.parent is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def sort_key(self) -> tuple:
+        return (self.order is None, self.order or 0, self.title.casefold(), self.rel)
+
+
+def url_for_path(rel: str, slug: str | None = None) -> str:
+    """`Hardware Support/Yún Board/Reset.md` → `hardware-support/yun-board/reset/`; `x/index.md` → `x/`."""
+    path = PurePosixPath(rel)
+    folders = [url_slug(p) for p in path.parent.parts]
+    if path.name == "index.md":
+        if slug is not None and folders:
+            folders[-1] = url_slug(slug)
+        return "".join(f"{p}/" for p in folders)
+    return "".join(f"{p}/" for p in folders) + f"{url_slug(slug if slug is not None else path.stem)}/"
+
+
+def static_url(rel: str) -> str:
+    """Files next to articles keep their names; their folders are slugged like the pages beside them."""
+    path = PurePosixPath(rel)
+    return "".join(f"{url_slug(p)}/" for p in path.parent.parts) + path.name
+
+
+class Site:
+    """The collection: categories, published articles, lookups by source path and by URL."""
+
+    def __init__(self, articles: list[Article], drafts: list[Article], root: Category,
+                 static: list[str]) -> None:
+        self.articles = articles
+        self.drafts = drafts
+        self.root = root
+        self.static = static
+        self.by_rel = {a.rel: a for a in articles}
+        self.by_url = {a.url: a for a in articles}
+        self.drafts_by_rel = {a.rel: a for a in drafts}
+        self.categories: dict[str, Category] = {}
+        self._index_categories(root)
+        self.tags: dict[str, list[Article]] = defaultdict(list)
+        for a in articles:
+            for tag in a.meta.get("tags") or ():
+                self.tags[tag].append(a)
+        for tagged in self.tags.values():
+            tagged.sort(key=Article.sort_key)
+
+    def _index_categories(self, cat: Category) -> None:
+        self.categories[cat.rel] = cat
+        for child in cat.children:
+            self._index_categories(child)
+
+
+def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
+               include_drafts: bool, diagnostics: Diagnostics) -> Site:
+    """Place every article: give it a URL and a category, and report duplicate URLs."""
+    published = [a for a in articles if include_drafts or not a.meta.get("draft")]
+    drafts = [a for a in articles if not include_drafts and a.meta.get("draft")]
+    root, categories = _category_tree(published, files, content_dir, display_root, diagnostics)
+    for a in published:
+        a.url = url_for_path(a.rel, a.meta.get("slug"))
+    _check_unique_urls(published, files, diagnostics)
+    for a in published:
+        cat = categories[_folder_of(a.rel)]
+        a.category = cat
+        if a.is_index and cat.index is None:
+            cat.index = a
+        else:
+            cat.articles.append(a)
+    _sort_tree(root)
+    return Site(published, drafts, root, files.static)
+
+
+def _folder_of(rel: str) -> str:
+    parent = str(PurePosixPath(rel).parent)
+    return "" if parent == "." else parent
+
+
+def _category_tree(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
+                   diagnostics: Diagnostics) -> tuple[Category, dict[str, Category]]:
+    """One category per folder that holds a published article (directly or below it)."""
+    root = Category(rel="", title="", url="")
+    folders = sorted({_folder_of(a.rel) for a in articles} - {""})
+    all_folders = set()
+    for folder in folders:
+        parts = folder.split("/")
+        for i in range(1, len(parts) + 1):
+            all_folders.add("/".join(parts[:i]))
+    nodes = {"": root}
+    with_file = set(files.categories)
+    for folder in sorted(all_folders, key=lambda f: (f.count("/"), f)):
+        parent = nodes[_folder_of(folder)]
+        name = PurePosixPath(folder).name
+        cat = Category(rel=folder, title=name.replace("-", " ").replace("_", " ").strip() or name,
+                       url=url_for_path(folder + "/index.md"), parent=parent)
+        if folder in with_file:
+            _apply_category_file(cat, content_dir, display_root, diagnostics)
+        parent.children.append(cat)
+        nodes[folder] = cat
+    return root, nodes
+
+
+def _apply_category_file(cat: Category, content_dir: Path, display_root: str, diagnostics: Diagnostics) -> None:
+    rel = f"{cat.rel}/_category.yml"
+    shown = f"{display_root}/{rel}"
+    try:
+        source = parse_yaml(decode((content_dir / rel).read_bytes()))
+    except UnicodeDecodeError:
+        diagnostics.add(shown, 1, "encoding", "not UTF-8 text; re-save the file as UTF-8")
+        return
+    except YamlSyntaxError as exc:
+        diagnostics.add(shown, exc.line, "yaml-syntax", f"not valid YAML: {exc.problem}")
+        return
+    values, _extra, problems, _unknown = validate(CATEGORY_FIELDS, source)
+    for p in problems:
+        diagnostics.add(shown, p.line, "field-type", p.message)
+    cat.title = values["title"] or cat.title
+    cat.description = values["description"]
+    cat.icon = values["icon"]
+    cat.order = values["order"]
+
+
+def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics) -> None:
+    """Two files that would write the same page is an error naming both, never a silent overwrite."""
+    owners: dict[str, Article] = {}
+    for a in articles:
+        key = a.url.casefold()  # case-only differences collide on macOS/Windows hosts and in readers' heads
+        other = owners.get(key)
+        line = a.line_of("slug") if a.meta.get("slug") else 1
+        if other is not None:
+            diagnostics.add(a.display, line, "duplicate-url",
+                            f"this page's URL '/{a.url}' is already used by {other.display}; "
+                            "rename one file or give it a different `slug:`")
+        elif any(a.url.startswith(r) for r in RESERVED_URLS):
+            diagnostics.add(a.display, line, "duplicate-url",
+                            f"the URL '/{a.url}' is reserved for kbgen's own pages; rename the folder or file")
+        else:
+            owners[key] = a
+    for a in articles:
+        for i, alias in enumerate(a.meta.get("aliases") or ()):
+            url = alias_url(alias)
+            other = owners.get(url.casefold())
+            if other is not None and other is not a:
+                diagnostics.add(a.display, a.result.front_matter.lines.line("aliases", i) if
+                                a.result.front_matter.lines else 1, "duplicate-url",
+                                f"alias '{alias}' is the URL of {other.display}; a redirect would replace it")
+            else:
+                owners.setdefault(url.casefold(), a)
+
+
+def alias_url(alias: str) -> str:
+    """`/old/refunds` or `old/refunds.html` → the path of the redirect page inside the site."""
+    path = alias.split("#", 1)[0].split("?", 1)[0].strip().lstrip("/")
+    if path.endswith((".html", ".htm")):
+        return path
+    return path.rstrip("/") + "/" if path else ""
+
+
+def _sort_tree(cat: Category) -> None:
+    cat.articles.sort(key=Article.sort_key)
+    cat.children.sort(key=Category.sort_key)
+    for child in cat.children:
+        _sort_tree(child)

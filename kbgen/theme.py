@@ -1,0 +1,89 @@
+"""Templates and assets: the default theme inside the package, overridable per site by name.
+
+A site's `themes/<name>/templates/x.html` replaces the default's `x.html`; it can also extend the original with
+`{% extends "default/x.html" %}` (Pelican's ChoiceLoader + PrefixLoader arrangement). Assets work the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pygments.formatters import HtmlFormatter
+from pygments.styles import get_all_styles
+from pygments.util import ClassNotFound
+
+from kbgen.diagnostics import KbgenError
+
+DEFAULT_THEME = Path(__file__).parent / "themes" / "default"
+
+
+class Theme:
+    def __init__(self, site_theme: Path | None, highlight_style: str, highlight_dark_style: str) -> None:
+        self.site_theme = site_theme
+        if site_theme is not None and not site_theme.is_dir():
+            raise KbgenError(f"theme folder not found: {site_theme}")
+        default_loader = jinja2.FileSystemLoader(DEFAULT_THEME / "templates")
+        loaders: list[jinja2.BaseLoader] = []
+        if site_theme is not None:
+            loaders.append(jinja2.FileSystemLoader(site_theme / "templates"))
+        loaders += [default_loader, jinja2.PrefixLoader({"default": default_loader})]
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+        self.highlight_style = highlight_style
+        self.highlight_dark_style = highlight_dark_style
+
+    def render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise KbgenError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise KbgenError(f"template not found: {exc.name}") from None
+        except jinja2.UndefinedError as exc:
+            raise KbgenError(f"template {template}: {exc.message}") from None
+
+    def asset_files(self) -> dict[str, Path]:
+        """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name."""
+        files: dict[str, Path] = {}
+        for base in filter(None, [DEFAULT_THEME, self.site_theme]):
+            folder = base / "assets"
+            if folder.is_dir():
+                for f in sorted(folder.rglob("*")):
+                    if f.is_file():
+                        files[f.relative_to(folder).as_posix()] = f
+        return files
+
+    def pygments_css(self) -> str:
+        """Code colours for light mode, and for dark mode both by system setting and by the theme's toggle."""
+        light = _style_css(self.highlight_style, ".highlight")
+        dark = _style_css(self.highlight_dark_style, ':root[data-theme="dark"] .highlight')
+        dark_auto = _style_css(self.highlight_dark_style, ':root:not([data-theme="light"]) .highlight')
+        return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
+
+    def fingerprint(self) -> str:
+        """Changes when any template or asset changes; part of the no-change check."""
+        h = hashlib.blake2b(digest_size=16)
+        for base in filter(None, [DEFAULT_THEME, self.site_theme]):
+            for f in sorted(base.rglob("*")):
+                if f.is_file():
+                    st = f.stat()
+                    h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        h.update(f"{self.highlight_style}:{self.highlight_dark_style}".encode())
+        return h.hexdigest()
+
+
+def _style_css(style: str, selector: str) -> str:
+    try:
+        return HtmlFormatter(style=style).get_style_defs(selector)
+    except ClassNotFound:
+        styles = ", ".join(sorted(get_all_styles()))
+        raise KbgenError(f"unknown Pygments style '{style}'; choose one of: {styles}") from None

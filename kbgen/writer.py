@@ -1,0 +1,83 @@
+"""Write the site into a temporary folder beside the output, then swap it into place.
+
+A build that fails, or is interrupted, leaves the previous `site/` exactly as it was: readers of a site served
+from that folder never see half of a build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kbgen.diagnostics import KbgenError
+
+
+def check_output_dir(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder whose replacement would delete the content, the config or the project."""
+    out = out.resolve()
+    for p in protected:
+        p = p.resolve()
+        if out == p or out in p.parents:
+            raise KbgenError(f"output folder {out} contains {p}; building there would replace it — choose another")
+    if out.exists() and not out.is_dir():
+        raise KbgenError(f"output path {out} exists and is not a folder")
+
+
+class StagedOutput:
+    """A temporary tree that becomes the output folder on `commit()`, or disappears on `discard()`."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.kbgen-", dir=out.parent))
+        self.files: dict[str, tuple[int, int]] = {}
+        self._made: set[str] = set()
+
+    def _target(self, rel: str) -> Path:
+        path = self.root / rel
+        parent = os.path.dirname(rel)
+        if parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return path
+
+    def write_text(self, rel: str, text: str) -> None:
+        data = text.encode("utf-8")
+        with open(self._target(rel), "wb") as f:
+            f.write(data)
+
+    def copy(self, source: Path, rel: str) -> None:
+        shutil.copyfile(source, self._target(rel))
+
+    def commit(self) -> None:
+        """Swap the staged tree in: two renames, so the old site is whole until the new one is."""
+        old = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.rmdir(old)
+            os.rename(self.out, old)
+        try:
+            os.rename(self.root, self.out)
+        except OSError:
+            if old is not None:
+                os.rename(old, self.out)
+            raise
+        os.chmod(self.out, 0o755)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def manifest(out: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file of a written site: how a later build knows it is untouched."""
+    result = {}
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.stat(p)
+            result[os.path.relpath(p, out)] = [st.st_size, st.st_mtime_ns]
+    return result

@@ -105,7 +105,8 @@ class Article:
     @property
     def updated(self) -> dt.date:
         """The front matter's `updated`, else `created`, else the file's time: what the theme shows."""
-        return self.meta.get("updated") or self.meta.get("created") or dt.date.fromtimestamp(self.mtime)
+        return self.meta.get("updated") or self.meta.get("created") or dt.datetime.fromtimestamp(
+            self.mtime, dt.UTC).date()
 
     def line_of(self, key: str) -> int:
         return self.result.front_matter.line_of(key)

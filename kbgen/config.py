@@ -6,9 +6,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
+
 from kbgen.diagnostics import CODES, Diagnostics, KbgenError, Severity
 from kbgen.schema import (
-    Bool, Choice, ChoiceMap, Duration, Field, Str, StrList, StrMap, Url, validate,
+    Bool,
+    Choice,
+    ChoiceMap,
+    Duration,
+    Field,
+    Str,
+    StrList,
+    StrMap,
+    Url,
+    validate,
 )
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
 
@@ -106,5 +117,7 @@ def load_config(
     content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
     output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
     if not content.is_dir():
-        raise KbgenError(f"content folder not found: {content_dir or values['content_dir']}")
+        # Nothing to build is a usage problem (exit 2), like a mistyped --content.
+        raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
+                               "(run `kbgen init` to start one, or pass --content)")
     return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kbgen.schema import (
-    Bool, Choice, Date, Duration, Field, Int, Problem, Str, StrList, validate,
+    Bool,
+    Choice,
+    Date,
+    Duration,
+    Field,
+    Int,
+    Problem,
+    Str,
+    StrList,
+    validate,
 )
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
 

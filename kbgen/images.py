@@ -10,8 +10,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(?:px)?"[^>]*?\bheight="([\d.]+)(?:px)?"', re.S)
-_SVG_VIEWBOX = re.compile(rb'<svg\b[^>]*?\bviewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', re.S)
+_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(?:px)?"[^>]*?\bheight="([\d.]+)(?:px)?"', re.DOTALL)
+_SVG_VIEWBOX = re.compile(rb'<svg\b[^>]*?\bviewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', re.DOTALL)
 
 
 def image_size(path: Path) -> tuple[int, int] | None:

@@ -105,8 +105,13 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
 
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` (a folder URL such as `a/b/`) to `to_url`, both relative to the root."""
-    depth = from_url.count("/")
-    return "../" * depth + to_url if (depth or to_url) else "./"
+    here = from_url.split("/")[:-1]
+    there = to_url.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    url = "../" * (len(here) - common) + "/".join(there[common:])
+    return url or "./"
 
 
 def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) -> str:

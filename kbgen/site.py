@@ -37,13 +37,13 @@ class ContentFiles:
 def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
     """Walk the content folder once, sorted, so every build sees the same order."""
     found = ContentFiles()
+    snippets = content_dir / "_snippets"
+    if snippets.is_dir():
+        for path in sorted(snippets.rglob("*.md")):
+            found.snippets[path.relative_to(snippets).as_posix()[:-3]] = path.relative_to(content_dir).as_posix()
     for dirpath, dirnames, filenames in os.walk(content_dir):
         rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
-        if rel_dir == "_snippets":
-            for name in sorted(filenames):
-                if name.endswith(".md"):
-                    found.snippets[name[:-3]] = f"_snippets/{name}"
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and not _excluded(
             f"{rel_dir}/{d}".lstrip("/") + "/", exclude))
         for name in sorted(filenames):

@@ -11,7 +11,6 @@ from typing import Any
 
 import yaml
 
-
 # libyaml's parser is ~10× faster than the pure-Python one and gives the same marks; it matters on 10,000 files.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

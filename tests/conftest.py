@@ -1,0 +1,44 @@
+"""Shared helpers: build a small knowledge base in a temp dir and run the real CLI on it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kbgen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create `files` (path → text, dedented; or raw bytes) under `root`."""
+    for rel, body in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run(*args: str) -> Result:
+    """Run `kbgen ARGS` in the current directory, exceptions included in the result, as a user would see it."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A folder to write a knowledge base into; the test runs with it as the current directory."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_files(tmp_path, files)
+
+    make.root = tmp_path  # type: ignore[attr-defined]
+    return make

@@ -5,29 +5,25 @@ config → discover → (up to date?) → load & render → place → resolve li
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kbgen.article import Article, FileResult, content_digest, load_file
-from kbgen.cache import RenderCache, clear_stamp, read_stamp, settings_key, tree_fingerprint, write_stamp
+from kbgen import DEFAULT_THEME
 from kbgen.config import Config, load_config
 from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from kbgen.frontmatter import decode
-from kbgen.links import LinkResolver, resolve_article
-from kbgen.markdown import RenderSettings
-from kbgen.pages import PageRenderer, static_assets
-from kbgen.site import ContentFiles, Site, build_site, discover, static_url
-from kbgen.theme import Theme
-from kbgen.writer import StagedOutput, check_output_dir, manifest
+from kbgen.discover import discover
+from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
+from kbgen.writer import StagedOutput, check_output_dir
 
-#: Below this many files to render, worker processes cost more than they save.
-PARALLEL_THRESHOLD = 64
+if TYPE_CHECKING:
+    from kbgen.pages import PageRenderer
+    from kbgen.site import Site
+    from kbgen.theme import Theme
 
 
 @dataclass
@@ -70,8 +66,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         diagnostics.overrides.update(config.severity_overrides())
         result.config = config
         include_drafts = options.drafts or config.drafts
-        theme = Theme(config.root / "themes" / config.theme if config.theme else None,
-                      config.highlight_style, config.highlight_dark_style)
+        site_theme = config.root / "themes" / config.theme if config.theme else None
         if options.write:
             check_output_dir(config.output_dir, [config.content_dir, config.root] + (
                 [config.path] if config.path else []))
@@ -79,17 +74,29 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
 
     with stage("discover"):
         files = discover(config.content_dir, config.exclude)
-        build_key = settings_key(config.path.read_bytes() if config.path else b"", include_drafts, options.strict,
-                                 str(config.content_dir), str(config.output_dir), config.values,
-                                 tree_fingerprint(config.content_dir), theme.fingerprint())
-    if options.write and _up_to_date(config, build_key, diagnostics):
+        key = build_key(config.path.read_bytes() if config.path else b"", include_drafts, options.strict,
+                        str(config.content_dir), str(config.output_dir), config.values,
+                        tree_fingerprint(config.content_dir), tree_fingerprint(DEFAULT_THEME),
+                        tree_fingerprint(site_theme) if site_theme else None)
+    if options.write and _up_to_date(config, key, diagnostics):
         result.up_to_date = True
         return result
 
+    # Only now the heavy modules (markdown-it, Pygments, Jinja): a rebuild with nothing changed never needs them,
+    # so it costs little more than starting Python.
+    from kbgen.cache import RenderCache
+    from kbgen.links import LinkResolver, resolve_article
+    from kbgen.loading import load_articles, render_settings
+    from kbgen.markdown import RENDER_VERSION
+    from kbgen.pages import PageRenderer
+    from kbgen.site import build_site
+    from kbgen.theme import Theme
+
     with stage("load"):
-        render_settings = _render_settings(config, files, display_root)
-        cache = RenderCache(config.cache_dir, settings_key(render_settings, display_root))
-        articles, result.rendered = _load_articles(config, files, display_root, render_settings, cache, report)
+        theme = Theme(site_theme, config.highlight_style, config.highlight_dark_style)
+        settings = render_settings(config, files, display_root)
+        cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))
+        articles, result.rendered = load_articles(config, files, display_root, settings, cache, report)
         for a in articles:
             diagnostics.extend([Diagnostic(*p) for p in a.result.problems])
 
@@ -127,7 +134,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         with stage("write"):
             staged.commit()
             write_stamp(config.cache_dir, {
-                "key": build_key, "out": str(config.output_dir), "pages": result.pages,
+                "key": key, "out": str(config.output_dir), "pages": result.pages,
                 "manifest": manifest(config.output_dir),
                 "diagnostics": [[d.path, d.line, d.code, d.message] for d in diagnostics.items],
             })
@@ -143,10 +150,10 @@ def _display(content_dir: Path) -> str:
     return str(content_dir) if rel.startswith(f"..{os.sep}..") else rel
 
 
-def _up_to_date(config: Config, build_key: str, diagnostics: Diagnostics) -> bool:
+def _up_to_date(config: Config, key: str, diagnostics: Diagnostics) -> bool:
     """Nothing in the content, config or theme changed and the output is as the last build left it."""
     stamp = read_stamp(config.cache_dir)
-    if not stamp or stamp.get("key") != build_key or stamp.get("out") != str(config.output_dir):
+    if not stamp or stamp.get("key") != key or stamp.get("out") != str(config.output_dir):
         return False
     if not config.output_dir.is_dir() or manifest(config.output_dir) != stamp.get("manifest"):
         clear_stamp(config.cache_dir)
@@ -155,74 +162,11 @@ def _up_to_date(config: Config, build_key: str, diagnostics: Diagnostics) -> boo
     return True
 
 
-def _render_settings(config: Config, files: ContentFiles, display_root: str) -> RenderSettings:
-    snippets = []
-    for name, rel in sorted(files.snippets.items()):
-        raw = (config.content_dir / rel).read_bytes()
-        try:
-            text = decode(raw)
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="replace")
-        snippets.append((name, f"{display_root}/{rel}", text))
-    return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
-                          snippets=tuple(snippets))
-
-
-def _load_articles(config: Config, files: ContentFiles, display_root: str, settings: RenderSettings,
-                   cache: RenderCache, report: Progress) -> tuple[list[Article], int]:
-    """Read every article; render only those whose bytes (or the settings) changed, on all CPU cores."""
-    articles: list[Article | None] = []
-    misses: list[tuple[int, bytes, str, str, str]] = []
-    for i, rel in enumerate(files.articles):
-        path = config.content_dir / rel
-        raw = path.read_bytes()
-        digest = content_digest(raw)
-        display = f"{display_root}/{rel}"
-        hit = cache.get(digest + rel)
-        mtime = path.stat().st_mtime
-        if hit is not None:
-            articles.append(Article(rel, display, mtime, digest, hit))
-        else:
-            articles.append(Article(rel, display, mtime, digest, None))  # type: ignore[arg-type]
-            misses.append((i, raw, rel, display, digest))
-    for done, (index, res) in enumerate(_render_all(misses, settings), 1):
-        articles[index].result = res
-        cache.put(articles[index].digest + articles[index].rel, res)
-        if done % 200 == 0:
-            report("render", done, len(misses))
-    return articles, len(misses)  # type: ignore[return-value]
-
-
-def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileResult]]:
-    workers = os.cpu_count() or 1
-    if len(misses) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for index, raw, rel, display, _ in misses:
-            yield index, load_file(raw, rel, display, settings)
-        return
-    chunks = [misses[i::workers * 4] for i in range(workers * 4)]
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(settings,)) as pool:
-        payloads = [[(i, raw, rel, display) for i, raw, rel, display, _ in chunk] for chunk in chunks]
-        for results in pool.map(_render_chunk, payloads):
-            yield from results
-
-
-_worker_settings: RenderSettings | None = None
-
-
-def _init_worker(settings: RenderSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
-def _render_chunk(chunk: list[tuple[int, bytes, str, str]]) -> list[tuple[int, FileResult]]:
-    assert _worker_settings is not None
-    return [(i, load_file(raw, rel, display, _worker_settings)) for i, raw, rel, display in chunk]
-
-
 def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> None:
     """Everything besides pages: theme assets, code colours, files next to articles, sitemap, robots."""
+    from kbgen.pages import static_assets
+    from kbgen.site import static_url
+
     for rel, source in static_assets(theme).items():
         staged.copy(source, rel)
     staged.write_text("assets/pygments.css", theme.pygments_css())

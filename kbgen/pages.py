@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbgen import DEFAULT_THEME
 from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.links import relative_url
 from kbgen.messages import load_catalogue, translator
 from kbgen.site import Site, alias_url
 from kbgen.slugs import url_slug
-from kbgen.theme import DEFAULT_THEME, Theme
+from kbgen.theme import Theme
 from kbgen.views import ArticleView, CategoryView
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import Any
 
 DELAY_SECONDS = 1.0
 
@@ -18,13 +16,17 @@ class LazyProgress:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.started = time.perf_counter()
-        self.progress: Progress | None = None
+        self.progress: Any = None
         self.tasks: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or time.perf_counter() - self.started < DELAY_SECONDS:
             return
         if self.progress is None:
+            # Imported here: most builds never show a bar, and rich costs start-up time.
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.progress = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
             self.progress.start()

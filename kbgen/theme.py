@@ -6,7 +6,6 @@ A site's `themes/<name>/templates/x.html` replaces the default's `x.html`; it ca
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.styles import get_all_styles
 from pygments.util import ClassNotFound
 
+from kbgen import DEFAULT_THEME
 from kbgen.diagnostics import KbgenError
-
-DEFAULT_THEME = Path(__file__).parent / "themes" / "default"
 
 
 class Theme:
@@ -68,17 +66,6 @@ class Theme:
         dark = _style_css(self.highlight_dark_style, ':root[data-theme="dark"] .highlight')
         dark_auto = _style_css(self.highlight_dark_style, ':root:not([data-theme="light"]) .highlight')
         return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
-
-    def fingerprint(self) -> str:
-        """Changes when any template or asset changes; part of the no-change check."""
-        h = hashlib.blake2b(digest_size=16)
-        for base in filter(None, [DEFAULT_THEME, self.site_theme]):
-            for f in sorted(base.rglob("*")):
-                if f.is_file():
-                    st = f.stat()
-                    h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-        h.update(f"{self.highlight_style}:{self.highlight_dark_style}".encode())
-        return h.hexdigest()
 
 
 def _style_css(style: str, selector: str) -> str:

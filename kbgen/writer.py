@@ -70,14 +70,3 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def manifest(out: Path) -> dict[str, list[int]]:
-    """Size and modification time of every file of a written site: how a later build knows it is untouched."""
-    result = {}
-    for dirpath, _dirs, files in os.walk(out):
-        for name in files:
-            p = os.path.join(dirpath, name)
-            st = os.stat(p)
-            result[os.path.relpath(p, out)] = [st.st_size, st.st_mtime_ns]
-    return result

@@ -1,0 +1,79 @@
+"""Is the site already up to date? The stamp of the last good build, and fingerprints of everything it read.
+
+A build with no changed input (content, config, theme, options) and an output folder exactly as that build left
+it has nothing to do. This check runs before any heavy module is imported, so it costs little more than
+starting Python: the point of a no-change rebuild is that it is instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kbgen import __version__
+
+STAMP = "last-build.json"
+
+
+def build_key(*parts: Any) -> str:
+    """A digest of everything a build's output depends on."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for part in parts:
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def read_stamp(cache_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_stamp(cache_dir: Path, stamp: dict[str, Any]) -> None:
+    atomic_write(cache_dir / STAMP, json.dumps(stamp).encode("utf-8"))
+
+
+def clear_stamp(cache_dir: Path) -> None:
+    (cache_dir / STAMP).unlink(missing_ok=True)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def tree_fingerprint(folder: Path) -> list[list]:
+    """(path, size, mtime) of every file below `folder`: cheap to take, and changes whenever any file does."""
+    rows = []
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(files):
+            p = os.path.join(dirpath, name)
+            st = os.stat(p)
+            rows.append([os.path.relpath(p, folder), st.st_size, st.st_mtime_ns])
+    return rows
+
+
+def manifest(out: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file of a written site: how a later build knows it is untouched."""
+    result = {}
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.stat(p)
+            result[os.path.relpath(p, out)] = [st.st_size, st.st_mtime_ns]
+    return result

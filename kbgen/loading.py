@@ -1,0 +1,86 @@
+"""The load stage: read every article and render the ones the cache does not already hold, on all CPU cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from kbgen.article import Article, FileResult, content_digest, load_file
+from kbgen.cache import RenderCache
+from kbgen.config import Config
+from kbgen.discover import ContentFiles
+from kbgen.frontmatter import decode
+from kbgen.markdown import RenderSettings
+
+#: Below this many files to render, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 64
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def render_settings(config: Config, files: ContentFiles, display_root: str) -> RenderSettings:
+    snippets = []
+    for name, rel in sorted(files.snippets.items()):
+        raw = (config.content_dir / rel).read_bytes()
+        try:
+            text = decode(raw)
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="replace")
+        snippets.append((name, f"{display_root}/{rel}", text))
+    return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
+                          snippets=tuple(snippets))
+
+
+def load_articles(config: Config, files: ContentFiles, display_root: str, settings: RenderSettings,
+                   cache: RenderCache, report: Progress) -> tuple[list[Article], int]:
+    """Read every article; render only those whose bytes (or the settings) changed, on all CPU cores."""
+    articles: list[Article | None] = []
+    misses: list[tuple[int, bytes, str, str, str]] = []
+    for i, rel in enumerate(files.articles):
+        path = config.content_dir / rel
+        raw = path.read_bytes()
+        digest = content_digest(raw)
+        display = f"{display_root}/{rel}"
+        hit = cache.get(digest + rel)
+        mtime = path.stat().st_mtime
+        if hit is not None:
+            articles.append(Article(rel, display, mtime, digest, hit))
+        else:
+            articles.append(Article(rel, display, mtime, digest, None))  # type: ignore[arg-type]
+            misses.append((i, raw, rel, display, digest))
+    for done, (index, res) in enumerate(_render_all(misses, settings), 1):
+        articles[index].result = res
+        cache.put(articles[index].digest + articles[index].rel, res)
+        if done % 200 == 0:
+            report("render", done, len(misses))
+    return articles, len(misses)  # type: ignore[return-value]
+
+
+def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileResult]]:
+    workers = os.cpu_count() or 1
+    if len(misses) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for index, raw, rel, display, _ in misses:
+            yield index, load_file(raw, rel, display, settings)
+        return
+    chunks = [misses[i::workers * 4] for i in range(workers * 4)]
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(settings,)) as pool:
+        payloads = [[(i, raw, rel, display) for i, raw, rel, display, _ in chunk] for chunk in chunks]
+        for results in pool.map(_render_chunk, payloads):
+            yield from results
+
+
+_worker_settings: RenderSettings | None = None
+
+
+def _init_worker(settings: RenderSettings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _render_chunk(chunk: list[tuple[int, bytes, str, str]]) -> list[tuple[int, FileResult]]:
+    assert _worker_settings is not None
+    return [(i, load_file(raw, rel, display, _worker_settings)) for i, raw, rel, display in chunk]

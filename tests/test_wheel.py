@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,13 @@ from conftest import REPO
 
 
 def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
+    source = tmp_path / "src"  # a copy, so setuptools' build/ folder never lands in the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "kbgen", source / "kbgen", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(REPO)], check=True, capture_output=True)
+                    "-w", str(tmp_path), str(source)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("kbgen-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     theme = REPO / "kbgen" / "themes" / "default"

@@ -486,8 +486,8 @@ def summarize(cell: Cell, tools: dict[str, Tool], timeout: float) -> dict:
 
 def ratio_text(num: dict | None, den: dict | None, label: str) -> str:
     """Time of `num` over `den` as text; a side that timed out turns it into a bound."""
-    if not num or not den:
-        return ""
+    if not num or not den or num["pages"] == 0 or den["pages"] == 0:
+        return ""  # a build that wrote nothing isn't worth a ratio
     a, b = num["median_seconds"], den["median_seconds"]
     if a is not None and b is not None:
         return f"{label} {a / b:.3f}"
@@ -508,6 +508,8 @@ def status_text(s: dict, ok_codes: tuple[int, ...], timeout: float) -> str:
     bad = [c for c in s["returncodes"] if c is not None and c not in ok_codes]
     if bad:
         parts.append(f"FAILED rc={sorted(set(bad))} in {len(bad)}/{s['runs']} runs")
+    if s["pages"] == 0:
+        parts.append("NO PAGES written")
     return "; ".join(parts)
 
 
@@ -574,11 +576,10 @@ def format_table(rows: list[list[str]]) -> str:
 
 
 def failure_details(cells: list[Cell], tools: dict[str, Tool]) -> list[str]:
-    """Stderr tails of failed or timed-out runs, printed once per cell under the table."""
+    """Output tails of runs that failed, timed out, exited non-zero or wrote nothing (once per cell)."""
     out = []
     for cell in cells:
-        tool = tools["kbgen" if cell.tool == "kbgen-rebuild" else cell.tool]
-        bad = [r for r in cell.runs if r.timed_out or r.returncode not in tool.ok_codes]
+        bad = [r for r in cell.runs if r.timed_out or r.returncode != 0 or r.pages == 0]
         if bad and bad[0].stderr_tail:
             out.append(f"--- {cell.corpus} / {cell.tool} (rc={bad[0].returncode}) last output:")
             out.append(bad[0].stderr_tail)

@@ -110,8 +110,8 @@ class PageRenderer:
         for article in self.site.articles:
             for alias in article.meta.get("aliases") or ():
                 url = alias_url(alias)
-                if not url:
-                    continue
+                if url is None:
+                    continue  # reported as an error while placing pages
                 page_dir = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/" if "/" in url else ""
                 target = relative_url(page_dir, article.url)
                 path = url if url.endswith((".html", ".htm")) else f"{url}index.html"

@@ -6,6 +6,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import yaml
+
 from kbgen.config import CONFIG_FILE
 from kbgen.diagnostics import KbgenError
 from kbgen.slugs import url_slug
@@ -30,11 +32,21 @@ def create_project(directory: Path) -> list[Path]:
     return written
 
 
+def _configured_content_dir() -> Path:
+    """The content folder kbgen.yml names, else `content/`: `kbgen new` writes where `kbgen build` reads."""
+    try:
+        data = yaml.safe_load(Path(CONFIG_FILE).read_text(encoding="utf-8-sig")) if Path(CONFIG_FILE).exists() else {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        raise KbgenError(f"{CONFIG_FILE} could not be read; run `kbgen check` to see why") from None
+    folder = data.get("content_dir") if isinstance(data, dict) else None
+    return Path(folder) if isinstance(folder, str) else Path("content")
+
+
 def create_article(title: str, category: str, faq: bool, content: Path | None) -> Path:
     """Write `content/<category>/<slug>.md` with today's dates, refusing to replace an existing file."""
     if not title.strip():
         raise KbgenError("the title is empty")
-    content_dir = content or Path("content")
+    content_dir = content or _configured_content_dir()
     if not content_dir.is_dir():
         raise KbgenError(f"content folder not found: {content_dir} (run kbgen init first, or pass --content)")
     folder = content_dir / category.strip("/") if category else content_dir

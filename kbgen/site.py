@@ -7,6 +7,7 @@ folder with an `index.html`, which every static host serves.
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -135,7 +136,8 @@ def _category_tree(articles: list[Article], files: ContentFiles, content_dir: Pa
     for folder in sorted(all_folders, key=lambda f: (f.count("/"), f)):
         parent = nodes[_folder_of(folder)]
         name = PurePosixPath(folder).name
-        cat = Category(rel=folder, title=name.replace("-", " ").replace("_", " ").strip() or name,
+        words = name.replace("-", " ").replace("_", " ").strip() or name
+        cat = Category(rel=folder, title=words[:1].upper() + words[1:],
                        url=url_for_path(folder + "/index.md"), parent=parent)
         if folder in with_file:
             _apply_category_file(cat, content_dir, display_root, diagnostics)
@@ -183,21 +185,30 @@ def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics
     for a in articles:
         for i, alias in enumerate(a.meta.get("aliases") or ()):
             url = alias_url(alias)
-            other = owners.get(url.casefold())
-            if other is not None and other is not a:
-                diagnostics.add(a.display, a.result.front_matter.lines.line("aliases", i) if
-                                a.result.front_matter.lines else 1, "duplicate-url",
+            line = a.result.front_matter.lines.line("aliases", i) if a.result.front_matter.lines else 1
+            other = owners.get(url.casefold()) if url is not None else None
+            if url is None:
+                diagnostics.add(a.display, line, "field-type",
+                                f"alias '{alias}' is not a path inside the site (like /old/page/)")
+            elif other is not None and other is not a:
+                diagnostics.add(a.display, line, "duplicate-url",
                                 f"alias '{alias}' is the URL of {other.display}; a redirect would replace it")
             else:
                 owners.setdefault(url.casefold(), a)
 
 
-def alias_url(alias: str) -> str:
-    """`/old/refunds` or `old/refunds.html` → the path of the redirect page inside the site."""
-    path = alias.split("#", 1)[0].split("?", 1)[0].strip().lstrip("/")
+def alias_url(alias: str) -> str | None:
+    """`/old/refunds` or `old/refunds.html` → the path of the redirect page inside the site; None for a path
+    that would leave the site (`../x`) or is no path at all (`https://…`, the home page)."""
+    path = alias.split("#", 1)[0].split("?", 1)[0].strip()
+    if "://" in path or "\\" in path:
+        return None
+    path = posixpath.normpath("/" + path).lstrip("/")  # rooted first, so `..` can never climb out of the site
+    if not path:
+        return None
     if path.endswith((".html", ".htm")):
         return path
-    return path.rstrip("/") + "/" if path else ""
+    return path + "/"
 
 
 def _sort_tree(cat: Category) -> None:

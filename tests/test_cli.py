@@ -167,6 +167,22 @@ def test_aliases_become_redirect_pages(kb) -> None:
     assert (kb.root / "site/faq.html").read_text(encoding="utf-8").count("billing/refunds/") >= 2
 
 
+def test_alias_cannot_write_outside_the_site(kb) -> None:
+    kb({"content/a.md": "---\ntitle: A\naliases: [../../outside/, https://example.com/x]\n---\n"})
+    result = run("build")
+    assert result.exit_code == 1
+    assert "content/a.md:3: error[field-type]: alias 'https://example.com/x' is not a path inside the site" in (
+        result.stderr)
+    assert not (kb.root.parent / "outside").exists()
+
+
+def test_new_writes_into_the_configured_content_folder(kb) -> None:
+    kb({"kbgen.yml": "content_dir: docs\n", "docs/.keep": ""})
+    result = run("new", "Reset password", "--category", "account")
+    assert result.exit_code == 0, result.output
+    assert Path(result.stdout.strip()) == Path("docs/account/reset-password.md")
+
+
 def test_sitemap_and_robots(kb) -> None:
     kb({"kbgen.yml": "base_url: https://help.example.com/docs\n",
         "content/a.md": "---\ntitle: A\nupdated: 2024-01-02\n---\n"})

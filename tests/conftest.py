@@ -42,3 +42,7 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     make.root = tmp_path  # type: ignore[attr-defined]
     return make
+
+
+# Real-browser fixtures (Chromium via Playwright, a static server on 127.0.0.1) for the tests that need them.
+from browser import browser, page, serve  # noqa: E402, F401

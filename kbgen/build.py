@@ -163,17 +163,11 @@ def _up_to_date(config: Config, key: str, diagnostics: Diagnostics) -> bool:
 
 
 def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> None:
-    """Everything besides pages: theme assets, code colours, files next to articles, sitemap, robots."""
-    from kbgen.pages import static_assets
-    from kbgen.site import static_url
+    """Write what `kbgen.extras.site_extras` yields: the files of a site that are not pages."""
+    from kbgen.extras import site_extras
 
-    for rel, source in static_assets(theme).items():
-        staged.copy(source, rel)
-    staged.write_text("assets/pygments.css", theme.pygments_css())
-    for rel in site.static:
-        staged.copy(config.content_dir / rel, static_url(rel))
-    sitemap = renderer.sitemap()
-    if sitemap:
-        staged.write_text("sitemap.xml", sitemap)
-    staged.write_text("robots.txt", renderer.robots())
-
+    for rel, data in site_extras(renderer, theme, site, config):
+        if isinstance(data, bytes):
+            staged.write_bytes(rel, data)
+        else:
+            staged.copy(data, rel)

@@ -44,7 +44,9 @@ class StagedOutput:
         return path
 
     def write_text(self, rel: str, text: str) -> None:
-        data = text.encode("utf-8")
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
         with open(self._target(rel), "wb") as f:
             f.write(data)
 

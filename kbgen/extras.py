@@ -1,0 +1,35 @@
+"""Everything a site holds besides its pages, produced in one place so `build` and `serve` publish the same files.
+
+Each producer yields `(path in the site, bytes or a source Path)`. Features that add files to a site (feeds, the
+search index, the analytics beacon) add a producer here; the build writes what they yield into the staged output
+and the live preview serves it from memory, so neither has to know about the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kbgen.config import Config
+    from kbgen.pages import PageRenderer
+    from kbgen.site import Site
+    from kbgen.theme import Theme
+
+Extra = tuple[str, bytes | Path]
+
+
+def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
+    """Theme assets, code colours, files next to articles, sitemap and robots.txt."""
+    from kbgen.pages import static_assets
+    from kbgen.site import static_url
+
+    yield from static_assets(theme).items()
+    yield "assets/pygments.css", theme.pygments_css().encode("utf-8")
+    for rel in site.static:
+        yield static_url(rel), config.content_dir / rel
+    sitemap = renderer.sitemap()
+    if sitemap:
+        yield "sitemap.xml", sitemap.encode("utf-8")
+    yield "robots.txt", renderer.robots().encode("utf-8")

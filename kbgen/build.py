@@ -63,6 +63,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
 
     with stage("config"):
         config = load_config(options.config, options.content, options.out, diagnostics)
+        config_diagnostics = len(diagnostics.items)  # re-reported by every run, so never stored in the stamp
         diagnostics.overrides.update(config.severity_overrides())
         result.config = config
         include_drafts = options.drafts or config.drafts
@@ -136,7 +137,8 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
             write_stamp(config.cache_dir, {
                 "key": key, "out": str(config.output_dir), "pages": result.pages,
                 "manifest": manifest(config.output_dir),
-                "diagnostics": [[d.path, d.line, d.code, d.message] for d in diagnostics.items],
+                "diagnostics": [[d.path, d.line, d.code, d.message]
+                                for d in diagnostics.items[config_diagnostics:]],
             })
     return result
 

@@ -22,7 +22,7 @@ from kbgen.schema import (
     Url,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
 
@@ -116,6 +116,8 @@ def load_config(
         {code: Severity[level.upper()] for code, level in values["severity"].items() if code not in FIXED_CODES})
     for p in unknown:
         diagnostics.add(shown, p.line, "config-unknown-key", p.message)
+    for key_path, line, dropped in source.cut:
+        diagnostics.add(shown, line, "unquoted-hash", cut_value_message(key_path, dropped))
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
     root = path.parent if path else Path.cwd()

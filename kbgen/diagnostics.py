@@ -30,6 +30,7 @@ CODES: dict[str, Severity] = {
     "config-unknown-key": Severity.WARNING,
     "yaml-syntax": Severity.ERROR,
     "field-type": Severity.ERROR,
+    "unquoted-hash": Severity.WARNING,
     "encoding": Severity.ERROR,
     "broken-link": Severity.ERROR,
     "broken-anchor": Severity.WARNING,

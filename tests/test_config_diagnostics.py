@@ -52,3 +52,21 @@ def test_a_missing_config_file_is_a_usage_error(kb) -> None:
         assert result.exit_code == 2, result.output
         assert "missing.yml" in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_a_value_cut_short_by_an_unquoted_hash_is_a_warning_with_its_line(kb) -> None:
+    kb({"kbgen.yml": "site_name: Acme #1 help\nlanguage: en  # a real comment\n",
+        "content/steps.md": "---\ntitle: Step #2 of the setup\ntags:\n  - setup #basics\norder: 2 # fine\n---\nText.\n",
+        "content/csharp.md": "---\ntitle: C# tips\ndescription: \"Quoted #1\" # a comment\n---\nText.\n"})
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert ("content/steps.md:2: warning[unquoted-hash]: 'title' ends before '#2 of the setup': YAML reads ' #' "
+            "as the start of a comment; put the whole value in quotes to keep it, or write '# ' with a space if "
+            "it is a comment") in lines
+    assert any(line.startswith("content/steps.md:4: warning[unquoted-hash]: 'tags.0' ends before '#basics'")
+               for line in lines)
+    assert any(line.startswith("kbgen.yml:1: warning[unquoted-hash]: 'site_name' ends before '#1 help'")
+               for line in lines)
+    assert len(lines) == 3, result.stderr  # C# tips, a quoted value and comments with a space are fine
+    assert "3 warnings (unquoted-hash ×3)" in result.stdout

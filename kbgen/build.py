@@ -86,7 +86,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     # Only now the heavy modules (markdown-it, Pygments, Jinja): a rebuild with nothing changed never needs them,
     # so it costs little more than starting Python.
     from kbgen.cache import RenderCache
-    from kbgen.links import LinkResolver, resolve_article
+    from kbgen.links import LinkResolver, check_draft, resolve_article
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
     from kbgen.pages import PageRenderer
@@ -109,6 +109,8 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         resolver = LinkResolver(site, config.content_dir)
         for a in site.articles:
             resolve_article(a, resolver, diagnostics)
+        for draft in site.drafts:
+            check_draft(draft, resolver, diagnostics)
 
     cache.save()
     if diagnostics.errors:

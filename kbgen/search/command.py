@@ -11,6 +11,7 @@ import click
 from kbgen.build import BuildOptions, build
 from kbgen.config import load_config
 from kbgen.diagnostics import Diagnostics, KbgenError
+from kbgen.freshness import clear_stamp
 from kbgen.search.engine import SearchIndex
 from kbgen.search.publish import store_for
 
@@ -31,6 +32,7 @@ def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, di
         raise KbgenError("search is switched off in kbgen.yml (search: false)")
     store = store_for(config, lang or config.language)
     if not (store / "manifest.js").exists():
+        clear_stamp(config.cache_dir)  # the site may be up to date without the index: export it again
         build(options, Diagnostics())
     if not (store / "manifest.js").exists():
         raise KbgenError(f"no search index for language '{lang or config.language}' (is it one of the site's?)")

@@ -35,17 +35,18 @@ SHARD_BYTES = 6000
 #: Raw bytes of display text per fragment group (about 1 KB gzipped): a few results' worth.
 FRAGMENT_BYTES = 1500
 #: BM25F parameters, in FIELDS order (title, headings, body, keywords). See engine.py for why these values.
-PARAMS = {"k1": 1.2, "b": [0.5, 0.5, 0.75, 0.0], "w": [2.0, 1.5, 1.0, 2.5]}
+PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
 #: Up to this many articles are offered in the empty state, those most linked to from other articles first.
 POPULAR = 5
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL = [_DIGITS[i] if i < 36 else _DIGITS[i // 36] + _DIGITS[i % 36] for i in range(1296)]
 _MARKS = "THBK"  # field markers in postings, FIELDS order
 
 
 def base36(n: int) -> str:
-    if n == 0:
-        return "0"
+    if n < 1296:
+        return _SMALL[n]
     out = []
     while n:
         n, r = divmod(n, 36)
@@ -59,6 +60,7 @@ class Export:
 
     files: dict[str, bytes] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # source path → article id
 
 
 @dataclass
@@ -67,6 +69,7 @@ class _Index:
     surfaces: dict[str, set[str]]
     lengths: dict[int, tuple[int, ...]]
     vocabulary: dict[str, str]  # surface word → its stem, where they differ
+    encoded: dict[str, str] = field(default_factory=dict)  # stem → postings as exported
 
 
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
@@ -77,7 +80,7 @@ def export(records: list[Record], store: Path | None, popular: list[tuple[str, s
     index = _invert(records, ids)
     keys = _keys(index)
     bounds = _bounds(keys, state.get("bounds") or [""])
-    out = Export()
+    out = Export(ids=ids)
     shard_list = []
     for start, members in _split(keys, bounds):
         name = _add(out, "s", _shard(index, members))
@@ -179,7 +182,8 @@ def _keys(index: _Index) -> dict[str, int]:
     """Every key a query word may be looked up by (stems and surface words), with its volume in bytes."""
     keys: dict[str, int] = {}
     for s, plist in index.postings.items():
-        keys[s] = len(_encode(plist)) + sum(len(w) + 1 for w in index.surfaces[s])
+        index.encoded[s] = _encode(plist)
+        keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in index.surfaces[s])
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
     return dict(sorted(keys.items()))
@@ -230,7 +234,7 @@ def _shard(index: _Index, members: list[str]) -> dict:
     terms, vocab = {}, {}
     for k in members:
         if k in index.postings:
-            terms[k] = [_encode(index.postings[k]), " ".join(sorted(index.surfaces[k]))]
+            terms[k] = [index.encoded[k], " ".join(sorted(index.surfaces[k]))]
         if k in index.vocabulary:
             vocab[k] = index.vocabulary[k]
     return {"t": terms, "v": vocab}
@@ -258,11 +262,12 @@ def _fragments(records: list[Record], ids: dict[str, int], group: int) -> list[d
 
 def _save(store: Path, out: Export, state: dict) -> None:
     """Write new files into the store, drop ones no longer used, then the state: a crash leaves no lie behind."""
+    for folder in ("s", "f"):
+        (store / folder).mkdir(parents=True, exist_ok=True)
     for rel, data in out.files.items():
         path = store / rel
         if rel != "manifest.js" and path.exists():
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(path)

@@ -56,6 +56,7 @@ class Preview:
                             session.theme_dirs())
         if plan:
             session.apply(plan)
+            self.watcher.watch(session.watched()[0])  # a themes/ folder just made, a content folder moved
 
 
 def beacon_path(values: dict) -> str:

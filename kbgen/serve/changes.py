@@ -40,14 +40,22 @@ class ChangeWatcher:
         self._cond = threading.Condition()
         self._stopped = False
         self.observer = Observer()
-        handler = _Handler(self)
-        for folder in folders:
-            if folder.is_dir():
-                self.observer.schedule(handler, str(folder), recursive=True)
-        if self.file.parent.is_dir() and all(not self.file.is_relative_to(f) for f in folders):
-            self.observer.schedule(handler, str(self.file.parent), recursive=False)
-        self._folders = [f.absolute() for f in folders]
+        self._handler = _Handler(self)
+        self._folders: list[Path] = []
+        self._scheduled: set[Path] = set()
+        if self.file.parent.is_dir():  # also sees a themes/ folder appear beside kbgen.yml
+            self.observer.schedule(self._handler, str(self.file.parent), recursive=False)
+        self.watch(folders)
         self._thread = threading.Thread(target=self._run, name="kbgen-changes", daemon=True)
+
+    def watch(self, folders: list[Path]) -> None:
+        """Watch `folders` too; one that does not exist yet is taken up by a later call, once it does."""
+        for folder in (f.absolute() for f in folders):
+            if folder not in self._folders:
+                self._folders.append(folder)
+            if folder not in self._scheduled and folder.is_dir():
+                self.observer.schedule(self._handler, str(folder), recursive=True)
+                self._scheduled.add(folder)
 
     def start(self) -> ChangeWatcher:
         self.observer.start()

@@ -15,8 +15,9 @@ with a unique word, written in place as an editor saves) and times, per edit:
     .venv/bin/python bench/serve.py --json serve-results.json
 
 Peers: Hugo is the Debian package (skipped when missing); MkDocs 1.6 is installed from PyPI on first run into
-~/.cache/kbgen-bench/venv-peers (or $KBGEN_PEERS_VENV), outside the repository. MkDocs rebuilds the whole site on every save (about a minute per edit on
-ru-doka), so it gets `--mkdocs-edits` edits (default 2) and runs on ru-doka only.
+~/.cache/kbgen-bench/venv-peers (or $KBGEN_PEERS_VENV), outside the repository. MkDocs rebuilds the whole site
+on every save (about a minute per edit on ru-doka), so it gets `--mkdocs-edits` edits (default 2) and runs on
+ru-doka only.
 """
 
 from __future__ import annotations

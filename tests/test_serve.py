@@ -3,16 +3,22 @@ serves only the site, and the beacon appends events."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import run
-from serving import edit, fetch, next_epoch, wait_for
+from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
 from kbgen.serve.plan import plan_changes
-from kbgen.serve.server import site_path
+from kbgen.serve.server import PIXEL, site_path
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
@@ -130,8 +136,6 @@ def test_a_broken_config_is_shown_and_the_server_keeps_running(preview) -> None:
                                       "/billing/../../kbgen.yml", "//etc/passwd", "/%2Fetc%2Fpasswd",
                                       "/..%2fkbgen.yml", "/billing%5c..%5c..%5ckbgen.yml", "/%00"])
 def test_traversal_gets_404_and_reads_nothing_outside_the_site(preview, url_path: str) -> None:
-    import http.client
-
     conn = http.client.HTTPConnection("127.0.0.1", preview.server.server_address[1], timeout=5)
     try:
         conn.request("GET", url_path)  # sent as is: urllib would tidy the path up first
@@ -164,17 +168,15 @@ def test_only_get_head_and_the_beacon_are_answered(preview) -> None:
 
 def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     events = preview.root / ".kbgen/events.jsonl"
-    assert fetch(preview.url + "_kb/e.gif?t=search&q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82&n=0&lang=ru")[0] == 200
-    assert fetch(preview.url + "_kb/e.gif?t=vote&url=billing%2Frefunds%2F&helpful=0", method="POST")[0] == 200
-    assert fetch(preview.url + "_kb/e.gif?q=" + "x" * 5000)[0] == 200  # answered, but not kept
+    search = "v=1&e=search&q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82&n=0&l=ru"
+    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, PIXEL)
+    assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=0", method="POST")[0] == 200
+    assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
-    assert [(e["t"], e.get("q"), e.get("helpful")) for e in lines] == [("search", "возврат", None),
-                                                                        ("vote", None, "0")]
+    assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, "0")]
 
 
 def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> None:
-    import http.client
-
     session = preview.session
     conn = http.client.HTTPConnection("127.0.0.1", preview.server.server_address[1], timeout=5)
     try:
@@ -189,3 +191,20 @@ def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> No
         conn.close()
     assert "refunds live months" in message["main"]
     assert "Refunds" in message["title"]
+
+
+def test_kbgen_serve_from_the_command_line_binds_localhost_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    shutil.copytree(GOLDEN_SOURCE, tmp_path / "kb")
+    proc = subprocess.Popen([sys.executable, "-m", "kbgen", "serve", "--port", "0"], cwd=tmp_path / "kb",
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        banner = proc.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", banner)
+        assert url, banner
+        status, body = fetch(url.group(0) + "billing/refunds/")
+        assert status == 200 and b"Refunds" in body
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        proc.stderr.close()
+    assert not (tmp_path / "kb/site").exists()  # the preview lives in memory; `kbgen build` writes site/

@@ -25,7 +25,7 @@ from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
 from kbgen.discover import ContentFiles, discover
 from kbgen.extras import site_extras
 from kbgen.freshness import build_key
-from kbgen.links import LinkResolver, resolve_article
+from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
 from kbgen.pages import PageRenderer
@@ -160,13 +160,13 @@ class PreviewSession:
             except Exception as exc:  # a bug in kbgen must not take the preview down with it
                 traceback.print_exc()
                 self.fatal = [f"internal error while rebuilding: {type(exc).__name__}: {exc}"]
-            moved = {f"/{before[old]}": f"/{self.loaded[new].url}" for old, new in plan.moved.items()
-                     if old in before and new in self.loaded and self.loaded[new].url}
+            moved = {f"/{before[old]}": f"/{self.site.by_rel[new].url}" for old, new in plan.moved.items()
+                     if old in before and new in self.site.by_rel}
             self.update = Update(self.update.epoch + 1, reload=reload, moved=moved)
             self._history.append(self.update)
             self.changed.notify_all()
         ms = (time.perf_counter() - start) * 1000
-        self.log(f"{plan.describe()} changed: epoch {self.update.epoch} in {ms:.0f} ms")
+        self.log(f"{plan.describe()} changed: rebuilt in {ms:.0f} ms")
         for line in self.errors():
             self.log(line)
         return self.update
@@ -301,6 +301,10 @@ class PreviewSession:
         resolver = LinkResolver(self.site, self.config.content_dir)
         for a in self.site.articles:
             self._resolve(a, resolver)
+        for draft in self.site.drafts:  # warnings only, so a draft does not go live with broken links
+            diagnostics = self._diagnostics()
+            check_draft(draft, resolver, diagnostics)
+            self._link_problems[draft.rel] = diagnostics.items
         self.renderer = PageRenderer(self.site, self.config, self.theme)
         self.routes = self.renderer.routes()
         self._forget(None)

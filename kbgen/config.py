@@ -18,6 +18,7 @@ from kbgen.schema import (
     Str,
     StrList,
     StrMap,
+    SwitchOrTable,
     Url,
     validate,
 )
@@ -47,6 +48,9 @@ CONFIG_FIELDS: list[Field] = [
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
     Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
+    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
+          "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
+          "(a path inside the site, or an absolute URL)."),
 ]
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
+
+from conftest import run
 
 
 def git(repo: Path, *args: str, when: dt.date | None = None) -> str:
@@ -27,3 +30,10 @@ def commit_all(repo: Path, message: str, when: dt.date) -> None:
 
 def days_ago(n: int) -> dt.date:
     return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=n)
+
+
+def report_json(*args: str) -> dict:
+    """`kbgen report --format json ARGS`, which must succeed, as data."""
+    result = run("report", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)

@@ -3,19 +3,12 @@ from the article, its category or the site, statuses, owners — and git asked o
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess
 
 from conftest import run
-from report_helpers import commit_all, days_ago, git
-
-
-def report_json(*args: str) -> dict:
-    result = run("report", "--format", "json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+from report_helpers import commit_all, days_ago, git, report_json
 
 
 def by_source(data: dict) -> dict[str, dict]:

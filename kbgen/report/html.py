@@ -27,6 +27,7 @@ def to_html(data: dict[str, Any]) -> str:
     s = data["summary"]
     parts = ["<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             '<link rel="icon" href="data:,">',  # or the browser asks the host for /favicon.ico
              f"<title>Knowledge base report · {escape(s['today'])}</title>", f"<style>{_CSS}</style>", "</head>",
              "<body>", "<h1>Knowledge base report</h1>",
              f"<p>{escape(s['today'])}: {s['articles']} articles — <span class=overdue>{s['articles_overdue']} "
@@ -85,7 +86,7 @@ def _bars(items: list[tuple[str, int]]) -> str:
     """Horizontal bars with their labels and counts."""
     if not items or not any(n for _, n in items):
         return "<p>No data.</p>"
-    row, label_w, bar_w = 22, 130, 150
+    row, label_w, bar_w = 22, 150, 150
     top = max(n for _, n in items)
     h = row * len(items) + 4
     out = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 40} {h}" width="100%" '
@@ -93,7 +94,7 @@ def _bars(items: list[tuple[str, int]]) -> str:
     for i, (label, n) in enumerate(items):
         y = i * row + 2
         w = round(bar_w * n / top) if top else 0
-        short = label if len(label) <= 20 else label[:19] + "…"
+        short = label if len(label) <= 18 else label[:17] + "…"
         out.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(short)}<title>{escape(label)}'
                    f'</title></text><rect x="{label_w}" y="{y + 3}" width="{w}" height="{row - 8}" fill="#3b6fb6"/>'
                    f'<text x="{label_w + w + 4}" y="{y + 14}">{n}</text>')
@@ -106,8 +107,8 @@ def _weekly(weeks: list[dict[str, Any]]) -> str:
     if not weeks:
         return "<p>No dated searches.</p>"
     weeks = weeks[-26:]
-    col, h, base = 24, 120, 100
-    width = max(col * len(weeks) + 40, 200)
+    col, h, base = 14, 120, 100
+    width = 34 + col * 26
     out = [f'<svg role="img" viewBox="0 0 {width} {h + 24}" width="100%" xmlns="http://www.w3.org/2000/svg">',
            f'<line x1="30" y1="{base + 4}" x2="{width}" y2="{base + 4}" stroke="#999"/>',
            '<text x="0" y="12">100%</text>', f'<text x="0" y="{base + 4}">0%</text>']
@@ -118,7 +119,7 @@ def _weekly(weeks: list[dict[str, Any]]) -> str:
         out.append(f'<rect x="{x}" y="{base + 4 - bar}" width="{col - 6}" height="{bar}" fill="#c2410c">'
                    f'<title>{escape(w["week"])}: {w["zero_result"]} of {w["searches"]} searches without results'
                    f'</title></rect>')
-        if i % max(1, len(weeks) // 6) == 0:
+        if i in (0, len(weeks) - 1) and (i == 0 or len(weeks) > 4):
             out.append(f'<text x="{x}" y="{h + 18}">{escape(w["week"][5:])}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -8,10 +8,10 @@ truncated lines, binary junk and requests from scanners.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -197,7 +197,7 @@ def _wire_value(value: object) -> str:
 
 def _read_csv(f: IO[bytes], path: Path, sink: Sink, stats: ReadStats) -> None:
     """`query,count[,results]` from another tool; a header row is recognised and skipped. No dates: all count."""
-    text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline="")
+    text = codecs.iterdecode(f, "utf-8-sig", errors="replace")
     for i, row in enumerate(csv.reader(_counted(text, stats))):
         if not row or not any(cell.strip() for cell in row):
             continue

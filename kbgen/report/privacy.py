@@ -12,7 +12,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 #: A phone number: an optional +, then 7 or more digits with the usual separators between them.
 _PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s().-]*\d){6,}(?![\w])")
 #: Any other run of 5 or more digits (card, account and order numbers); short numbers (error codes, years) stay.
-_DIGITS = re.compile(r"\d{5,}")
+_DIGITS = re.compile(r"\b\d{5,}")  # \b: the digits of a hex error code (0x80070005) are no account number
 
 
 def mask(text: str) -> str:

@@ -13,6 +13,7 @@ from kbgen.schema import (
     Bool,
     Choice,
     ChoiceMap,
+    Color,
     Duration,
     Field,
     Str,
@@ -47,6 +48,11 @@ CONFIG_FIELDS: list[Field] = [
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
     Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
+    Field("languages", StrList(), [],
+          "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
+    Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
+    Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
+    Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
 ]
 
 

@@ -21,7 +21,7 @@ Extra = tuple[str, bytes | Path]
 
 
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
-    """Theme assets, code colours, files next to articles, sitemap and robots.txt."""
+    """Theme assets, code colours, files next to articles, sitemap, robots.txt and the Atom feeds."""
     from kbgen.pages import static_assets
     from kbgen.site import static_url
 
@@ -33,3 +33,5 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     if sitemap:
         yield "sitemap.xml", sitemap.encode("utf-8")
     yield "robots.txt", renderer.robots().encode("utf-8")
+    for path, feed in renderer.feeds():
+        yield path, feed.encode("utf-8")

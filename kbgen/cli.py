@@ -40,7 +40,7 @@ def _common(command):
 
 
 def _build_options(command):
-    command = click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+    command = click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            help="Config file (default: kbgen.yml here, if present).")(command)
     command = click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            help="Folder of Markdown articles (default: content/).")(command)

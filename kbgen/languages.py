@@ -45,6 +45,9 @@ class Languages:
         self.by_code = {lang.code: lang for lang in self.all}
         self._pairs: dict[tuple[str, str], str] = {}  # (language, translation key) → URL
         for a in site.articles:
+            if several and a.rel == "index.md":  # the language choice page's introduction
+                a.lang = self.default.code
+                continue
             lang = self.of_url(a.url)
             a.lang = lang.code
             lang.articles.append(a)
@@ -93,7 +96,7 @@ def site_languages(site: Site, config: Config, diagnostics: Diagnostics | None =
         codes = list(dict.fromkeys(config.languages)) if several else [config.language]
         if several and diagnostics is not None:
             for a in site.articles:
-                if a.rel.split("/", 1)[0] not in codes:
+                if a.rel.split("/", 1)[0] not in codes and a.rel != "index.md":  # index.md: the choice page's intro
                     diagnostics.add(a.display, 1, "language-folder",
                                     f"on a site with `languages: [{', '.join(codes)}]` every article belongs in "
                                     f"a language folder such as content/{codes[0]}/; move it there")

@@ -85,11 +85,13 @@ class PageRenderer:
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, text) for every page, in a stable order."""
         if self.languages.several:
-            yield "index.html", self._render("languages.html", "", noindex=True, languages=[
-                {"code": lang.code, "url": lang.url} for lang in self.languages.all])
+            intro = self.site.root.index
+            yield "index.html", self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
+                                             languages=[{"code": lang.code, "url": lang.url}
+                                                        for lang in self.languages.all])
         for lang in self.languages.all:
             yield f"{lang.url}index.html", self.home(lang)
-        homes = {id(lang.home.index) for lang in self.languages.all if lang.home.index}
+        homes = {id(c.index) for c in [self.site.root] + [lang.home for lang in self.languages.all] if c.index}
         for cat in self.site.categories.values():
             if cat.parent is not None and cat.index is None and cat.language is None:
                 yield f"{cat.url}index.html", self._render(

@@ -143,6 +143,38 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
         raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+@main.command("report")
+@click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
+                   "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+@click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--fail-on", multiple=True, type=click.Choice(["stale", "gaps"]),
+              help="Exit 1 when an article is overdue (stale) or a search still finds nothing (gaps).")
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ignore searches seen fewer times.")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file (default: kbgen.yml here, if present).")
+@click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of Markdown articles (default: content/).")
+@_common
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: str | None, fmt: str,
+                   output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
+                   content: Path | None) -> None:
+    """Stale articles and the searches readers could not answer, from the site's search analytics."""
+    from kbgen.report.command import parse_since, run_report
+    from kbgen.report.make import ReportOptions
+
+    options = ReportOptions(config=config, content=content, logs=[*logs, *log_files],
+                            since_days=parse_since(since), min_count=min_count)
+    status = run_report(options, fmt, output, fail_on)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
 def _run_build(options: BuildOptions) -> None:
     ctx = click.get_current_context()
     quiet, verbose = ctx.meta["quiet"], ctx.meta["verbose"]

@@ -112,6 +112,11 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         for draft in site.drafts:
             check_draft(draft, resolver, diagnostics)
 
+    with stage("search tests"):
+        from kbgen.search.checks import run_search_tests
+
+        run_search_tests(site, config, diagnostics)
+
     cache.save()
     if diagnostics.errors:
         raise BuildFailed(len(diagnostics.errors))

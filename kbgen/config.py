@@ -16,6 +16,7 @@ from kbgen.schema import (
     Duration,
     Field,
     Problem,
+    SearchTests,
     Str,
     StrList,
     StrMap,
@@ -48,6 +49,9 @@ CONFIG_FIELDS: list[Field] = [
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
     Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
+    Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
+    Field("search_tests", SearchTests(), [],
+          "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
 ]
 
 

@@ -45,6 +45,7 @@ CODES: dict[str, Severity] = {
     "snippet-cycle": Severity.ERROR,
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
+    "search-test": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

@@ -33,3 +33,6 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     if sitemap:
         yield "sitemap.xml", sitemap.encode("utf-8")
     yield "robots.txt", renderer.robots().encode("utf-8")
+    from kbgen.search.publish import search_extras
+
+    yield from search_extras(site, config)

@@ -47,6 +47,7 @@ class PageRenderer:
         dirs = [DEFAULT_THEME] + ([theme.site_theme] if theme.site_theme else [])
         self.gettext = translator(load_catalogue(dirs, lang), lang)
         theme.env.globals["_"] = self.gettext  # imported macros see globals, not the page's context
+        theme.env.globals["search_enabled"] = config.values.get("search", True)
         self.info = SiteInfo(config.site_name, config.description, lang, config.base_url,
                              config.support_url, config.support_email)
         self.tag_urls = {tag: f"tags/{url_slug(tag)}/" for tag in site.tags}
@@ -73,6 +74,8 @@ class PageRenderer:
             routes[article.output_path] = functools.partial(self.article, article)
         routes.update(self.tag_pages())
         routes["404.html"] = self.not_found
+        if self.config.values.get("search", True):
+            routes["search/index.html"] = self.search_page
         routes.update(self.redirects())
         return routes
 
@@ -108,6 +111,10 @@ class PageRenderer:
         return self._render("article.html", article.url, page=ArticleView(article), prev=prev, next=nxt,
                             category=CategoryView(own_category) if own_category else None,
                             description=article.meta.get("description") or self.info.description)
+
+    def search_page(self) -> str:
+        """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
+        return self._render("search.html", "search/", noindex=True)
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         if not self.site.tags:

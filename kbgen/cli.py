@@ -97,6 +97,7 @@ def new_command(title: str, category: str, faq: bool, content: Path | None) -> N
     click.echo(str(path))
 
 
+<<<<<<< HEAD
 @main.command("serve")
 @_build_options
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -117,6 +118,8 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
         raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+=======
+>>>>>>> main
 @main.command("search")
 @click.argument("query", required=False)
 @_build_options
@@ -141,6 +144,29 @@ def search_command(query: str | None, config: Path | None, content: Path | None,
         command.batch(index, keys, batch, limit if limit != 10 else 1000)
     else:
         command.print_results(command.search(index, keys, query or "", limit), as_json)
+<<<<<<< HEAD
+=======
+
+
+@main.command("serve")
+@_build_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets other machines see your drafts.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@_common
+def serve_command(config: Path | None, content: Path | None, drafts: bool, strict: bool, host: str, port: int,
+                  open_browser: bool) -> None:
+    """Preview the site on http://127.0.0.1:8000/, rebuilding what each save changes and refreshing open tabs."""
+    from kbgen.serve import serve
+
+    quiet = click.get_current_context().meta["quiet"]
+    try:
+        serve(BuildOptions(config=config, content=content, drafts=drafts, strict=strict), host, port, open_browser,
+              log=lambda line: None if quiet and "error" not in line else click.echo(line, err=True))
+    except OSError as exc:
+        raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+>>>>>>> main
 
 
 def _run_build(options: BuildOptions) -> None:

@@ -26,6 +26,8 @@ PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c0
 #: Seconds between keep-alive comments on an idle live channel (proxies and browsers drop silent streams).
 KEEPALIVE = 15.0
 _MAX_BEACON_BODY = 4096
+#: The search page of a site (or of one language): its HTML never changes, its results do.
+SEARCH_PAGE = "search/index.html"
 
 
 def site_path(url_path: str) -> str | None:
@@ -181,6 +183,8 @@ def tab_update(update: Update, page_url: str, shown: str | None, now: str | None
         return {"go": update.moved[page_url]}
     if update.reload or shown is None or now is None:
         return {"reload": True}
+    if update.content and (site_path(page_url) or "").endswith(SEARCH_PAGE):
+        return {"reload": True}  # the results are drawn from the index in the browser: ask it again
     if shown == now:
         return {}
     old, new = _split_main(shown), _split_main(now)

@@ -20,6 +20,7 @@ from kbgen.schema import (
     Str,
     StrList,
     StrMap,
+    SwitchOrTable,
     Url,
     validate,
 )
@@ -52,6 +53,9 @@ CONFIG_FIELDS: list[Field] = [
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
+    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
+          "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
+          "(a path inside the site, or an absolute URL)."),
 ]
 
 

@@ -21,7 +21,8 @@ Extra = tuple[str, bytes | Path]
 
 
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
-    """Theme assets, code colours, files next to articles, sitemap and robots.txt."""
+    """Theme assets, code colours, files next to articles, sitemap and robots.txt, the analytics beacon."""
+    from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets
     from kbgen.site import static_url
 
@@ -36,3 +37,4 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     from kbgen.search.publish import search_extras
 
     yield from search_extras(site, config)
+    yield from beacon_extras(config)

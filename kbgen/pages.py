@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
+from kbgen.analytics import analytics_settings
 from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.links import relative_url
@@ -48,6 +49,7 @@ class PageRenderer:
         self.gettext = translator(load_catalogue(dirs, lang), lang)
         theme.env.globals["_"] = self.gettext  # imported macros see globals, not the page's context
         theme.env.globals["search_enabled"] = config.values.get("search", True)
+        theme.env.globals["analytics"] = analytics_settings(config)
         self.info = SiteInfo(config.site_name, config.description, lang, config.base_url,
                              config.support_url, config.support_email)
         self.tag_urls = {tag: f"tags/{url_slug(tag)}/" for tag in site.tags}

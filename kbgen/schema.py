@@ -177,6 +177,29 @@ class Url(Str):
         return text if text.endswith("/") else text + "/"
 
 
+class SwitchOrTable(Kind):
+    """`false` (off), `true` (on with defaults) or a table of text settings (`analytics: {endpoint: …}`)."""
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        self.keys = keys  # name → default
+        self.label = f"true, false or a table with {', '.join(keys)}"
+
+    def convert(self, value: Any) -> dict[str, str] | bool:
+        if value is False:
+            return False
+        if value is True:
+            return dict(self.keys)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected {self.label}, got {_describe(value)}")
+        out = dict(self.keys)
+        for k, v in value.items():
+            if k not in self.keys:
+                raise ValueError(f"unknown name '{k}'{_did_you_mean(str(k), list(self.keys))}")
+            if v is not None:
+                out[str(k)] = Str().convert(v)
+        return out
+
+
 @dataclass(frozen=True)
 class Field:
     """One declared key: its type, its default, and what it is for (shown in errors and the docs)."""

@@ -31,6 +31,7 @@ class Category:
     description: str = ""
     icon: str | None = None
     order: int | None = None
+    review_every: int | None = None  # days; articles inherit it (the report's staleness check)
     url: str = ""
     parent: Category | None = None
     children: list[Category] = field(default_factory=list)
@@ -164,6 +165,7 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     cat.description = values["description"]
     cat.icon = values["icon"]
     cat.order = values["order"]
+    cat.review_every = values["review_every"]
 
 
 def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics) -> None:

@@ -173,7 +173,7 @@ def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=0", method="POST")[0] == 200
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
-    assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, "0")]
+    assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, False)]
 
 
 def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> None:

@@ -17,8 +17,9 @@ import pytest
 from conftest import run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
+from kbgen.analytics import BEACON_GIF
 from kbgen.serve.plan import plan_changes
-from kbgen.serve.server import PIXEL, site_path
+from kbgen.serve.server import site_path
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
@@ -169,7 +170,7 @@ def test_only_get_head_and_the_beacon_are_answered(preview) -> None:
 def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     events = preview.root / ".kbgen/events.jsonl"
     search = "v=1&e=search&q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82&n=0&l=ru"
-    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, PIXEL)
+    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, BEACON_GIF)
     assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=0", method="POST")[0] == 200
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]

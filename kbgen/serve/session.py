@@ -186,22 +186,27 @@ class PreviewSession:
             return
         if plan.theme:
             self.theme = self._theme(self.config)
-        structure = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
+        # Files came or went: list them again. Front matter changed: place again, with the same files.
+        new_files = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
+        replace = False
         body_edits = []
         for rel in sorted(plan.articles):
             old = self.loaded.get(rel)
             new = self._read(rel)
-            if new is None:
-                structure = True
-            elif old is None or _placement(old) != _placement(new):
-                structure = True
+            if new is None or old is None:
+                new_files = True
+            elif _placement(old) != _placement(new):
+                replace = True
+            else:
+                if new.digest != old.digest:
+                    body_edits.append((old, new))
+                continue
+            if new is not None:
                 self.loaded[rel] = self._keep_last_good(old, new)
-            elif new.digest != old.digest:
-                body_edits.append((old, new))
-        if structure:
+        if new_files or replace:
             for old, new in body_edits:  # placed again below with everything else
                 self.loaded[old.rel] = self._keep_last_good(old, new)
-            self._place(discover(self.config.content_dir, self.config.exclude))
+            self._place(discover(self.config.content_dir, self.config.exclude) if new_files else self.files)
         else:
             if plan.theme:
                 self.renderer = PageRenderer(self.site, self.config, self.theme)

@@ -131,6 +131,26 @@ def test_a_broken_config_is_shown_and_the_server_keeps_running(preview) -> None:
     assert "Acme Support" in fetch(preview.url)[1].decode()
 
 
+def test_styles_are_served_without_waiting_for_the_search_index(preview) -> None:
+    assert fetch(preview.url + "assets/kbgen.css")[0] == 200
+    assert "search/manifest.js" not in preview.session._extras.files  # not made: nobody searched yet
+    status, manifest = fetch(preview.url + "search/manifest.js")
+    assert status == 200 and manifest.startswith(b"__kbgenSearch(")
+
+
+def test_the_search_index_follows_a_body_edit(preview) -> None:
+    before = preview.session.epoch
+    assert b"zebra" not in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+    edit(preview.root / "content/billing/refunds.md", "refunds unused months", "refunds unused zebra months")
+    next_epoch(preview, before)
+    assert b"zebra" in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+
+
+def _shards(preview) -> list[str]:
+    manifest = fetch(preview.url + "search/manifest.js")[1].decode()
+    return [f"{name}.js" for name in re.findall(r'"(s/[0-9a-z]+)"', manifest)]
+
+
 # -- the server serves only the site -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url_path", ["/../kbgen.yml", "/%2e%2e/kbgen.yml", "/%2E%2E/%2e%2e/secret.txt",

@@ -99,6 +99,16 @@ def test_a_body_edit_rerenders_that_article_and_keeps_unrelated_pages(preview) -
     assert any("1 article changed" in line for line in preview.log)
 
 
+def test_renaming_a_category_folder_tells_open_tabs_where_its_articles_went(preview) -> None:
+    before = preview.session.epoch
+    os.rename(preview.root / "content/billing", preview.root / "content/payments")
+    wait_for(lambda: "payments/refunds/index.html" in preview.session.routes, what="the folder to be placed")
+    update = preview.session.wait(before, timeout=1)
+    assert update.moved["/billing/refunds/"] == "/payments/refunds/"
+    assert fetch(preview.url + "billing/refunds/")[0] == 404
+    assert fetch(preview.url + "payments/refunds/")[0] == 200
+
+
 def test_a_broken_front_matter_keeps_the_last_good_page_and_reports_path_and_line(preview) -> None:
     session = preview.session
     path = preview.root / "content/billing/refunds.md"

@@ -107,8 +107,9 @@ class PreviewSession:
             return None
 
     def allowed_roots(self) -> list[Path]:
-        """Folders a served file may really live in: the content and the themes (symlinks out are refused)."""
-        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
+        """Folders a served file may really live in: the project (with its themes and, say, a logo), the content
+        and the default theme. A symlink leading anywhere else is refused."""
+        roots = [self.config.root, self.config.content_dir, DEFAULT_THEME]
         return [r.resolve() for r in roots]
 
     def errors(self) -> list[str]:

@@ -63,6 +63,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
 
     with stage("config"):
         config = load_config(options.config, options.content, options.out, diagnostics)
+        config_diagnostics = len(diagnostics.items)  # re-reported by every run, so never stored in the stamp
         diagnostics.overrides.update(config.severity_overrides())
         result.config = config
         include_drafts = options.drafts or config.drafts
@@ -85,7 +86,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     # Only now the heavy modules (markdown-it, Pygments, Jinja): a rebuild with nothing changed never needs them,
     # so it costs little more than starting Python.
     from kbgen.cache import RenderCache
-    from kbgen.links import LinkResolver, resolve_article
+    from kbgen.links import LinkResolver, check_draft, resolve_article
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
     from kbgen.pages import PageRenderer
@@ -108,6 +109,13 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         resolver = LinkResolver(site, config.content_dir)
         for a in site.articles:
             resolve_article(a, resolver, diagnostics)
+        for draft in site.drafts:
+            check_draft(draft, resolver, diagnostics)
+
+    with stage("search tests"):
+        from kbgen.search.checks import run_search_tests
+
+        run_search_tests(site, config, diagnostics)
 
     cache.save()
     if diagnostics.errors:
@@ -136,7 +144,8 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
             write_stamp(config.cache_dir, {
                 "key": key, "out": str(config.output_dir), "pages": result.pages,
                 "manifest": manifest(config.output_dir),
-                "diagnostics": [[d.path, d.line, d.code, d.message] for d in diagnostics.items],
+                "diagnostics": [[d.path, d.line, d.code, d.message]
+                                for d in diagnostics.items[config_diagnostics:]],
             })
     return result
 

@@ -40,7 +40,7 @@ def _common(command):
 
 
 def _build_options(command):
-    command = click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+    command = click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            help="Config file (default: kbgen.yml here, if present).")(command)
     command = click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            help="Folder of Markdown articles (default: content/).")(command)
@@ -127,6 +127,32 @@ def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: s
     status = run_report(options, fmt, output, fail_on)
     if status:
         raise click.exceptions.Exit(status)
+
+
+@main.command("search")
+@click.argument("query", required=False)
+@_build_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/).")
+@click.option("--limit", default=10, show_default=True, help="How many results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.option("--lang", default=None, help="Which language's index, on a multilingual site.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run every query of a TSV file (id<TAB>query) instead.")
+@click.option("--format", "fmt", type=click.Choice(["trec"]), default="trec", help="Output of --batch.")
+@_common
+def search_command(query: str | None, config: Path | None, content: Path | None, out: Path | None, drafts: bool,
+                   strict: bool, limit: int, as_json: bool, lang: str | None, batch: Path | None, fmt: str) -> None:
+    """Search the site as a reader's browser does (builds it first if there is no index yet)."""
+    from kbgen.search import command
+
+    if not query and not batch:
+        raise click.UsageError("give a QUERY, or --batch FILE")
+    options = BuildOptions(config=config, content=content, out=out, drafts=drafts, strict=strict)
+    index, keys = command.open_index(options, lang)
+    if batch:
+        command.batch(index, keys, batch, limit if limit != 10 else 1000)
+    else:
+        command.print_results(command.search(index, keys, query or "", limit), as_json)
 
 
 def _run_build(options: BuildOptions) -> None:

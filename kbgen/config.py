@@ -8,13 +8,15 @@ from typing import Any
 
 import click
 
-from kbgen.diagnostics import CODES, Diagnostics, KbgenError, Severity
+from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
 from kbgen.schema import (
     Bool,
     Choice,
     ChoiceMap,
     Duration,
     Field,
+    Problem,
+    SearchTests,
     Str,
     StrList,
     StrMap,
@@ -22,7 +24,7 @@ from kbgen.schema import (
     Url,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
 
@@ -51,6 +53,9 @@ CONFIG_FIELDS: list[Field] = [
     Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
+    Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
+    Field("search_tests", SearchTests(), [],
+          "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
 ]
 
 
@@ -93,8 +98,8 @@ def load_config(
     explicit = config_path is not None
     path = (config_path or Path(CONFIG_FILE)).absolute()
     if not path.exists():
-        if explicit:
-            raise KbgenError(f"config file not found: {config_path}")
+        if explicit:  # a mistyped --config is a usage mistake (exit 2), like a mistyped --content
+            raise click.UsageError(f"config file not found: {config_path}")
         source, path = YamlValue({}, {(): 1}), None
     else:
         shown = str(config_path or CONFIG_FILE)
@@ -111,10 +116,16 @@ def load_config(
             source = YamlValue({}, {(): 1})
     shown = str(config_path or CONFIG_FILE)
     values, extra, problems, unknown = validate(CONFIG_FIELDS, source)
+    problems += _fixed_severity_problems(values, source)
     for p in problems:
         diagnostics.add(shown, p.line, "config-invalid", p.message)
+    # The site's own severity rules apply to the config's own warnings too (`config-unknown-key: ignore`).
+    diagnostics.overrides.update(
+        {code: Severity[level.upper()] for code, level in values["severity"].items() if code not in FIXED_CODES})
     for p in unknown:
         diagnostics.add(shown, p.line, "config-unknown-key", p.message)
+    for key_path, line, dropped in source.cut:
+        diagnostics.add(shown, line, "unquoted-hash", cut_value_message(key_path, dropped))
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
     root = path.parent if path else Path.cwd()
@@ -125,3 +136,11 @@ def load_config(
         raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
                                "(run `kbgen init` to start one, or pass --content)")
     return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)
+
+
+def _fixed_severity_problems(values: dict[str, Any], source: YamlValue) -> list[Problem]:
+    """`severity: {encoding: ignore}` would be silently ineffective; say so on the line that asks for it."""
+    return [Problem(source.line("severity", code),
+                    f"'severity': '{code}' cannot be changed: past this problem a file or the site cannot be "
+                    f"built correctly (codes that can be changed: see the diagnostics reference)")
+            for code in values["severity"] if code in FIXED_CODES]

@@ -30,6 +30,7 @@ CODES: dict[str, Severity] = {
     "config-unknown-key": Severity.WARNING,
     "yaml-syntax": Severity.ERROR,
     "field-type": Severity.ERROR,
+    "unquoted-hash": Severity.WARNING,
     "encoding": Severity.ERROR,
     "broken-link": Severity.ERROR,
     "broken-anchor": Severity.WARNING,
@@ -44,6 +45,7 @@ CODES: dict[str, Severity] = {
     "snippet-cycle": Severity.ERROR,
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
+    "search-test": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.
@@ -73,8 +75,11 @@ class Diagnostics:
         self.strict = strict
         self.items: list[Diagnostic] = []
 
-    def add(self, path: str, line: int, code: str, message: str) -> None:
+    def add(self, path: str, line: int, code: str, message: str, at_most: Severity | None = None) -> None:
+        """Record a problem; `at_most` caps its severity (a draft's broken link breaks nothing published)."""
         severity = self.overrides.get(code, CODES[code]) if code not in FIXED_CODES else CODES[code]
+        if at_most is not None:
+            severity = min(severity, at_most)
         if severity is Severity.IGNORE:
             return
         if self.strict and severity is Severity.WARNING:

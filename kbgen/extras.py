@@ -35,3 +35,6 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
         yield "sitemap.xml", sitemap.encode("utf-8")
     yield "robots.txt", renderer.robots().encode("utf-8")
     yield from beacon_extras(config)
+    from kbgen.search.publish import search_extras
+
+    yield from search_extras(site, config)

@@ -21,7 +21,7 @@ from kbgen.schema import (
     StrList,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
 
 #: Every front-matter field kbgen understands. Unknown keys are kept for templates as `page.extra`.
 FRONT_MATTER_FIELDS: list[Field] = [
@@ -124,7 +124,10 @@ def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[Fro
             "front matter must be `key: value` lines between two `---` lines")]
     values, extra, problems, _unknown = validate(FRONT_MATTER_FIELDS, source)
     shifted = YamlValue(source.data, {k: v + offset for k, v in source.lines.items()})
-    return FrontMatter(values, extra, shifted), [_as_problem(p, offset) for p in problems]
+    found = [_as_problem(p, offset) for p in problems]
+    found += [FrontMatterProblem(line + offset, "unquoted-hash", cut_value_message(path, dropped))
+              for path, line, dropped in source.cut]
+    return FrontMatter(values, extra, shifted), found
 
 
 def _as_problem(p: Problem, offset: int) -> FrontMatterProblem:

@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kbgen.article import Article
-from kbgen.diagnostics import Diagnostics
+from kbgen.diagnostics import Diagnostics, Severity
 from kbgen.images import image_size
-from kbgen.site import Category, Site, static_url
+from kbgen.site import Category, Site, static_url, url_for_path
 
 _PLACEHOLDER = re.compile(r'src="\x00I(\d+)\x00"|\x00L(\d+)\x00')
 
@@ -101,6 +101,25 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
         return html_lib.escape(link_urls[int(m.group(2))], quote=True)
 
     article.html = _PLACEHOLDER.sub(replace, rendered.html) if (link_urls or image_tags) else rendered.html
+
+
+def check_draft(draft: Article, resolver: LinkResolver, diagnostics: Diagnostics) -> None:
+    """Check the links of a draft that is left out of the site, so it does not go live with broken ones.
+
+    Its problems are warnings at most: nothing published is broken by them.
+    """
+    draft.url = url_for_path(draft.rel, draft.meta.get("slug"))
+    resolve_article(draft, resolver, _DraftDiagnostics(diagnostics))
+
+
+class _DraftDiagnostics:
+    """Passes a draft's problems on, capped at warning and saying where they come from."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+
+    def add(self, path: str, line: int, code: str, message: str) -> None:
+        self.diagnostics.add(path, line, code, f"{message} (in a draft, not published)", at_most=Severity.WARNING)
 
 
 def relative_url(from_url: str, to_url: str) -> str:

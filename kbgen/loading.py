@@ -6,13 +6,16 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+from kbgen import DEFAULT_THEME
 from kbgen.article import Article, FileResult, content_digest, load_file
 from kbgen.cache import RenderCache
 from kbgen.config import Config
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
 from kbgen.markdown import RenderSettings
+from kbgen.messages import load_catalogue
 
 #: Below this many files to render, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 64
@@ -30,7 +33,24 @@ def render_settings(config: Config, files: ContentFiles, display_root: str) -> R
             text = raw.decode("utf-8", errors="replace")
         snippets.append((name, f"{display_root}/{rel}", text))
     return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
-                          snippets=tuple(snippets))
+                          snippets=tuple(snippets), language=config.language,
+                          callout_titles=callout_titles(theme_dirs(config)))
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """The default theme, then the site's own theme folder (whose files win), as the theme loads them."""
+    return [DEFAULT_THEME] + ([config.root / "themes" / config.theme] if config.theme else [])
+
+
+def callout_titles(dirs: list[Path]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """`callout_<kind>` strings of every language the theme has messages for: a callout's title is UI text."""
+    languages = sorted({p.stem for d in dirs for p in (d / "messages").glob("*.yml")})
+    out = []
+    for lang in languages:
+        strings = load_catalogue(dirs, lang)
+        out.append((lang, tuple(sorted((key.removeprefix("callout_"), str(value)) for key, value in strings.items()
+                                       if key.startswith("callout_")))))
+    return tuple(out)
 
 
 def load_articles(config: Config, files: ContentFiles, display_root: str, settings: RenderSettings,

@@ -26,7 +26,7 @@ from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
 #: Bump when the HTML or the extracted data changes shape: old cache entries then stop matching.
-RENDER_VERSION = "1"
+RENDER_VERSION = "3"
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -84,15 +84,24 @@ class RenderSettings:
     anchors: str = "translit"
     variables: tuple[tuple[str, str], ...] = ()
     snippets: tuple[tuple[str, str, str], ...] = ()  # (name, display path, text)
+    language: str = "en"  # of an article whose front matter does not say
+    callout_titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((kind, title), …))
+
+    def titles_for(self, lang: str | None) -> dict[str, str]:
+        """Callout titles (`note` → `Примечание`) in the article's language, English where it has none."""
+        by_lang = {code: dict(titles) for code, titles in self.callout_titles}
+        return {**by_lang.get("en", {}), **by_lang.get(lang or self.language, {})}
 
 
-def render(body: str, path: str, first_line: int, settings: RenderSettings) -> Rendered:
-    """Render one article body. `path` is shown in diagnostics, `first_line` is the body's line in the file."""
+def render(body: str, path: str, first_line: int, settings: RenderSettings, lang: str | None = None) -> Rendered:
+    """Render one article body. `path` is shown in diagnostics, `first_line` is the body's line in the file,
+    `lang` the article's language (`lang:`), else the site's."""
     snippets = {name: (spath, text) for name, spath, text in settings.snippets}
     expanded = expand(body, path, first_line, dict(settings.variables), snippets)
     env: dict = {"origins": expanded.origins, "anchors": settings.anchors, "problems": expanded.problems}
     md = _parser()
     tokens = md.parse(expanded.text, env)
+    _finish_callouts(tokens, settings.titles_for(lang))
     h1 = _take_leading_h1(tokens)
     headings = _assign_heading_ids(tokens, env)
     links, images = _placeholder_links(tokens, env)
@@ -146,6 +155,37 @@ def _line(token: Token, env: dict, extra: int = 0) -> tuple[str, int]:
     if not origins:
         return "", 1
     return origins[min(index, len(origins) - 1)]
+
+
+def _finish_callouts(tokens: list[Token], titles: dict[str, str]) -> None:
+    """Callout titles in the page's language, and `??? note` / `???+ note` as a real `<details>` (folded / open).
+
+    markdown-it titles GitHub alerts in English and the admonition plugin only adds a CSS class to `???`, which
+    folds nothing without a script; `<details>` folds in every browser and works from the keyboard.
+    """
+    open_admonitions: list[Token] = []
+    for i, token in enumerate(tokens):
+        if token.type == "alert_open":
+            _retitle(tokens[i + 2], titles.get(str(token.meta.get("kind", "")).lower()))
+        elif token.type == "admonition_open":
+            open_admonitions.append(token)
+            has_title = tokens[i + 1].type == "admonition_title_open"
+            if has_title and " " not in token.info.strip():  # no title of its own: the kind is the title
+                _retitle(tokens[i + 2], titles.get(str(token.meta.get("tag", ""))))
+            if token.markup.startswith("?"):
+                token.tag = "details"
+                if token.markup.endswith("+"):
+                    token.attrSet("open", "")
+                if has_title:
+                    tokens[i + 1].tag = tokens[i + 3].tag = "summary"
+        elif token.type == "admonition_close" and open_admonitions:
+            token.tag = open_admonitions.pop().tag
+
+
+def _retitle(inline: Token, title: str | None) -> None:
+    if title and inline.type == "inline":
+        inline.content = title
+        inline.children = [Token("text", "", 0, content=title)]
 
 
 def _take_leading_h1(tokens: list[Token]) -> str | None:

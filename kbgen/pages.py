@@ -48,6 +48,7 @@ class PageRenderer:
         self.gettext = translator(load_catalogue(dirs, lang), lang)
         theme.env.globals["_"] = self.gettext  # imported macros see globals, not the page's context
         theme.env.globals["analytics"] = analytics_settings(config)
+        theme.env.globals["search_enabled"] = config.values.get("search", True)
         self.info = SiteInfo(config.site_name, config.description, lang, config.base_url,
                              config.support_url, config.support_email)
         self.tag_urls = {tag: f"tags/{url_slug(tag)}/" for tag in site.tags}
@@ -74,6 +75,8 @@ class PageRenderer:
             yield article.output_path, self.article(article)
         yield from self.tag_pages()
         yield "404.html", self._render("404.html", "", noindex=True)
+        if self.config.values.get("search", True):
+            yield "search/index.html", self.search_page()
         yield from self.redirects()
 
     def home(self) -> str:
@@ -96,6 +99,10 @@ class PageRenderer:
         return self._render("article.html", article.url, page=ArticleView(article), prev=prev, next=nxt,
                             category=CategoryView(own_category) if own_category else None,
                             description=article.meta.get("description") or self.info.description)
+
+    def search_page(self) -> str:
+        """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
+        return self._render("search.html", "search/", noindex=True)
 
     def tag_pages(self) -> Iterator[tuple[str, str]]:
         if not self.site.tags:

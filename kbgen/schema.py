@@ -96,6 +96,28 @@ class StrMap(Kind):
         return {str(k): Str().convert(v) for k, v in value.items()}
 
 
+class SearchTests(Kind):
+    """`search_tests:` — a list of `{query: …, expect: path/of/article.md, top: 3}`."""
+
+    label = "a list of search tests"
+
+    def convert(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of {{query: …, expect: …}}, got {_describe(value)}")
+        out = []
+        for item in value:
+            if not isinstance(item, dict) or not item.get("query") or not item.get("expect"):
+                raise ValueError(f"each search test needs 'query' and 'expect', got {_describe(item)}")
+            unknown = set(item) - {"query", "expect", "top"}
+            if unknown:
+                raise ValueError(f"a search test has only query, expect and top, not {', '.join(sorted(unknown))}")
+            top = item.get("top", 3)
+            if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+                raise ValueError(f"'top' is how many results may come first, a whole number, got {_describe(top)}")
+            out.append({"query": Str().convert(item["query"]), "expect": Str().convert(item["expect"]), "top": top})
+        return out
+
+
 class Choice(Kind):
     def __init__(self, *choices: str) -> None:
         self.choices = choices

@@ -21,7 +21,7 @@ from kbgen.slugs import url_slug
 from kbgen.yamlsource import YamlSyntaxError, parse_yaml
 
 #: URL prefixes the build itself writes to; content may not take them.
-RESERVED_URLS = ("assets/", "tags/", "404.html")
+RESERVED_URLS = ("assets/", "tags/", "404.html", "search/")
 
 
 @dataclass(eq=False)

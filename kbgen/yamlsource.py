@@ -6,7 +6,8 @@ them in a parallel tree of line numbers while constructing ordinary Python value
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -21,6 +22,8 @@ class YamlValue:
 
     data: Any
     lines: dict[tuple, int]
+    #: Unquoted values that a ` #word` on the same line cut short: (key path, 1-based line, the text cut off).
+    cut: list[tuple[tuple, int, str]] = field(default_factory=list)
 
     def line(self, *path: Any, default: int = 1) -> int:
         """The line of the deepest known prefix of `path`, so a nested problem still points near itself."""
@@ -58,7 +61,37 @@ def parse_yaml(text: str) -> YamlValue:
         loader.dispose()
     lines: dict[tuple, int] = {}
     _index_lines(node, (), lines)
-    return YamlValue(data, lines)
+    cut: list[tuple[tuple, int, str]] = []
+    if "#" in text:
+        _find_cut_values(node, (), text.split("\n"), cut)
+    return YamlValue(data, lines, cut)
+
+
+#: ` #2 of the setup` after a plain value: YAML ends the value there, but a comment a writer means has a space
+#: after `#` (`order: 3  # after billing`). A `#` followed by a word is text that was lost (`title: Step #2`).
+_CUT_COMMENT = re.compile(r"^[ \t]+(#\S.*)$")
+
+
+def cut_value_message(path: tuple, dropped: str) -> str:
+    """What an `unquoted-hash` warning says: what was lost and the two ways to fix it."""
+    key = ".".join(str(p) for p in path) or "value"
+    return (f"'{key}' ends before '{dropped}': YAML reads ' #' as the start of a comment; put the whole value in "
+            "quotes to keep it, or write '# ' with a space if it is a comment")
+
+
+def _find_cut_values(node: yaml.Node, path: tuple, text_lines: list[str], cut: list[tuple[tuple, int, str]]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            _find_cut_values(value_node, path + (key,), text_lines, cut)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _find_cut_values(item, path + (i,), text_lines, cut)
+    elif isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line < len(text_lines):
+        rest = text_lines[node.end_mark.line][node.end_mark.column:]
+        m = _CUT_COMMENT.match(rest)
+        if m:
+            cut.append((path, node.end_mark.line + 1, m.group(1).rstrip()))
 
 
 def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:

@@ -50,12 +50,12 @@ CONFIG_FIELDS: list[Field] = [
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
     Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
-    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
-          "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
-          "(a path inside the site, or an absolute URL)."),
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
+    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
+          "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
+          "(a path inside the site, or an absolute URL)."),
 ]
 
 

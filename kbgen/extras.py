@@ -34,7 +34,7 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     if sitemap:
         yield "sitemap.xml", sitemap.encode("utf-8")
     yield "robots.txt", renderer.robots().encode("utf-8")
-    yield from beacon_extras(config)
     from kbgen.search.publish import search_extras
 
     yield from search_extras(site, config)
+    yield from beacon_extras(config)

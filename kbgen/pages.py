@@ -4,8 +4,9 @@ sitemap.xml and robots.txt. Nothing here touches the disk; `writer.py` does.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.links import relative_url
 from kbgen.messages import load_catalogue, translator
-from kbgen.site import Site, alias_url
+from kbgen.site import Category, Site, alias_url
 from kbgen.slugs import url_slug
 from kbgen.theme import Theme
 from kbgen.views import ArticleView, CategoryView
@@ -47,8 +48,8 @@ class PageRenderer:
         dirs = [DEFAULT_THEME] + ([theme.site_theme] if theme.site_theme else [])
         self.gettext = translator(load_catalogue(dirs, lang), lang)
         theme.env.globals["_"] = self.gettext  # imported macros see globals, not the page's context
-        theme.env.globals["analytics"] = analytics_settings(config)
         theme.env.globals["search_enabled"] = config.values.get("search", True)
+        theme.env.globals["analytics"] = analytics_settings(config)
         self.info = SiteInfo(config.site_name, config.description, lang, config.base_url,
                              config.support_url, config.support_email)
         self.tag_urls = {tag: f"tags/{url_slug(tag)}/" for tag in site.tags}
@@ -62,22 +63,35 @@ class PageRenderer:
                                  description=context.pop("description", self.info.description),
                                  noindex=context.pop("noindex", False), **context)
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, text) for every page, in a stable order."""
-        yield "index.html", self.home()
+    def routes(self) -> dict[str, Callable[[], str]]:
+        """Every page's output path and how to render it, in a stable order: `pages()` renders them all for a
+        build, `kbgen serve` renders one when a browser asks, so both publish exactly the same pages."""
+        routes: dict[str, Callable[[], str]] = {"index.html": self.home}
         for cat in self.site.categories.values():
             if cat.parent is not None and cat.index is None:
-                yield f"{cat.url}index.html", self._render("category.html", cat.url, category=CategoryView(cat),
-                                                           description=cat.description or self.info.description)
+                routes[f"{cat.url}index.html"] = functools.partial(self.category, cat)
         for article in self.site.articles:
             if article.rel == "index.md":
                 continue  # the root index.md is the home page's introduction
-            yield article.output_path, self.article(article)
-        yield from self.tag_pages()
-        yield "404.html", self._render("404.html", "", noindex=True)
+            routes[article.output_path] = functools.partial(self.article, article)
+        routes.update(self.tag_pages())
+        routes["404.html"] = self.not_found
         if self.config.values.get("search", True):
-            yield "search/index.html", self.search_page()
-        yield from self.redirects()
+            routes["search/index.html"] = self.search_page
+        routes.update(self.redirects())
+        return routes
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(output path, text) for every page, in a stable order."""
+        for path, render in self.routes().items():
+            yield path, render()
+
+    def category(self, cat: Category) -> str:
+        return self._render("category.html", cat.url, category=CategoryView(cat),
+                            description=cat.description or self.info.description)
+
+    def not_found(self) -> str:
+        return self._render("404.html", "", noindex=True)
 
     def home(self) -> str:
         root = self.site.root
@@ -104,18 +118,20 @@ class PageRenderer:
         """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
         return self._render("search.html", "search/", noindex=True)
 
-    def tag_pages(self) -> Iterator[tuple[str, str]]:
+    def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         if not self.site.tags:
             return
         tags = [{"name": t, "url": self.tag_urls[t], "count": len(a)} for t, a in sorted(
             self.site.tags.items(), key=lambda kv: kv[0].casefold())]
-        yield "tags/index.html", self._render("tags.html", "tags/", tags=tags)
+        yield "tags/index.html", functools.partial(self._render, "tags.html", "tags/", tags=tags)
         for tag, articles in sorted(self.site.tags.items()):
             url = self.tag_urls[tag]
-            yield f"{url}index.html", self._render("tag.html", url, tag=tag,
-                                                   articles=[ArticleView(a) for a in articles])
+            yield f"{url}index.html", functools.partial(self._tag_page, tag, url, articles)
 
-    def redirects(self) -> Iterator[tuple[str, str]]:
+    def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
+        return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
+
+    def redirects(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for article in self.site.articles:
             for alias in article.meta.get("aliases") or ():
                 url = alias_url(alias)
@@ -124,8 +140,8 @@ class PageRenderer:
                 page_dir = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/" if "/" in url else ""
                 target = relative_url(page_dir, article.url)
                 path = url if url.endswith((".html", ".htm")) else f"{url}index.html"
-                yield path, self.theme.render("redirect.html", target=target, title=article.title,
-                                              lang=self.info.language)
+                yield path, functools.partial(self.theme.render, "redirect.html", target=target,
+                                              title=article.title, lang=self.info.language)
 
     def sitemap(self) -> str | None:
         """Only with `base_url`: the sitemap protocol requires absolute URLs."""

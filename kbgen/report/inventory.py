@@ -20,7 +20,7 @@ class Inventory:
 
 
 def load_inventory(config_path: Path | None, content: Path | None) -> Inventory:
-    from kbgen.build import _display
+    from kbgen.build import display_path
     from kbgen.cache import RenderCache
     from kbgen.discover import discover
     from kbgen.freshness import build_key
@@ -30,7 +30,7 @@ def load_inventory(config_path: Path | None, content: Path | None) -> Inventory:
 
     diagnostics = Diagnostics()
     config = load_config(config_path, content, None, diagnostics)
-    display_root = _display(config.content_dir)
+    display_root = display_path(config.content_dir)
     files = discover(config.content_dir, config.exclude)
     settings = render_settings(config, files, display_root)
     cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))

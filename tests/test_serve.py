@@ -17,8 +17,9 @@ import pytest
 from conftest import run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
+from kbgen.analytics import BEACON_GIF
 from kbgen.serve.plan import plan_changes
-from kbgen.serve.server import PIXEL, site_path
+from kbgen.serve.server import site_path
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
@@ -98,6 +99,16 @@ def test_a_body_edit_rerenders_that_article_and_keeps_unrelated_pages(preview) -
     assert any("1 article changed" in line for line in preview.log)
 
 
+def test_renaming_a_category_folder_tells_open_tabs_where_its_articles_went(preview) -> None:
+    before = preview.session.epoch
+    os.rename(preview.root / "content/billing", preview.root / "content/payments")
+    wait_for(lambda: "payments/refunds/index.html" in preview.session.routes, what="the folder to be placed")
+    update = preview.session.wait(before, timeout=1)
+    assert update.moved["/billing/refunds/"] == "/payments/refunds/"
+    assert fetch(preview.url + "billing/refunds/")[0] == 404
+    assert fetch(preview.url + "payments/refunds/")[0] == 200
+
+
 def test_a_broken_front_matter_keeps_the_last_good_page_and_reports_path_and_line(preview) -> None:
     session = preview.session
     path = preview.root / "content/billing/refunds.md"
@@ -130,6 +141,26 @@ def test_a_broken_config_is_shown_and_the_server_keeps_running(preview) -> None:
     assert "Acme Support" in fetch(preview.url)[1].decode()
 
 
+def test_styles_are_served_without_waiting_for_the_search_index(preview) -> None:
+    assert fetch(preview.url + "assets/kbgen.css")[0] == 200
+    assert "search/manifest.js" not in preview.session._extras.files  # not made: nobody searched yet
+    status, manifest = fetch(preview.url + "search/manifest.js")
+    assert status == 200 and manifest.startswith(b"__kbgenSearch(")
+
+
+def test_the_search_index_follows_a_body_edit(preview) -> None:
+    before = preview.session.epoch
+    assert b"zebra" not in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+    edit(preview.root / "content/billing/refunds.md", "refunds unused months", "refunds unused zebra months")
+    next_epoch(preview, before)
+    assert b"zebra" in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+
+
+def _shards(preview) -> list[str]:
+    manifest = fetch(preview.url + "search/manifest.js")[1].decode()
+    return [f"{name}.js" for name in re.findall(r'"(s/[0-9a-z]+)"', manifest)]
+
+
 # -- the server serves only the site -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url_path", ["/../kbgen.yml", "/%2e%2e/kbgen.yml", "/%2E%2E/%2e%2e/secret.txt",
@@ -144,7 +175,7 @@ def test_traversal_gets_404_and_reads_nothing_outside_the_site(preview, url_path
     finally:
         conn.close()
     assert status == 404
-    assert b"site_name" not in body and b"root:" not in body
+    assert b"site_name:" not in body and b"root:x" not in body  # neither kbgen.yml nor /etc/passwd
     assert site_path(url_path) is None or site_path(url_path) not in ("kbgen.yml", "etc/passwd")
 
 
@@ -169,7 +200,7 @@ def test_only_get_head_and_the_beacon_are_answered(preview) -> None:
 def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     events = preview.root / ".kbgen/events.jsonl"
     search = "v=1&e=search&q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82&n=0&l=ru"
-    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, PIXEL)
+    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, BEACON_GIF)
     assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=0", method="POST")[0] == 200
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]

@@ -48,6 +48,16 @@ def test_a_new_article_appears_in_its_category(preview, page) -> None:
     main_has(page, "Cards and bank transfers.")
 
 
+def test_the_open_search_page_finds_a_new_article_by_itself(preview, page) -> None:
+    page.goto(preview.url + "search/?q=zebra")
+    page.locator("#kb-search-empty").wait_for(timeout=TIMEOUT)  # nothing about zebras yet
+    (preview.root / "content/billing/zebra-pay.md").write_text(
+        "---\ntitle: Paying with Zebra\n---\n\nZebra wallets are accepted.\n", encoding="utf-8")
+    page.locator("#kb-search-results a", has_text="Paying with Zebra").first.wait_for(timeout=TIMEOUT)
+    assert page.url.endswith("search/?q=zebra")
+    assert page.errors == []
+
+
 def test_a_deleted_article_404s_and_links_to_it_become_errors_in_the_overlay(preview, page) -> None:
     page.goto(preview.url + "billing/refunds/")
     (preview.root / "content/billing/refunds.md").unlink()

@@ -8,9 +8,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: serve test
-serve: $(VENV)/.installed  ## build the repo's own help centre and preview it on http://127.0.0.1:$(PORT)/
-	$(VENV)/bin/kbgen build
-	$(VENV)/bin/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+serve: $(VENV)/.installed  ## build the repo's own help centre and preview it live on http://127.0.0.1:$(PORT)/
+	$(VENV)/bin/kbgen serve --port $(PORT)
 
 test: $(VENV)/.installed  ## run the whole test suite
 	$(VENV)/bin/python -m pytest

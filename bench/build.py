@@ -13,7 +13,7 @@ no-change rebuild against its own cold build).
     .venv/bin/python bench/build.py --corpus ru-doka --runs 1 --tool hugo
     .venv/bin/python bench/build.py --json bench-results.json
 
-Peers: MkDocs is installed from PyPI into bench/.venv-peers on first run;
+Peers: MkDocs is installed from PyPI into ~/.cache/kbgen-bench/venv-peers (or $KBGEN_BENCH_PEERS) on first run;
 Hugo is the Debian package (`apt-get install -y hugo`) and is skipped when it
 is not on PATH.  The script itself uses the standard library only.
 
@@ -45,7 +45,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 DEFAULT_CORPUS_NAMES = ("ru-doka", "en-arduino-helpcenter", "npl")
-PEERS_VENV = BENCH_DIR / ".venv-peers"
+# Peers are cached outside the repository (never committed): KBGEN_BENCH_PEERS overrides the place.
+PEERS_VENV = Path(os.environ.get("KBGEN_BENCH_PEERS") or Path.home() / ".cache" / "kbgen-bench" / "venv-peers")
 MKDOCS_REQUIREMENT = "mkdocs>=1.6,<1.7"
 TOOL_NAMES = ("kbgen", "mkdocs", "hugo")
 KBGEN_OK_CODES = (0, 1)  # 1 = built, but the content had errors
@@ -227,7 +228,7 @@ def kbgen_command(articles: Path, work: Path) -> tuple[list[str], Path, Path]:
 
 
 def setup_mkdocs() -> Tool:
-    """Make sure bench/.venv-peers has MkDocs 1.6, installing it from PyPI if not.
+    """Make sure the peers venv has MkDocs 1.6, installing it from PyPI if not.
 
     A separate venv keeps MkDocs and its pins out of kbgen's environment.
     """

@@ -47,7 +47,8 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
     parts = split(text)
     fm, fm_problems = parse_front_matter(parts)
     problems = [(display, p.line, p.code, p.message) for p in fm_problems]
-    rendered = render(parts.body, display, parts.body_line, settings, fm.values.get("lang"))
+    lang = settings.language_of(rel, fm.values.get("lang"))
+    rendered = render(parts.body, display, parts.body_line, settings, lang)
     problems.extend(rendered.problems)
     raw_title = fm.values.get("title") or rendered.h1 or _title_from_name(rel)
     title_html, title = render_inline_title(raw_title)

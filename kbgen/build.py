@@ -71,7 +71,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         if options.write:
             check_output_dir(config.output_dir, [config.content_dir, config.root] + (
                 [config.path] if config.path else []))
-    display_root = _display(config.content_dir)
+    display_root = display_path(config.content_dir)
 
     with stage("discover"):
         files = discover(config.content_dir, config.exclude)
@@ -114,6 +114,11 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         for draft in site.drafts:
             check_draft(draft, resolver, diagnostics)
 
+    with stage("search tests"):
+        from kbgen.search.checks import run_search_tests
+
+        run_search_tests(site, config, diagnostics)
+
     cache.save()
     if diagnostics.errors:
         raise BuildFailed(len(diagnostics.errors))
@@ -147,7 +152,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     return result
 
 
-def _display(content_dir: Path) -> str:
+def display_path(content_dir: Path) -> str:
     """How paths are shown: relative to where the writer runs kbgen, as they would type them."""
     try:
         rel = os.path.relpath(content_dir)

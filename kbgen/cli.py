@@ -97,6 +97,84 @@ def new_command(title: str, category: str, faq: bool, content: Path | None) -> N
     click.echo(str(path))
 
 
+@main.command("search")
+@click.argument("query", required=False)
+@_build_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/).")
+@click.option("--limit", default=10, show_default=True, help="How many results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.option("--lang", default=None, help="Which language's index, on a multilingual site.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run every query of a TSV file (id<TAB>query) instead.")
+@click.option("--format", "fmt", type=click.Choice(["trec"]), default="trec", help="Output of --batch.")
+@_common
+def search_command(query: str | None, config: Path | None, content: Path | None, out: Path | None, drafts: bool,
+                   strict: bool, limit: int, as_json: bool, lang: str | None, batch: Path | None, fmt: str) -> None:
+    """Search the site as a reader's browser does (builds it first if there is no index yet)."""
+    from kbgen.search import command
+
+    if not query and not batch:
+        raise click.UsageError("give a QUERY, or --batch FILE")
+    options = BuildOptions(config=config, content=content, out=out, drafts=drafts, strict=strict)
+    index, keys = command.open_index(options, lang)
+    if batch:
+        command.batch(index, keys, batch, limit if limit != 10 else 1000)
+    else:
+        command.print_results(command.search(index, keys, query or "", limit), as_json)
+
+
+@main.command("serve")
+@_build_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets other machines see your drafts.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@_common
+def serve_command(config: Path | None, content: Path | None, drafts: bool, strict: bool, host: str, port: int,
+                  open_browser: bool) -> None:
+    """Preview the site on http://127.0.0.1:8000/, rebuilding what each save changes and refreshing open tabs."""
+    from kbgen.serve import serve
+
+    quiet = click.get_current_context().meta["quiet"]
+    try:
+        serve(BuildOptions(config=config, content=content, drafts=drafts, strict=strict), host, port, open_browser,
+              log=lambda line: None if quiet and "error" not in line else click.echo(line, err=True))
+    except OSError as exc:
+        raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@main.command("report")
+@click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
+                   "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+@click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--fail-on", multiple=True, type=click.Choice(["stale", "gaps"]),
+              help="Exit 1 when an article is overdue (stale) or a search still finds nothing (gaps).")
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ignore searches seen fewer times.")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file (default: kbgen.yml here, if present).")
+@click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of Markdown articles (default: content/).")
+@_common
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: str | None, fmt: str,
+                   output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
+                   content: Path | None) -> None:
+    """Stale articles and the searches readers could not answer, from the site's search analytics."""
+    from kbgen.report.command import parse_since, run_report
+    from kbgen.report.make import ReportOptions
+
+    options = ReportOptions(config=config, content=content, logs=[*logs, *log_files],
+                            since_days=parse_since(since), min_count=min_count)
+    status = run_report(options, fmt, output, fail_on)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
 def _run_build(options: BuildOptions) -> None:
     ctx = click.get_current_context()
     quiet, verbose = ctx.meta["quiet"], ctx.meta["verbose"]

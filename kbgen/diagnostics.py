@@ -46,6 +46,7 @@ CODES: dict[str, Severity] = {
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
     "language-folder": Severity.ERROR,
+    "search-test": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

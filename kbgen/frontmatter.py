@@ -50,6 +50,8 @@ CATEGORY_FIELDS: list[Field] = [
     Field("description", Str(), "", "Shown under the title on the home page and the category page."),
     Field("icon", Str(), None, "An icon name or image path for the category card."),
     Field("order", Int(), None, "Position among its sibling categories; lower comes first."),
+    Field("review_every", Duration(), None,
+          "How often the category's articles must be reviewed, unless an article says otherwise (90d, 6m, 1y)."),
 ]
 
 _FENCE = re.compile(r"^---[ \t]*$")

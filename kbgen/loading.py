@@ -34,6 +34,7 @@ def render_settings(config: Config, files: ContentFiles, display_root: str) -> R
         snippets.append((name, f"{display_root}/{rel}", text))
     return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
                           snippets=tuple(snippets), language=config.language,
+                          languages=tuple(config.values.get("languages") or ()),
                           callout_titles=callout_titles(theme_dirs(config)))
 
 

@@ -85,7 +85,13 @@ class RenderSettings:
     variables: tuple[tuple[str, str], ...] = ()
     snippets: tuple[tuple[str, str, str], ...] = ()  # (name, display path, text)
     language: str = "en"  # of an article whose front matter does not say
+    languages: tuple[str, ...] = ()  # `languages:` of a multilingual site: content/<lang>/ is in that language
     callout_titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((kind, title), …))
+
+    def language_of(self, rel: str, declared: str | None) -> str:
+        """An article's language: its `lang:`, else its language folder (`ru/billing.md`), else the site's."""
+        folder = rel.split("/", 1)[0] if "/" in rel else ""
+        return declared or (folder if folder in self.languages else self.language)
 
     def titles_for(self, lang: str | None) -> dict[str, str]:
         """Callout titles (`note` → `Примечание`) in the article's language, English where it has none."""

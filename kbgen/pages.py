@@ -4,15 +4,17 @@ sitemap.xml and robots.txt. Nothing here touches the disk; `writer.py` does.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
 from kbgen import DEFAULT_THEME
+from kbgen.analytics import analytics_settings
 from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.faq import faq_html, with_copy_links
@@ -58,6 +60,8 @@ class PageRenderer:
         # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
         theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
         theme.env.filters["date"] = self.catalogues.date
+        theme.env.globals["search_enabled"] = config.values.get("search", True)
+        theme.env.globals["analytics"] = analytics_settings(config)
         self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
                              config.support_url, config.support_email, config.logo, config.primary_color,
                              tuple(config.footer_links.items()))
@@ -82,32 +86,54 @@ class PageRenderer:
                 feed_url=f"{root}{lang.url}feed.xml", description=context.pop("description", self.info.description),
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, text) for every page, in a stable order."""
+    def routes(self) -> dict[str, Callable[[], str]]:
+        """Every page's output path and how to render it, in a stable order: `pages()` renders them all for a
+        build, `kbgen serve` renders one when a browser asks, so both publish exactly the same pages."""
+        routes: dict[str, Callable[[], str]] = {}
         if self.languages.several:
-            intro = self.site.root.index
-            yield "index.html", self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
-                                             languages=[{"code": lang.code, "url": lang.url}
-                                                        for lang in self.languages.all])
+            routes["index.html"] = self.language_choice
         for lang in self.languages.all:
-            yield f"{lang.url}index.html", self.home(lang)
+            routes[f"{lang.url}index.html"] = functools.partial(self.home, lang)
         homes = {id(c.index) for c in [self.site.root] + [lang.home for lang in self.languages.all] if c.index}
         for cat in self.site.categories.values():
             if cat.parent is not None and cat.index is None and cat.language is None:
-                yield f"{cat.url}index.html", self._render(
-                    "category.html", cat.url, key=self._folder_key(cat), category=CategoryView(cat),
-                    description=cat.description or self.info.description,
-                    structured=self._breadcrumbs(cat.url, CategoryView(cat).breadcrumbs, cat.title))
+                routes[f"{cat.url}index.html"] = functools.partial(self.category, cat)
         for article in self.site.articles:
             if id(article) in homes:
                 continue  # a language's (or the site's) index.md is its home page's introduction
-            yield article.output_path, self.article(article)
-        yield from self.tag_pages()
-        yield "404.html", self._render("404.html", "", noindex=True)
-        if self.languages.several:
-            for lang in self.languages.all:
-                yield f"{lang.url}404.html", self._render("404.html", lang.url, noindex=True)
-        yield from self.redirects()
+            routes[article.output_path] = functools.partial(self.article, article)
+        routes.update(self.tag_pages())
+        routes["404.html"] = functools.partial(self.not_found, "")
+        for lang in self.languages.all:
+            if lang.url:
+                routes[f"{lang.url}404.html"] = functools.partial(self.not_found, lang.url)
+            if self.config.values.get("search", True):
+                routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
+        routes.update(self.redirects())
+        return routes
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(output path, text) for every page, in a stable order."""
+        for path, render in self.routes().items():
+            yield path, render()
+
+    def language_choice(self) -> str:
+        """The root of a site in several languages: a link to each, and the site's `index.md` as introduction."""
+        intro = self.site.root.index
+        return self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
+                            languages=[{"code": lang.code, "url": lang.url} for lang in self.languages.all])
+
+    def category(self, cat: Category) -> str:
+        return self._render("category.html", cat.url, key=self._folder_key(cat), category=CategoryView(cat),
+                            description=cat.description or self.info.description,
+                            structured=self._breadcrumbs(cat.url, CategoryView(cat).breadcrumbs, cat.title))
+
+    def not_found(self, lang_url: str) -> str:
+        return self._render("404.html", lang_url, noindex=True)
+
+    def search_page(self, lang_url: str) -> str:
+        """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
+        return self._render("search.html", f"{lang_url}search/", noindex=True)
 
     def _folder_key(self, cat: Category) -> str:
         return self.languages.translation_key_of_folder(cat.rel)
@@ -168,7 +194,7 @@ class PageRenderer:
         picks.sort(key=lambda a: (-score[id(a)], a.title.casefold()))
         return [ArticleView(a) for a in picks[:limit]]
 
-    def tag_pages(self) -> Iterator[tuple[str, str]]:
+    def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for lang in self.languages.all:
             tagged = {t: [a for a in arts if a.lang == lang.code] for t, arts in self.site.tags.items()}
             tagged = {t: arts for t, arts in tagged.items() if arts}
@@ -177,10 +203,13 @@ class PageRenderer:
             urls = self.tag_urls[lang.code]
             tags = [{"name": t, "url": urls[t], "count": len(a)}
                     for t, a in sorted(tagged.items(), key=lambda kv: kv[0].casefold())]
-            yield f"{lang.url}tags/index.html", self._render("tags.html", f"{lang.url}tags/", tags=tags)
+            yield f"{lang.url}tags/index.html", functools.partial(self._render, "tags.html", f"{lang.url}tags/",
+                                                                  tags=tags)
             for tag, articles in sorted(tagged.items()):
-                yield f"{urls[tag]}index.html", self._render("tag.html", urls[tag], tag=tag,
-                                                             articles=[ArticleView(a) for a in articles])
+                yield f"{urls[tag]}index.html", functools.partial(self._tag_page, tag, urls[tag], articles)
+
+    def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
+        return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
 
     def feeds(self) -> Iterator[tuple[str, str]]:
         """An Atom feed of the 20 most recently updated articles, per language."""
@@ -191,7 +220,7 @@ class PageRenderer:
             yield f"{lang.url}feed.xml", atom_feed(title, lang.code, f"{lang.url}feed.xml", lang.url, site_id,
                                                    recent, self.info.base_url)
 
-    def redirects(self) -> Iterator[tuple[str, str]]:
+    def redirects(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for article in self.site.articles:
             for alias in article.meta.get("aliases") or ():
                 url = alias_url(alias)
@@ -200,8 +229,8 @@ class PageRenderer:
                 page_dir = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/" if "/" in url else ""
                 target = relative_url(page_dir, article.url)
                 path = url if url.endswith((".html", ".htm")) else f"{url}index.html"
-                yield path, self.theme.render("redirect.html", target=target, title=article.title,
-                                              lang=article.lang or self.info.language)
+                yield path, functools.partial(self.theme.render, "redirect.html", target=target,
+                                              title=article.title, lang=article.lang or self.info.language)
 
     def sitemap(self) -> str | None:
         """Only with `base_url`: the sitemap protocol requires absolute URLs."""

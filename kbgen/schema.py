@@ -96,6 +96,28 @@ class StrMap(Kind):
         return {str(k): Str().convert(v) for k, v in value.items()}
 
 
+class SearchTests(Kind):
+    """`search_tests:` — a list of `{query: …, expect: path/of/article.md, top: 3}`."""
+
+    label = "a list of search tests"
+
+    def convert(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of {{query: …, expect: …}}, got {_describe(value)}")
+        out = []
+        for item in value:
+            if not isinstance(item, dict) or not item.get("query") or not item.get("expect"):
+                raise ValueError(f"each search test needs 'query' and 'expect', got {_describe(item)}")
+            unknown = set(item) - {"query", "expect", "top"}
+            if unknown:
+                raise ValueError(f"a search test has only query, expect and top, not {', '.join(sorted(unknown))}")
+            top = item.get("top", 3)
+            if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+                raise ValueError(f"'top' is how many results may come first, a whole number, got {_describe(top)}")
+            out.append({"query": Str().convert(item["query"]), "expect": Str().convert(item["expect"]), "top": top})
+        return out
+
+
 class Choice(Kind):
     def __init__(self, *choices: str) -> None:
         self.choices = choices
@@ -166,6 +188,29 @@ class Color(Str):
             raise ValueError(f"expected a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment), "
                              f"got {text!r}")
         return text
+
+
+class SwitchOrTable(Kind):
+    """`false` (off), `true` (on with defaults) or a table of text settings (`analytics: {endpoint: …}`)."""
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        self.keys = keys  # name → default
+        self.label = f"true, false or a table with {', '.join(keys)}"
+
+    def convert(self, value: Any) -> dict[str, str] | bool:
+        if value is False:
+            return False
+        if value is True:
+            return dict(self.keys)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected {self.label}, got {_describe(value)}")
+        out = dict(self.keys)
+        for k, v in value.items():
+            if k not in self.keys:
+                raise ValueError(f"unknown name '{k}'{_did_you_mean(str(k), list(self.keys))}")
+            if v is not None:
+                out[str(k)] = Str().convert(v)
+        return out
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kbgen.languages import Languages
 
 #: URL prefixes the build itself writes to; content may not take them.
-RESERVED_URLS = ("assets/", "tags/", "404.html")
+RESERVED_URLS = ("assets/", "tags/", "404.html", "search/")
 
 
 @dataclass(eq=False)
@@ -35,6 +35,7 @@ class Category:
     description: str = ""
     icon: str | None = None
     order: int | None = None
+    review_every: int | None = None  # days; articles inherit it (the report's staleness check)
     url: str = ""
     parent: Category | None = None
     children: list[Category] = field(default_factory=list)
@@ -171,6 +172,7 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     cat.description = values["description"]
     cat.icon = values["icon"]
     cat.order = values["order"]
+    cat.review_every = values["review_every"]
 
 
 def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics) -> None:

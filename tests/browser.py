@@ -10,6 +10,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,10 @@ class StaticServer:
     root: Path
     prefix: str = "/"
     requests: list[Request] = field(default_factory=list)
+    access_log: Path | None = None  # when set, every request is appended in nginx/Apache "combined" format
     port: int = 0
     _httpd: http.server.ThreadingHTTPServer | None = None
+    _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
@@ -65,6 +68,16 @@ class StaticServer:
 
             def log_message(self, format, *args):  # noqa: A002 - quiet test output
                 pass
+
+            def log_request(self, code="-", size="-"):
+                if server.access_log is None:
+                    return
+                when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
+                agent = self.headers.get("User-Agent", "-").replace('"', "'")
+                referer = self.headers.get("Referer", "-").replace('"', "'")
+                with server._log_lock, server.access_log.open("a", encoding="utf-8") as f:
+                    f.write(f'{self.client_address[0]} - - [{when}] "{self.requestline}" {int(code)} {size} '
+                            f'"{referer}" "{agent}"\n')
 
             def _record(self) -> bool:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -130,11 +143,12 @@ def page(browser) -> Iterator:
 
 @pytest.fixture
 def serve():
-    """`serve(folder, prefix="/help/")` → a started StaticServer; all are stopped after the test."""
+    """`serve(folder, prefix="/help/", access_log=path)` → a started StaticServer; all are stopped after the test."""
     servers: list[StaticServer] = []
 
-    def start(root: Path, prefix: str = "/") -> StaticServer:
-        server = StaticServer(Path(root), prefix if prefix.endswith("/") else prefix + "/").start()
+    def start(root: Path, prefix: str = "/", access_log: Path | None = None) -> StaticServer:
+        server = StaticServer(Path(root), prefix if prefix.endswith("/") else prefix + "/",
+                              access_log=access_log).start()
         servers.append(server)
         return server
 

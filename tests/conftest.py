@@ -46,3 +46,4 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 # Real-browser fixtures (Chromium via Playwright, a static server on 127.0.0.1) for the tests that need them.
 from browser import browser, page, serve  # noqa: E402, F401
+from serving import preview  # noqa: E402, F401

@@ -20,8 +20,9 @@ EXPECTED = Path(__file__).parent / "golden"
 VOLATILE = ("assets/",)
 
 
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+def tree(folder: Path) -> dict[str, bytes]:
+    """Bytes, not text: a site also holds binary files (the analytics beacon GIF)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()
             and not p.relative_to(folder).as_posix().startswith(VOLATILE)}
 
@@ -40,7 +41,7 @@ def test_golden_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         shutil.rmtree(EXPECTED, ignore_errors=True)
         for rel, text in built.items():
             (EXPECTED / rel).parent.mkdir(parents=True, exist_ok=True)
-            (EXPECTED / rel).write_text(text, encoding="utf-8")
+            (EXPECTED / rel).write_bytes(text)
         pytest.skip("golden files regenerated; review `git diff tests/golden`")
     expected = tree(EXPECTED)
     assert sorted(built) == sorted(expected)

@@ -92,6 +92,13 @@ def test_every_page_has_a_translation() -> None:
     assert not ru - en, f"no English translation (same path under content/en/) of: {sorted(ru - en)}"
 
 
+def test_every_folder_has_a_category_file() -> None:
+    # Folders of articles are categories; a folder of images next to an article is not.
+    folders = {p.parent for lang in LANGUAGES for p in (CONTENT / lang).rglob("*.md")}
+    missing = sorted(d.relative_to(REPO).as_posix() for d in folders if not (d / "_category.yml").is_file())
+    assert not missing, f"folders without a _category.yml (title, order): {missing}"
+
+
 def test_snippets_exist_in_both_languages() -> None:
     snippets = CONTENT / "_snippets"
     en = {p.relative_to(snippets / "en").as_posix() for p in (snippets / "en").rglob("*.md")}

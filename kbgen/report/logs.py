@@ -1,0 +1,220 @@
+"""Streaming readers for everything `kbgen report` learns from: web server access logs, kbgen's own event files,
+and CSV exports of other analytics tools.
+
+Every source is read line by line (gzip too) and handed to a sink as it goes, so memory does not grow with the
+size of the logs. A line that is not what its format promises is counted and skipped, never fatal: real logs hold
+truncated lines, binary junk and requests from scanners.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import gzip
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from kbgen.analytics import parse_event
+from kbgen.report.privacy import mask
+
+
+@dataclass(slots=True)
+class Event:
+    """One search, click or vote (what the site's beacon reported), `count` times, on `day` (a date ordinal;
+    0 when the source has no dates, as CSV exports)."""
+
+    kind: str  # "search" | "click" | "vote"
+    day: int
+    query: str = ""
+    results: int | None = None  # None: the source did not say
+    lang: str = ""
+    url: str = ""
+    rank: int = 0
+    helpful: bool | None = None
+    count: int = 1
+
+
+class Sink(Protocol):
+    def event(self, event: Event) -> None: ...
+
+    def view(self, path: str, day: int) -> None: ...
+
+
+@dataclass
+class ReadStats:
+    """What was read, so the report can say how much it is based on and how much it had to skip."""
+
+    files: int = 0
+    lines: int = 0
+    malformed: int = 0
+    events: int = 0
+    page_views: int = 0
+    too_old: int = 0
+    first_day: int = 0
+    last_day: int = 0
+    malformed_by_file: dict[str, int] = field(default_factory=dict)
+
+    def saw_day(self, day: int) -> None:
+        if day:
+            self.first_day = day if not self.first_day else min(self.first_day, day)
+            self.last_day = max(self.last_day, day)
+
+
+#: nginx/Apache "combined" and "common": host ident user [time] "request" status size ["referer" "agent"].
+_ACCESS = re.compile(rb'^\S+ \S+ \S+ \[(\d{2}/[A-Za-z]{3}/\d{4})[^\]]*\] "([A-Z]{3,7}) (\S+)(?: [^"]*)?" (\d{3}) ')
+_MONTHS = {m.encode(): i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+#: A request path that is a page (ends in `/` or `.html`), not an asset.
+_PAGE = re.compile(rb"(?:/|\.html?)$")
+
+
+def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
+    """Feed every event and page view in `paths` on or after `since_day` (0: all) to `sink`.
+
+    The format of each file is told by its content: JSON lines (kbgen serve's events), CSV (`query,count[,results]`),
+    else an access log, in which only requests for `endpoint` are events and successful page requests are views.
+    """
+    for path in paths:
+        stats.files += 1
+        with _open(path) as f:
+            first = f.peek(1)[:1] if hasattr(f, "peek") else b""
+            name = path.name.removesuffix(".gz")
+            if name.endswith(".csv"):
+                _read_csv(f, path, sink, stats)
+            elif name.endswith((".jsonl", ".ndjson")) or first == b"{":
+                _read_jsonl(f, path, since_day, sink, stats)
+            else:
+                _read_access_log(f, path, endpoint, since_day, sink, stats)
+
+
+def _open(path: Path) -> IO[bytes]:
+    raw = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - returned to a with-block
+    if raw.peek(2)[:2] == b"\x1f\x8b":
+        raw.close()
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return raw
+
+
+def _malformed(stats: ReadStats, path: Path) -> None:
+    stats.malformed += 1
+    stats.malformed_by_file[str(path)] = stats.malformed_by_file.get(str(path), 0) + 1
+
+
+def _read_access_log(f: IO[bytes], path: Path, endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
+    beacon = ("/" + endpoint + "?").encode()
+    days: dict[bytes, int] = {}
+    match = _ACCESS.match
+    for line in f:
+        stats.lines += 1
+        m = match(line)
+        if m is None:
+            if line.strip():
+                _malformed(stats, path)
+            continue
+        date, method, target, status = m.groups()
+        day = days.get(date)
+        if day is None:
+            day = days[date] = _day_of(date)
+        if not day:
+            _malformed(stats, path)
+            continue
+        if day < since_day:
+            stats.too_old += 1
+            continue
+        at = target.find(beacon)
+        if at >= 0:
+            event = _event_from_query(target[at + len(beacon):].decode("utf-8", "replace"), day)
+            if event is None:
+                _malformed(stats, path)
+                continue
+            stats.events += 1
+            stats.saw_day(day)
+            sink.event(event)
+        elif method == b"GET" and status in (b"200", b"304") and b"?" not in target and _PAGE.search(target):
+            stats.page_views += 1
+            stats.saw_day(day)
+            sink.view(target.decode("utf-8", "replace"), day)
+
+
+def _day_of(date: bytes) -> int:
+    """`23/Nov/2026` → its date ordinal; 0 when it is no date."""
+    try:
+        return dt.date(int(date[7:11]), _MONTHS[date[3:6]], int(date[0:2])).toordinal()
+    except (KeyError, ValueError):
+        return 0
+
+
+def _event_from_query(query: str, day: int) -> Event | None:
+    wire = parse_event(query)
+    return _event_from_wire(wire, day) if wire is not None else None
+
+
+def _event_from_wire(wire: dict, day: int) -> Event:
+    kind = wire["e"]
+    if kind == "search":
+        return Event("search", day, query=mask(wire["q"]), results=wire["n"], lang=wire.get("l", ""))
+    if kind == "click":
+        return Event("click", day, query=mask(wire["q"]), url=wire["u"], rank=wire["r"])
+    return Event("vote", day, url=wire["u"], helpful=wire["h"])
+
+
+def _read_jsonl(f: IO[bytes], path: Path, since_day: int, sink: Sink, stats: ReadStats) -> None:
+    """kbgen serve's `.kbgen/events.jsonl`: one wire event per line plus `t` (Unix time)."""
+    from urllib.parse import urlencode
+
+    for line in f:
+        stats.lines += 1
+        try:
+            data = json.loads(line)
+            day = dt.datetime.fromtimestamp(int(data.pop("t")), dt.UTC).date().toordinal()
+            wire = parse_event(urlencode({**{k: _wire_value(v) for k, v in data.items()}, "v": "1"}))
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError):
+            wire = None
+        if wire is None:
+            if line.strip():
+                _malformed(stats, path)
+            continue
+        if day < since_day:
+            stats.too_old += 1
+            continue
+        stats.events += 1
+        stats.saw_day(day)
+        sink.event(_event_from_wire(wire, day))
+
+
+def _wire_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (str, int)):
+        return str(value)
+    raise TypeError("not a wire value")
+
+
+def _read_csv(f: IO[bytes], path: Path, sink: Sink, stats: ReadStats) -> None:
+    """`query,count[,results]` from another tool; a header row is recognised and skipped. No dates: all count."""
+    text = codecs.iterdecode(f, "utf-8-sig", errors="replace")
+    for i, row in enumerate(csv.reader(_counted(text, stats))):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        query = row[0].strip()
+        count = row[1].strip() if len(row) > 1 else ""
+        results = row[2].strip() if len(row) > 2 else ""
+        if i == 0 and not count.isdigit():
+            continue  # header
+        if not query or not count.isdigit() or (results and not results.isdigit()):
+            _malformed(stats, path)
+            continue
+        stats.events += 1
+        sink.event(Event("search", 0, query=mask(query), results=int(results) if results else None,
+                         count=int(count)))
+
+
+def _counted(lines: Iterable[str], stats: ReadStats) -> Iterator[str]:
+    for line in lines:
+        stats.lines += 1
+        yield line

@@ -1,0 +1,119 @@
+"""One report from one set of options: read the logs, look at the articles, and put the findings together.
+
+The result is plain data (`Report.data`, the JSON document); every output format is written from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from kbgen.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
+from kbgen.report.answering import make_answerer
+from kbgen.report.demand import Demand
+from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
+from kbgen.report.inventory import load_inventory
+from kbgen.report.logs import ReadStats, read_sources
+from kbgen.report.stale import DUE_SOON, OK, OVERDUE, git_dates, stale_articles
+
+
+@dataclass
+class ReportOptions:
+    config: Path | None = None
+    content: Path | None = None
+    logs: list[Path] = field(default_factory=list)
+    since_days: int | None = None
+    min_count: int = 1
+    today: dt.date | None = None
+
+
+@dataclass
+class Report:
+    data: dict[str, Any]
+    warnings: list[str]
+
+    @property
+    def overdue(self) -> int:
+        return self.data["summary"]["articles_overdue"]
+
+    @property
+    def open_gaps(self) -> int:
+        return sum(1 for q in self.data["zero_result_queries"] if q["status"] == STILL_NO_RESULT)
+
+
+def make_report(options: ReportOptions) -> Report:
+    today = options.today or dt.datetime.now(dt.UTC).date()
+    inventory = load_inventory(options.config, options.content)
+    config, site = inventory.config, inventory.site
+    warnings: list[str] = []
+
+    logs = list(options.logs)
+    if not logs and (config.cache_dir / EVENTS_FILE).is_file():
+        logs = [config.cache_dir / EVENTS_FILE]  # what `kbgen serve` recorded
+    answerer = make_answerer(site)
+    demand = Demand(answerer.key)
+    stats = ReadStats()
+    since_day = (today - dt.timedelta(days=options.since_days)).toordinal() if options.since_days else 0
+    read_sources(logs, _endpoint(config), since_day, demand, stats)
+    if stats.malformed:
+        warnings.append(f"skipped {stats.malformed} malformed line{'s' if stats.malformed != 1 else ''} "
+                        f"of {stats.lines} ({', '.join(f'{p}: {n}' for p, n in stats.malformed_by_file.items())})")
+
+    git = git_dates(config.content_dir)
+    if git.shallow:
+        warnings.append("SHALLOW GIT CLONE: commits older than the clone's depth are missing, so articles may look "
+                        "more recently updated than they are. Fetch the full history (git fetch --unshallow; "
+                        "in CI, checkout with fetch-depth: 0) for correct dates.")
+    statuses = stale_articles(site, config.stale_after, git, today,
+                              demand.demand_by_url([a.url for a in site.articles]))
+    titles = {a.url: a.title for a in site.articles}
+    gaps = zero_result_queries(demand, answerer, options.min_count)
+    searches = sum(q.searches for q in demand.queries.values())
+    zero = sum(q.zero for q in demand.queries.values())
+
+    summary = {
+        "today": today.isoformat(),
+        "since": (today - dt.timedelta(days=options.since_days)).isoformat() if options.since_days else None,
+        "first_day": _iso(stats.first_day), "last_day": _iso(stats.last_day),
+        "log_files": stats.files, "lines_read": stats.lines, "malformed_lines": stats.malformed,
+        "events": stats.events, "page_views": stats.page_views,
+        "searches": searches, "zero_result_searches": zero,
+        "articles": len(statuses),
+        "articles_overdue": sum(1 for s in statuses if s.status == OVERDUE),
+        "articles_due_soon": sum(1 for s in statuses if s.status == DUE_SOON),
+        "articles_ok": sum(1 for s in statuses if s.status == OK),
+        "dates_from": "git" if git.available else "front matter and file times",
+        "git_shallow": git.shallow,
+        "warnings": warnings,
+    }
+    data = {
+        "summary": summary,
+        "stale": [_stale_row(s) for s in statuses if s.status != OK],
+        "zero_result_queries": [asdict(q) for q in gaps],
+        "no_click_queries": [asdict(q) for q in no_click_queries(demand, options.min_count)],
+        "unhelpful_articles": [asdict(a) for a in unhelpful_articles(demand, titles, options.min_count)],
+        "weekly_searches": [{"week": dt.date.fromordinal(day).isoformat(), "searches": n, "zero_result": z}
+                            for day, (n, z) in sorted(demand.weeks.items())],
+        "ages": [s.age_days for s in statuses],
+    }
+    return Report(data, warnings)
+
+
+def _endpoint(config) -> str:
+    settings = analytics_settings(config)
+    endpoint = settings["endpoint"] if settings else DEFAULT_ENDPOINT
+    return urlsplit(endpoint).path.lstrip("/") if "://" in endpoint else endpoint
+
+
+def _iso(day: int) -> str | None:
+    return dt.date.fromordinal(day).isoformat() if day else None
+
+
+def _stale_row(s) -> dict[str, Any]:
+    row = asdict(s)
+    for key in ("updated", "due"):
+        row[key] = row[key].isoformat()
+    return row

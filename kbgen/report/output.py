@@ -1,0 +1,134 @@
+"""The report as a terminal table, JSON, CSV or Markdown, all written from `Report.data`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from itertools import groupby
+from typing import Any
+
+FORMATS = ("table", "json", "csv", "md", "html")
+
+
+def render(data: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return to_csv(data)
+    if fmt == "md":
+        return to_markdown(data)
+    if fmt == "html":
+        from kbgen.report.html import to_html
+
+        return to_html(data)
+    return to_table(data)
+
+
+def _owner(row: dict[str, Any]) -> str:
+    return row["owner"] or "(no owner)"
+
+
+def _by_owner(stale: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Groups in order of each owner's most urgent article; within a group the rows keep their order."""
+    order: dict[str, int] = {}
+    for i, row in enumerate(stale):
+        order.setdefault(_owner(row), i)
+    ranked = sorted(stale, key=lambda r: order[_owner(r)])
+    return [(owner, list(rows)) for owner, rows in groupby(ranked, key=_owner)]
+
+
+def _answer(q: dict[str, Any]) -> str:
+    if q["answered_by"]:
+        return f"now answered by {q['answered_by']['title']} ({q['answered_by']['url']})"
+    return q["status"] + (f"; did you mean “{q['did_you_mean']}”?" if q["did_you_mean"] else "")
+
+
+def to_table(data: dict[str, Any]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+    s = data["summary"]
+    for warning in s["warnings"]:
+        console.print(f"warning: {warning}", markup=False)
+    stale = Table(title=f"Articles due for review ({s['articles_overdue']} overdue, {s['articles_due_soon']} due "
+                        f"soon, {s['articles_ok']} ok)", title_justify="left")
+    for col in ("Owner", "Article", "Status", "Updated", "Source", "Review every", "Demand"):
+        stale.add_column(col)
+    for owner, rows in _by_owner(data["stale"]):
+        for row in rows:
+            stale.add_row(owner, f"{row['title']}\n{row['source']}", row["status"], row["updated"],
+                          row["updated_from"], f"{row['review_every']} d", str(row["demand"]))
+    console.print(stale)
+    gaps = Table(title=f"Searches without results ({s['zero_result_searches']} of {s['searches']} searches)",
+                 title_justify="left")
+    for col in ("Search", "Times", "Now"):
+        gaps.add_column(col)
+    for q in data["zero_result_queries"]:
+        gaps.add_row(q["query"], str(q["count"]), _answer(q))
+    console.print(gaps)
+    if data["no_click_queries"]:
+        noclick = Table(title="Searches with results nobody opened", title_justify="left")
+        noclick.add_column("Search")
+        noclick.add_column("Times")
+        for q in data["no_click_queries"]:
+            noclick.add_row(q["query"], str(q["searches"]))
+        console.print(noclick)
+    if data["unhelpful_articles"]:
+        votes = Table(title="Articles readers found unhelpful", title_justify="left")
+        for col in ("Article", "Not helpful", "Helpful"):
+            votes.add_column(col)
+        for a in data["unhelpful_articles"]:
+            votes.add_row(f"{a['title']}\n{a['url']}", str(a["unhelpful"]), str(a["helpful"]))
+        console.print(votes)
+    console.print(f"{s['events']} events and {s['page_views']} page views from {s['log_files']} file(s); "
+                  f"{s['malformed_lines']} malformed line(s) skipped; dates from {s['dates_from']}.", markup=False)
+    return console.export_text()
+
+
+def to_csv(data: dict[str, Any]) -> str:
+    """One table with a `section` column, so a spreadsheet can filter it."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["section", "item", "url", "count", "status", "detail", "owner", "updated", "updated_from", "due"])
+    for r in data["stale"]:
+        w.writerow(["stale", r["title"], r["url"], r["demand"], r["status"], r["source"], r["owner"] or "",
+                    r["updated"], r["updated_from"], r["due"]])
+    for q in data["zero_result_queries"]:
+        w.writerow(["zero_result", q["query"], (q["answered_by"] or {}).get("url", ""), q["count"], q["status"],
+                    q["did_you_mean"] or "", "", "", "", ""])
+    for q in data["no_click_queries"]:
+        w.writerow(["no_click", q["query"], "", q["searches"], "", "", "", "", "", ""])
+    for a in data["unhelpful_articles"]:
+        w.writerow(["unhelpful", a["title"], a["url"], a["unhelpful"], "", f"helpful: {a['helpful']}",
+                    "", "", "", ""])
+    return out.getvalue()
+
+
+def _md(text: Any) -> str:
+    """Table cells: pipes and line breaks would break the row; `<` would become HTML in most renderers."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    s = data["summary"]
+    lines = ["# Knowledge base report", "", f"{s['today']}: {s['articles']} articles, {s['articles_overdue']} "
+             f"overdue, {s['articles_due_soon']} due soon; {s['searches']} searches, "
+             f"{s['zero_result_searches']} without results.", ""]
+    lines += [f"> **Warning:** {_md(w)}" for w in s["warnings"]]
+    lines += ["", "## Articles due for review", ""]
+    for owner, rows in _by_owner(data["stale"]):
+        lines += [f"### {_md(owner)}", "", "| Article | Status | Updated | Source | Due | Demand |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {_md(r['title'])} (`{_md(r['source'])}`) | {r['status']} | {r['updated']} | "
+                  f"{r['updated_from']} | {r['due']} | {r['demand']} |" for r in rows]
+        lines.append("")
+    lines += ["## Searches without results", "", "| Search | Times | Now |", "|---|---|---|"]
+    lines += [f"| {_md(q['query'])} | {q['count']} | {_md(_answer(q))} |" for q in data["zero_result_queries"]]
+    lines += ["", "## Searches with results nobody opened", "", "| Search | Times |", "|---|---|"]
+    lines += [f"| {_md(q['query'])} | {q['searches']} |" for q in data["no_click_queries"]]
+    lines += ["", "## Articles readers found unhelpful", "", "| Article | Not helpful | Helpful |", "|---|---|---|"]
+    lines += [f"| {_md(a['title'])} (`{_md(a['url'])}`) | {a['unhelpful']} | {a['helpful']} |"
+              for a in data["unhelpful_articles"]]
+    return "\n".join(lines) + "\n"

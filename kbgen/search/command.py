@@ -1,0 +1,72 @@
+"""`kbgen search`: query the index the last build exported, as the reader's browser would."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from kbgen.build import BuildOptions, build
+from kbgen.config import load_config
+from kbgen.diagnostics import Diagnostics, KbgenError
+from kbgen.freshness import clear_stamp
+from kbgen.search.engine import SearchIndex
+from kbgen.search.publish import store_for
+
+
+@dataclass
+class Found:
+    rank: int
+    key: str  # source path inside the content folder
+    url: str
+    title: str
+    score: float
+
+
+def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, dict[int, str]]:
+    """The exported index and its article ids → source paths; builds the site first when there is none yet."""
+    config = load_config(options.config, options.content, options.out, Diagnostics())
+    if not config.search:
+        raise KbgenError("search is switched off in kbgen.yml (search: false)")
+    store = store_for(config, lang or config.language)
+    if not (store / "manifest.js").exists():
+        clear_stamp(config.cache_dir)  # the site may be up to date without the index: export it again
+        build(options, Diagnostics())
+    if not (store / "manifest.js").exists():
+        raise KbgenError(f"no search index for language '{lang or config.language}' (is it one of the site's?)")
+    ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
+    return SearchIndex.from_folder(store), {i: key for key, i in ids.items()}
+
+
+def search(index: SearchIndex, keys: dict[int, str], query: str, limit: int, details: bool = True) -> list[Found]:
+    result = index.search(query)
+    out = []
+    for rank, hit in enumerate(result.hits[:limit], 1):
+        url = title = ""
+        if details:
+            url, title = index.fragment(hit.doc)[:2]
+        out.append(Found(rank, keys[hit.doc], url, title, hit.score))
+    return out
+
+
+def print_results(found: list[Found], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no results")
+    for f in found:
+        click.echo(f"{f.rank:>3}. {f.title}  ({f.url}, {f.key})  {f.score:.3f}")
+
+
+def batch(index: SearchIndex, keys: dict[int, str], path: Path, limit: int, tag: str = "kbgen") -> None:
+    """A TREC run: `qid Q0 docid rank score tag`, docid being the source path without `.md`."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or "\t" not in line:
+            continue
+        qid, query = line.split("\t")[:2]
+        for f in search(index, keys, query, limit, details=False):
+            docid = f.key[:-3] if f.key.endswith(".md") else f.key
+            click.echo(f"{qid} Q0 {docid} {f.rank} {f.score:.6f} {tag}")

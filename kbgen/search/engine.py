@@ -1,0 +1,319 @@
+"""The ranking of `themes/default/assets/search-core.js`, ported line for line so `kbgen search` ranks as the
+reader's browser does. Change one, change the other: tests/test_search_engine.py compares them on real corpora.
+
+Both read the exported files (manifest, shards) and nothing else, which is why `kbgen search` uses the export and
+not a whoosh index: one index, one ranking, no second analysis that could drift.
+
+The ranking, in short:
+- each query word becomes a clause of stems with a weight: its own stem (1.0, found through the vocabulary);
+  while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
+  (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
+- BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
+  clause scores its best stem; a repeated word counts again;
+- articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
+  then the rest ("no article has all the words" falls back gracefully); ties go to the lower article id, which is
+  source-path order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen.search.analysis import normalise
+
+_WORD = re.compile(r"[^\W_]+")
+_WORD_END = re.compile(r"[^\W_]$")
+PREFIX_WEIGHT = 0.5
+PREFIX_MAX = 10
+FUZZY_WEIGHTS = (1.0, 0.4, 0.25)  # by edit distance
+FUZZY_MAX = 3
+FUZZY_SHARDS = 4
+AND_WORDS = 3
+
+
+@dataclass
+class Hit:
+    doc: int
+    score: float
+
+
+@dataclass
+class Result:
+    hits: list[Hit] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # surface words to highlight
+    suggestion: str | None = None  # "did you mean"
+
+
+class Missing(Exception):
+    """A shard the ranking needs is not loaded yet (the browser fetches it and runs the ranking again)."""
+
+
+class SearchIndex:
+    """An exported index read through `load(name) -> data` (a file under `search/`, or memory)."""
+
+    def __init__(self, load: Callable[[str], dict]) -> None:
+        self._load = load
+        self.manifest = load("manifest")
+        self.bounds = [s[0] for s in self.manifest["shards"]]
+        self.names = [s[1] for s in self.manifest["shards"]]
+        self.stop = set(self.manifest["stop"].split(" "))
+        self.shards: dict[int, dict] = {}
+        self.loaded_names: list[str] = []
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> SearchIndex:
+        def load(name: str) -> dict:
+            text = (folder / f"{name}.js").read_text(encoding="utf-8")
+            return json.loads(text[text.index(",") + 1: text.rindex(")")])
+
+        return cls(load)
+
+    def search(self, query: str, typing: bool = False) -> Result:
+        while True:
+            missing: set[int] = set()
+            result = _rank(self, query, typing, missing)
+            if not missing:
+                return result
+            for i in sorted(missing):
+                self.shards[i] = self._load(self.names[i])
+                self.loaded_names.append(self.names[i])
+
+    def fragment(self, doc: int) -> list:
+        group = self.manifest["fragments"][doc // self.manifest["group"]]
+        return self._load(group)[_base36(doc)]
+
+    # --- shard access (identical in search-core.js) ---
+
+    def shard_index(self, key: str) -> int:
+        return max(0, bisect_right(self.bounds, key) - 1)
+
+    def shard(self, i: int, missing: set[int]) -> dict | None:
+        if i in self.shards:
+            return self.shards[i]
+        missing.add(i)
+        return None
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def _stem_of(ix: SearchIndex, word: str, missing: set[int]) -> str | None:
+    """The stem of a surface word, or None when no article has the word."""
+    shard = ix.shard(ix.shard_index(word), missing)
+    if shard is None:
+        return None
+    if word in shard["v"]:
+        return shard["v"][word]
+    return word if word in shard["t"] else None
+
+
+def _entry(ix: SearchIndex, stem: str, missing: set[int]) -> list | None:
+    shard = ix.shard(ix.shard_index(stem), missing)
+    return None if shard is None else shard["t"].get(stem)
+
+
+def _df(entry: list) -> int:
+    return entry[0].count(",") + 1
+
+
+def _range_keys(ix: SearchIndex, prefix: str, missing: set[int]) -> list[tuple[str, dict]] | None:
+    """Every key starting with `prefix`, with its shard; None while a shard of the range is not loaded."""
+    first, last = ix.shard_index(prefix), ix.shard_index(prefix + "\uffff")
+    keys = []
+    for i in range(first, last + 1):
+        shard = ix.shard(i, missing)
+        if shard is None:
+            continue
+        keys.extend((k, shard) for k in shard["t"] if k.startswith(prefix))
+        keys.extend((k, shard) for k in shard["v"] if k.startswith(prefix) and k not in shard["t"])
+    return None if missing else keys
+
+
+def _prefix_stems(ix: SearchIndex, prefix: str, exact: str | None, missing: set[int]) -> list[str]:
+    keys = _range_keys(ix, prefix, missing)
+    if keys is None:
+        return []
+    stems = sorted({shard["v"].get(k, k) for k, shard in keys} - {exact})
+    ranked = []
+    for s in stems:
+        entry = _entry(ix, s, missing)
+        if entry is not None:
+            ranked.append((-_df(entry), s))
+    ranked.sort()
+    return [s for _, s in ranked[:PREFIX_MAX]]
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), capped at limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[int]) -> list[tuple[int, str, str]]:
+    """(distance, surface word, stem) of words within `limit` edits, from the shards of the word's first letter
+    (its first two letters when that is many shards): a typo in the first letter is rare and costly to serve."""
+    prefix = word[0]
+    if ix.shard_index(prefix + "\uffff") - ix.shard_index(prefix) >= FUZZY_SHARDS:
+        prefix = word[:2]
+    keys = _range_keys(ix, prefix, missing)
+    if keys is None:
+        return []
+    out = []
+    for k, shard in keys:
+        s = shard["v"].get(k, k)
+        if k == s and k not in shard["t"][k][1].split(" "):
+            continue  # a stem that is not itself a word: never offer it
+        d = _distance(word, k, limit)
+        if d <= limit:
+            out.append((d, k, s))
+    out.sort()
+    return out
+
+
+def _fuzzy_stems(ix: SearchIndex, word: str, missing: set[int]) -> list[tuple[str, int, str]]:
+    limit = 2 if len(word) >= 8 else 1
+    best: dict[str, tuple[int, str]] = {}
+    for d, k, s in _near_words(ix, word, limit, missing):
+        if s not in best:
+            best[s] = (d, k)
+    ranked = []
+    for s, (d, k) in best.items():
+        entry = _entry(ix, s, missing)
+        if entry is not None:
+            ranked.append((d, -_df(entry), s, k))
+    ranked.sort()
+    return [(s, d, k) for d, _, s, k in ranked[:FUZZY_MAX]]
+
+
+def _decode(postings: str) -> list[tuple[int, list[int], list[int]]]:
+    out, doc = [], 0
+    for item in postings.split(","):
+        i = 0
+        while i < len(item) and item[i] not in "THBK":
+            i += 1
+        doc += int(item[:i], 36)
+        tfs, lens = [0, 0, 0, 0], [0, 0, 0, 0]
+        while i < len(item):
+            f = "THBK".index(item[i])
+            colon = item.index(":", i)
+            tfs[f] = int(item[i + 1: colon], 36) if colon > i + 1 else 1
+            j = colon + 1
+            while j < len(item) and item[j] not in "THBK":
+                j += 1
+            lens[f] = int(item[colon + 1: j], 36)
+            i = j
+        out.append((doc, tfs, lens))
+    return out
+
+
+def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Result:
+    text = normalise(query)
+    ws = _WORD.findall(text)
+    partial = typing and bool(_WORD_END.search(text))
+    clauses: list[dict[str, float]] = []
+    shown: list[str] = []
+    changed = False
+    for i, w in enumerate(ws):
+        last_partial = partial and i == len(ws) - 1
+        if w in ix.stop and not last_partial:
+            continue
+        terms: dict[str, float] = {}
+        exact = None if w in ix.stop else _stem_of(ix, w, missing)
+        if exact is not None:
+            terms[exact] = 1.0
+        if (last_partial and len(w) >= 2) or (exact is None and len(w) >= 3):
+            for s in _prefix_stems(ix, w, exact, missing):
+                terms.setdefault(s, PREFIX_WEIGHT)
+        said = w
+        if not terms and len(w) >= 4:
+            for s, d, k in _fuzzy_stems(ix, w, missing):
+                terms.setdefault(s, FUZZY_WEIGHTS[d])
+                if said == w:
+                    said = k
+        if not terms and len(w) >= 3:
+            near = _near_words(ix, w, 2 if len(w) >= 4 else 1, missing)
+            if near:
+                said = near[0][1]
+        changed = changed or said != w
+        shown.append(said)
+        clauses.append(terms)
+    if missing:
+        return Result()
+    return _score(ix, clauses, shown if changed else None, missing)
+
+
+def _score(ix: SearchIndex, clauses: list[dict[str, float]], shown: list[str] | None,
+           missing: set[int]) -> Result:
+    m = ix.manifest
+    n, avg, params = m["n"], m["avg"], m["params"]
+    k1, b, w = params["k1"], params["b"], params["w"]
+    scores: dict[int, list[float]] = {}
+    highlight: set[str] = set()
+    for ci, terms in enumerate(clauses):
+        for s in sorted(terms):
+            entry = _entry(ix, s, missing)
+            if entry is None:
+                continue
+            highlight.update(entry[1].split(" "))
+            plist = _decode(entry[0])
+            df = len(plist)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            weight = terms[s]
+            for doc, tfs, lens in plist:
+                tfw = 0.0
+                for f in range(4):
+                    if tfs[f]:
+                        norm = 1 - b[f] + b[f] * lens[f] / avg[f] if avg[f] else 1
+                        tfw += w[f] * tfs[f] / norm
+                score = weight * idf * tfw * (k1 + 1) / (k1 + tfw)
+                row = scores.get(doc)
+                if row is None:
+                    row = scores[doc] = [0.0] * len(clauses)
+                if score > row[ci]:
+                    row[ci] = score
+    if missing:
+        return Result()
+    wanted = sum(1 for t in clauses if t)
+    use_and = 0 < wanted <= AND_WORDS
+    ranked = []
+    for doc, row in scores.items():
+        total = 0.0
+        matched = 0
+        for v in row:
+            total += v
+            if v > 0:
+                matched += 1
+        tier = 1 if use_and and matched == wanted else 0
+        ranked.append((-tier, -total, doc))
+    ranked.sort()
+    suggestion = " ".join(shown) if shown is not None else None
+    return Result([Hit(doc, -score) for _, score, doc in ranked], sorted(highlight), suggestion)

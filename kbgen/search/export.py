@@ -1,0 +1,279 @@
+"""Records → the index a reader's browser downloads: a manifest, term shards and display fragments.
+
+Everything is a small JavaScript file that hands its data to `__kbgenSearch(name, data)`, because browsers refuse
+`fetch` of `file://` URLs but do run scripts from them. Names carry a hash of the content, so a browser caches a
+file forever and a rebuild changes only the files whose content changed:
+
+- `manifest.js` — collection statistics (N, average field lengths), ranking parameters, stop words, the first key
+  of every term shard and the name of every fragment group. The only file whose name is fixed.
+- `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words;
+  each surface word that is not its own stem maps to its stem. Shards are cut by postings volume, at the shortest
+  prefix that separates two neighbouring keys; the cut points are kept between builds so one new article touches
+  only the shards of its own terms.
+- `f/<hash>.js` — a fragment group: title, URL, breadcrumb and section texts of a few articles with neighbouring
+  ids, loaded only for results the reader sees.
+
+Article ids are kept between builds too (`state.json`), for the same reason. Files live in a store under
+`.kbgen/search/`; a rebuild writes only the ones that are new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
+from kbgen.search.records import FIELDS, Record
+
+#: Bump when the exported format changes.
+FORMAT_VERSION = 1
+#: Raw bytes of postings per term shard before a new one starts (about 2.5 KB gzipped).
+SHARD_BYTES = 6000
+#: Raw bytes of display text per fragment group (about 1 KB gzipped): a few results' worth.
+FRAGMENT_BYTES = 1500
+#: BM25F parameters, in FIELDS order (title, headings, body, keywords). See engine.py for why these values.
+PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
+#: Up to this many articles are offered in the empty state, those most linked to from other articles first.
+POPULAR = 5
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL = [_DIGITS[i] if i < 36 else _DIGITS[i // 36] + _DIGITS[i % 36] for i in range(1296)]
+_MARKS = "THBK"  # field markers in postings, FIELDS order
+
+
+def base36(n: int) -> str:
+    if n < 1296:
+        return _SMALL[n]
+    out = []
+    while n:
+        n, r = divmod(n, 36)
+        out.append(_DIGITS[r])
+    return "".join(reversed(out))
+
+
+@dataclass
+class Export:
+    """What one export produced: every file by its path under `search/`, and which of them are new."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # source path → article id
+
+
+@dataclass
+class _Index:
+    postings: dict[str, list[tuple[int, tuple[int, ...], tuple[int, ...]]]]
+    surfaces: dict[str, set[str]]
+    lengths: dict[int, tuple[int, ...]]
+    vocabulary: dict[str, str]  # surface word → its stem, where they differ
+    encoded: dict[str, str] = field(default_factory=dict)  # stem → postings as exported
+
+
+def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
+           lang: str = "en") -> Export:
+    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
+    state = _read_state(store)
+    ids = _assign_ids(records, state)
+    index = _invert(records, ids)
+    keys = _keys(index)
+    bounds = _bounds(keys, state.get("bounds") or [""])
+    out = Export(ids=ids)
+    shard_list = []
+    for start, members in _split(keys, bounds):
+        name = _add(out, "s", _shard(index, members))
+        shard_list.append([start, name])
+    group = state.get("group") or _group_size(records)
+    fragments = _fragments(records, ids, group)
+    frag_names = [(_add(out, "f", data) if data else "") for data in fragments]
+    n = len(records)
+    avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
+    manifest = {
+        "version": f"{ANALYSIS_VERSION}.{FORMAT_VERSION}", "lang": lang, "n": n, "avg": avg, "params": PARAMS,
+        "stop": " ".join(sorted(STOPWORDS)), "shards": shard_list, "group": group, "fragments": frag_names,
+        "popular": [list(p) for p in (popular or [])[:POPULAR]],
+    }
+    out.files["manifest.js"] = _script("manifest", manifest)
+    if store is not None:
+        _save(store, out, {"version": manifest["version"], "ids": ids, "bounds": [s for s, _ in shard_list],
+                           "group": group})
+    return out
+
+
+def _script(name: str, data) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"__kbgenSearch({json.dumps(name)},{payload});\n".encode()
+
+
+def _add(out: Export, folder: str, data) -> str:
+    """Name the file by its content and add it; returns `folder/hash` (the name the file registers under)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    digest = int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
+    name = f"{folder}/{base36(digest)[:10]}"
+    out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
+    return name
+
+
+def _read_state(store: Path | None) -> dict:
+    if store is None:
+        return {}
+    try:
+        state = json.loads((store / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("version") == f"{ANALYSIS_VERSION}.{FORMAT_VERSION}" else {}
+
+
+def _assign_ids(records: list[Record], state: dict) -> dict[str, int]:
+    """Stable ids: an article keeps its id between builds, new ones come after the highest id in use."""
+    old = state.get("ids") or {}
+    ids = {r.key: old[r.key] for r in records if r.key in old}
+    following = max(ids.values(), default=-1) + 1
+    for r in records:
+        if r.key not in ids:
+            ids[r.key] = following
+            following += 1
+    return ids
+
+
+def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
+    postings: dict[str, list] = defaultdict(list)
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    lengths: dict[int, tuple[int, ...]] = {}
+    for r in records:
+        doc = ids[r.key]
+        counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(FIELDS))
+        lens = []
+        for f, text in enumerate(r.fields):
+            n = 0
+            for w in words(text):
+                if w in STOPWORDS:
+                    continue
+                s = stem(w)
+                surfaces[s].add(w)
+                counts[s][f] += 1
+                n += 1
+            lens.append(n)
+        lengths[doc] = tuple(lens)
+        for s, tfs in counts.items():
+            postings[s].append((doc, tuple(tfs), tuple(lens)))
+    for plist in postings.values():
+        plist.sort()
+    vocabulary = {w: s for s, ws in surfaces.items() for w in ws if w != s}
+    return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
+
+
+def _encode(plist) -> str:
+    """`<id delta><field mark><tf if > 1>:<field length>…` per article, comma separated, base 36."""
+    parts, prev = [], 0
+    for doc, tfs, lens in plist:
+        item = [base36(doc - prev)]
+        prev = doc
+        for f, tf in enumerate(tfs):
+            if tf:
+                item.append(f"{_MARKS[f]}{base36(tf) if tf > 1 else ''}:{base36(lens[f])}")
+        parts.append("".join(item))
+    return ",".join(parts)
+
+
+def _keys(index: _Index) -> dict[str, int]:
+    """Every key a query word may be looked up by (stems and surface words), with its volume in bytes."""
+    keys: dict[str, int] = {}
+    for s, plist in index.postings.items():
+        index.encoded[s] = _encode(plist)
+        keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in index.surfaces[s])
+    for w, s in index.vocabulary.items():
+        keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
+    return dict(sorted(keys.items()))
+
+
+def _bounds(keys: dict[str, int], previous: list[str]) -> list[str]:
+    """Keep the last build's cuts; split a shard that grew past twice the target, merge one that emptied."""
+    bounds = sorted(set(previous) | {""})
+    out: list[str] = []
+    for start, members in _split(keys, bounds):
+        if not members and start:
+            continue
+        volume = sum(keys[k] for k in members)
+        if volume <= 2 * SHARD_BYTES and start in previous:
+            out.append(start)
+            continue
+        out.append(start)
+        acc, last = 0, None
+        for k in members:
+            if acc >= SHARD_BYTES and last is not None:
+                out.append(_separator(last, k))
+                acc = 0
+            acc += keys[k]
+            last = k
+    return out
+
+
+def _separator(before: str, key: str) -> str:
+    """The shortest prefix of `key` that sorts after `before`: short cut points keep the manifest small."""
+    for i in range(1, len(key) + 1):
+        if key[:i] > before:
+            return key[:i]
+    return key
+
+
+def _split(keys: dict[str, int], bounds: list[str]):
+    """(start, keys) per shard: a key belongs to the last start at or before it."""
+    groups: list[tuple[str, list[str]]] = [(b, []) for b in bounds]
+    i = 0
+    for k in keys:
+        while i + 1 < len(bounds) and bounds[i + 1] <= k:
+            i += 1
+        groups[i][1].append(k)
+    return groups
+
+
+def _shard(index: _Index, members: list[str]) -> dict:
+    terms, vocab = {}, {}
+    for k in members:
+        if k in index.postings:
+            terms[k] = [index.encoded[k], " ".join(sorted(index.surfaces[k]))]
+        if k in index.vocabulary:
+            vocab[k] = index.vocabulary[k]
+    return {"t": terms, "v": vocab}
+
+
+def _group_size(records: list[Record]) -> int:
+    if not records:
+        return 1
+    average = sum(len(json.dumps(_fragment(r), ensure_ascii=False)) for r in records) / len(records)
+    return max(1, round(FRAGMENT_BYTES / average))
+
+
+def _fragment(r: Record) -> list:
+    return [r.url, r.title, list(r.breadcrumb), [[s.anchor, s.title, s.text] for s in r.sections]]
+
+
+def _fragments(records: list[Record], ids: dict[str, int], group: int) -> list[dict]:
+    count = (max(ids.values(), default=-1) // group) + 1
+    groups: list[dict] = [{} for _ in range(count)]
+    for r in records:
+        doc = ids[r.key]
+        groups[doc // group][base36(doc)] = _fragment(r)
+    return groups
+
+
+def _save(store: Path, out: Export, state: dict) -> None:
+    """Write new files into the store, drop ones no longer used, then the state: a crash leaves no lie behind."""
+    for folder in ("s", "f"):
+        (store / folder).mkdir(parents=True, exist_ok=True)
+    for rel, data in out.files.items():
+        path = store / rel
+        if rel != "manifest.js" and path.exists():
+            continue
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        out.written.append(rel)
+    for folder in ("s", "f"):
+        for path in (store / folder).glob("*.js") if (store / folder).is_dir() else ():
+            if f"{folder}/{path.name}" not in out.files:
+                path.unlink()
+    (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,84 @@
+"""`kbgen serve`: build in memory, serve on 127.0.0.1, and keep open tabs in step with every save.
+
+plan.py classifies a burst of file changes, session.py rebuilds the least that is correct and renders pages on
+demand, changes.py watches the files, server.py answers the browser (pages, live channel, beacon).
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+
+from kbgen.build import BuildOptions
+from kbgen.serve.changes import Batch, ChangeWatcher
+from kbgen.serve.plan import plan_changes
+from kbgen.serve.server import PreviewServer
+from kbgen.serve.session import PreviewSession
+
+#: Where the site's analytics beacon goes unless kbgen.yml says otherwise (see the report feature).
+DEFAULT_BEACON = "_kb/e.gif"
+
+
+class Preview:
+    """A running preview: session, file watcher and HTTP server, started and stopped together."""
+
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
+                 log: Callable[[str], None] = print) -> None:
+        self.session = PreviewSession(options, log)
+        self.server = PreviewServer(self.session, host, port, beacon_path(self.session.config.values))
+        folders, config_file = self.session.watched()
+        self.watcher = ChangeWatcher(folders, config_file, self._changed)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="kbgen-http",
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> Preview:
+        self.watcher.start()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.session.close()
+        self.server.shutdown()
+        self.server.server_close()
+        self.session.save_cache()
+
+    def _changed(self, batch: Batch) -> None:
+        session = self.session
+        _, config_file = session.watched()
+        plan = plan_changes(batch.touched, batch.moves, config_file, session.config.content_dir,
+                            session.theme_dirs())
+        if plan:
+            session.apply(plan)
+            self.watcher.watch(session.watched()[0])  # a themes/ folder just made, a content folder moved
+
+
+def beacon_path(values: dict) -> str:
+    """`analytics.endpoint` from kbgen.yml when it is a path inside the site, else the default."""
+    analytics = values.get("analytics")
+    endpoint = analytics.get("endpoint") if isinstance(analytics, dict) else None
+    if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
+        return endpoint.lstrip("/")
+    return DEFAULT_BEACON
+
+
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: Callable[[str], None]) -> None:
+    """Run the preview until Ctrl-C."""
+    preview = Preview(options, host, port, log).start()
+    log(f"Serving {len(preview.session.site.articles)} articles on {preview.url} — Ctrl-C to stop")
+    for line in preview.session.errors():
+        log(line)
+    if open_browser:
+        webbrowser.open(preview.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()

@@ -1,0 +1,212 @@
+"""The preview's HTTP server: the site from memory, the live-reload channel, and the analytics beacon.
+
+It serves only what the site holds: a request path is looked up among the site's pages and files, never joined
+onto a folder, so `..`, `%2e%2e`, absolute paths and symlinks out of the site all end in 404. Served HTML gets one
+`<script>` for live reload; the built site never does.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import http.server
+import json
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from kbgen.analytics import record_event
+from kbgen.serve.session import PreviewSession, Update
+
+LIVE_EVENTS = "/_kb/live"
+LIVE_SCRIPT = "/_kb/live.js"
+_SCRIPT_SOURCE = Path(__file__).with_name("live.js")
+#: A transparent 1×1 GIF: what a static host answers for the beacon file, so the browser sees no error.
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+#: Seconds between keep-alive comments on an idle live channel (proxies and browsers drop silent streams).
+KEEPALIVE = 15.0
+_MAX_BEACON_BODY = 4096
+
+
+def site_path(url_path: str) -> str | None:
+    """`/billing/refunds/` → `billing/refunds/index.html`; None for anything that could leave the site."""
+    path = unquote(url_path)
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or "\x00" in path:
+        return None
+    parts = path[1:].split("/")
+    if any(p in (".", "..") for p in parts):
+        return None
+    rel = path[1:]
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # open live channels must not keep the process alive on Ctrl-C
+    allow_reuse_address = True
+
+    def __init__(self, session: PreviewSession, host: str, port: int, beacon: str) -> None:
+        self.session = session
+        self.beacon = "/" + beacon.lstrip("/")
+        super().__init__((host, port), _Handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the terminal is for diagnostics
+        pass
+
+    def do_GET(self) -> None:
+        self._respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(body=False)
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != self.server.beacon:
+            self._send(405, b"", "text/plain", body=True, extra={"Allow": "GET, HEAD"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(min(length, _MAX_BEACON_BODY))  # the event is in the query; the body is not kept
+        self._beacon(url.query, body=True)
+
+    def _respond(self, body: bool) -> None:
+        url = urlsplit(self.path)
+        session = self.server.session
+        if url.path == LIVE_EVENTS and body:
+            self._live(parse_qs(url.query))
+            return
+        if url.path == LIVE_SCRIPT:
+            self._send(200, _SCRIPT_SOURCE.read_bytes(), "text/javascript; charset=utf-8", body)
+            return
+        if url.path == self.server.beacon:
+            self._beacon(url.query, body)
+            return
+        rel = site_path(url.path)
+        if rel is None:
+            self._not_found(body)
+            return
+        html = session.page(rel)
+        if html is not None:
+            self._send(200, inject_live(html, session.epoch), "text/html; charset=utf-8", body)
+            return
+        data = session.extra(rel)
+        if isinstance(data, Path):
+            data = self._read_inside_site(data)
+        if data is not None:
+            self._send(200, data, mimetypes.guess_type(rel)[0] or "application/octet-stream", body)
+        elif not rel.endswith("index.html") and session.page(rel + "/index.html") is not None:
+            self._send(301, b"", "text/plain", body, extra={"Location": url.path + "/"})
+        else:
+            self._not_found(body)
+
+    def _read_inside_site(self, path: Path) -> bytes | None:
+        real = path.resolve()
+        if not any(real.is_relative_to(root) for root in self.server.session.allowed_roots()):
+            return None  # a symlink pointing out of the content or theme folders
+        try:
+            return real.read_bytes()
+        except OSError:
+            return None
+
+    def _not_found(self, body: bool) -> None:
+        html = self.server.session.page("404.html") or "<!doctype html><title>Not found</title>"
+        self._send(404, inject_live(html, self.server.session.epoch), "text/html; charset=utf-8", body)
+
+    def _beacon(self, query: str, body: bool) -> None:
+        record_event(self.server.session.config.cache_dir, query)
+        self._send(200, PIXEL, "image/gif", body)
+
+    def _send(self, status: int, data: bytes | str, kind: str, body: bool, extra: dict | None = None) -> None:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Cache-Control", "no-store")  # a preview is never stale in the browser's cache
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(payload)
+
+    def _live(self, params: dict[str, list[str]]) -> None:
+        """Server-Sent Events: one message per epoch telling this tab exactly what to do with its page."""
+        session = self.server.session
+        page_url = params.get("path", ["/"])[0]
+        try:
+            seen = int(params.get("epoch", ["-1"])[0])
+        except ValueError:
+            seen = -1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        shown = self._current(page_url) if seen == session.epoch else None
+        try:
+            self._event({"epoch": seen, "errors": session.errors()})
+            while True:
+                update = session.wait(seen, KEEPALIVE)
+                if session.closed:
+                    return
+                if update is None:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                now = self._current(page_url)
+                message = tab_update(update, page_url, shown, now)
+                message.update(epoch=update.epoch, errors=session.errors())
+                self._event(message)
+                seen, shown = update.epoch, now
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _current(self, page_url: str) -> str | None:
+        rel = site_path(page_url)
+        session = self.server.session
+        return (session.page(rel) if rel else None) or session.page("404.html")
+
+    def _event(self, message: dict) -> None:
+        self.wfile.write(b"data: " + json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n\n")
+        self.wfile.flush()
+
+
+def tab_update(update: Update, page_url: str, shown: str | None, now: str | None) -> dict:
+    """What a tab showing `shown` at `page_url` does next: follow a rename, swap `<main>`, reload, or nothing."""
+    if page_url in update.moved:
+        return {"go": update.moved[page_url]}
+    if update.reload or shown is None or now is None:
+        return {"reload": True}
+    if shown == now:
+        return {}
+    old, new = _split_main(shown), _split_main(now)
+    if old is None or new is None or old[0] != new[0]:
+        return {"reload": True}
+    return {"main": new[1], "title": new[2]}
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _split_main(html: str) -> tuple[str, str, str] | None:
+    """(page without `<main>`'s content and title, `<main>`'s content, title): if only the last two changed,
+    the tab swaps them in place instead of reloading (no flash, scroll kept)."""
+    start = html.find("<main")
+    end = html.rfind("</main>")
+    open_end = html.find(">", start) + 1
+    if start < 0 or end < 0 or open_end <= 0 or open_end > end:
+        return None
+    title = _TITLE.search(html)
+    frame = html[:open_end] + html[end:]
+    return _TITLE.sub("", frame, count=1), html[open_end:end], html_lib.unescape(title.group(1)) if title else ""
+
+
+def inject_live(html: str, epoch: int) -> str:
+    """The page plus the live-reload script, before `</body>` (appended if the page has none)."""
+    tag = f'<script src="{LIVE_SCRIPT}" data-epoch="{epoch}"></script>\n'
+    at = html.rfind("</body>")
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag

@@ -1,0 +1,362 @@
+"""The live preview's site, held in memory and changed by the least rebuild each save needs.
+
+Pages are rendered through the same `PageRenderer` routes as `kbgen build`, only lazily: a page is rendered when
+a browser asks for it and kept until a change touches it, so a save on a 10,000-article site costs one article's
+Markdown and one page's template. Every change and every page render holds one lock, so a reader sees the site
+of one epoch or of the next, never a mix (MkDocs livereload's epochs).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen import DEFAULT_THEME
+from kbgen.article import Article, content_digest, load_file
+from kbgen.build import BuildOptions, display_path
+from kbgen.cache import RenderCache
+from kbgen.config import CONFIG_FILE, Config, load_config
+from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
+from kbgen.discover import ContentFiles, discover
+from kbgen.extras import site_extras
+from kbgen.freshness import build_key
+from kbgen.languages import site_languages
+from kbgen.links import LinkResolver, check_draft, resolve_article
+from kbgen.loading import load_articles, render_settings
+from kbgen.markdown import RENDER_VERSION
+from kbgen.pages import PageRenderer
+from kbgen.serve.plan import Plan
+from kbgen.site import Site, build_site
+from kbgen.theme import Theme
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Update:
+    """What the open tabs learn about one epoch."""
+
+    epoch: int
+    reload: bool = False  # theme or config: styles and every page may differ, so tabs reload whole
+    moved: dict[str, str] = field(default_factory=dict)  # old page URL → new one ("/a/b/")
+
+
+class PreviewSession:
+    """The loaded site plus everything needed to change it in place."""
+
+    def __init__(self, options: BuildOptions, log: Log = print) -> None:
+        self.options = options
+        self.log = log
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.closed = False
+        # Epochs start at the clock, so a tab left open across a server restart sees a newer one and reloads.
+        self.update = Update(int(time.time() * 1000))
+        self.fatal: list[str] = []  # a config that cannot be read: nothing else can be trusted
+        self._pages: dict[str, str] = {}
+        self._last_good: dict[str, str] = {}  # pages as last rendered, served while a template is broken
+        self._render_errors: dict[str, str] = {}
+        self._extras: dict[str, bytes | Path] | None = None
+        self._history: deque[Update] = deque(maxlen=64)
+        self._load_all()
+
+    # -- what the server asks -------------------------------------------------------------------------------------
+
+    @property
+    def epoch(self) -> int:
+        return self.update.epoch
+
+    def page(self, path: str) -> str | None:
+        """The page at `path` (`billing/refunds/index.html`) as `kbgen build` would write it, or None."""
+        with self.lock:
+            text = self._pages.get(path)
+            if text is not None:
+                return text
+            render = self.routes.get(path)
+            if render is None:
+                return None
+            try:
+                text = render()
+            except KbgenError as exc:  # a broken template: keep showing the last good page, say why
+                self._render_errors[path] = exc.message
+                return self._last_good.get(path) or _BROKEN_PAGE
+            self._render_errors.pop(path, None)
+            self._pages[path] = self._last_good[path] = text
+            return text
+
+    def extra(self, path: str) -> bytes | Path | None:
+        """A non-page file of the site (asset, search index, sitemap…), from `site_extras` like the build."""
+        with self.lock:
+            if self._extras is None:
+                try:
+                    self._extras = dict(site_extras(self.renderer, self.theme, self.site, self.config))
+                except KbgenError as exc:
+                    self._render_errors["(site files)"] = exc.message
+                    return None
+            return self._extras.get(path)
+
+    def allowed_roots(self) -> list[Path]:
+        """Folders a served file may really live in: the content and the themes (symlinks out are refused)."""
+        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
+        return [r.resolve() for r in roots]
+
+    def errors(self) -> list[str]:
+        """What the overlay shows: every error as `path:line: error[code]: message`."""
+        with self.lock:
+            if self.fatal:
+                return list(self.fatal)
+            found = [d for d in self._all_diagnostics() if d.severity is Severity.ERROR]
+            return [d.format() for d in sorted(set(found))] + sorted(self._render_errors.values())
+
+    def wait(self, after: int, timeout: float) -> Update | None:
+        """Block until an epoch newer than `after` (or `timeout`); None on timeout or when closing. Epochs a
+        slow tab missed are folded into one update, so a rename two saves ago is still followed."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.update.epoch > after or self.closed, timeout)
+            if self.update.epoch <= after or self.closed:
+                return None
+            missed = [u for u in self._history if u.epoch > after]
+            merged = Update(self.update.epoch, reload=len(missed) < self.update.epoch - after)
+            for u in missed:
+                merged.reload = merged.reload or u.reload
+                merged.moved = {old: u.moved.get(new, new) for old, new in merged.moved.items()}
+                merged.moved.update({old: new for old, new in u.moved.items() if old not in merged.moved})
+            return merged
+
+    def save_cache(self) -> None:
+        """Keep what this session rendered, so the next start is warm."""
+        with self.lock:
+            self.cache.save()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def watched(self) -> tuple[list[Path], Path]:
+        """Folders to watch recursively, and the config file (which may not exist yet)."""
+        config_file = self.config.path or self.config.root / CONFIG_FILE
+        return [self.config.content_dir] + self.theme_dirs(), config_file
+
+    def theme_dirs(self) -> list[Path]:
+        return [self.config.root / "themes"]
+
+    # -- applying changes -----------------------------------------------------------------------------------------
+
+    def apply(self, plan: Plan) -> Update:
+        """Rebuild what `plan` needs and start a new epoch. Errors go to the overlay; a crash never escapes."""
+        start = time.perf_counter()
+        with self.changed:
+            before = {rel: a.url for rel, a in self.loaded.items()}
+            reload = bool(plan.config or plan.theme or plan.snippets)
+            try:
+                self._apply(plan)
+            except KbgenError as exc:
+                self.fatal = [exc.message]
+            except Exception as exc:  # a bug in kbgen must not take the preview down with it
+                traceback.print_exc()
+                self.fatal = [f"internal error while rebuilding: {type(exc).__name__}: {exc}"]
+            moved = {f"/{before[old]}": f"/{self.site.by_rel[new].url}" for old, new in plan.moved.items()
+                     if old in before and new in self.site.by_rel}
+            self.update = Update(self.update.epoch + 1, reload=reload, moved=moved)
+            self._history.append(self.update)
+            self.changed.notify_all()
+        ms = (time.perf_counter() - start) * 1000
+        self.log(f"{plan.describe()} changed: rebuilt in {ms:.0f} ms")
+        for line in self.errors():
+            self.log(line)
+        return self.update
+
+    def _apply(self, plan: Plan) -> None:
+        if plan.config or plan.snippets or self.fatal:
+            self._load_all()
+            return
+        if plan.theme:
+            self.theme = self._theme(self.config)
+        structure = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
+        body_edits = []
+        for rel in sorted(plan.articles):
+            old = self.loaded.get(rel)
+            new = self._read(rel)
+            if new is None:
+                structure = True
+            elif old is None or _placement(old) != _placement(new):
+                structure = True
+                self.loaded[rel] = self._keep_last_good(old, new)
+            elif new.digest != old.digest:
+                body_edits.append((old, new))
+        if structure:
+            for old, new in body_edits:  # placed again below with everything else
+                self.loaded[old.rel] = self._keep_last_good(old, new)
+            self._place(discover(self.config.content_dir, self.config.exclude))
+        else:
+            if plan.theme:
+                self.renderer = PageRenderer(self.site, self.config, self.theme)
+                self.routes = self.renderer.routes()
+                self._forget(None)
+            for old, new in body_edits:
+                self._edit_body(old, new)
+        if plan.static or plan.theme:
+            self._extras = None
+
+    def _edit_body(self, article: Article, new: Article) -> None:
+        """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""
+        kept = self._keep_last_good(article, new)
+        article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
+        linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
+        resolver = LinkResolver(self.site, self.config.content_dir)
+        for a in [article, *linkers]:
+            self._resolve(a, resolver)
+        cat = article.category
+        stale = {article.output_path, "index.html", "tags/index.html"}
+        if cat is not None:
+            stale.add(f"{cat.url}index.html")
+            i = self.renderer.position.get(id(article))
+            if i is not None:
+                stale.update(a.output_path for a in cat.articles[max(i - 1, 0):i + 2])
+        stale.update(f"{self.renderer.tag_urls[t]}index.html" for t in article.meta.get("tags") or ()
+                     if t in self.renderer.tag_urls)
+        self._forget(stale)
+        self._extras = None
+
+    # -- loading --------------------------------------------------------------------------------------------------
+
+    def _load_all(self) -> None:
+        """Config, theme, every article (through the render cache), places and links: what a build does."""
+        diagnostics = Diagnostics(strict=self.options.strict)
+        try:
+            config = load_config(self.options.config, self.options.content, None, diagnostics)
+        except KbgenError as exc:
+            self.fatal = [d.format() for d in diagnostics.items] or [exc.message]
+            if not hasattr(self, "config"):
+                raise
+            return
+        self.config, self.fatal = config, []
+        self.overrides = config.severity_overrides()
+        self.include_drafts = self.options.drafts or config.drafts
+        self.display_root = display_path(config.content_dir)
+        self.theme = self._theme(config)
+        self._config_problems = list(diagnostics.items)
+        files = discover(config.content_dir, config.exclude)
+        self.settings = render_settings(config, files, self.display_root)
+        self.cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, self.settings, self.display_root))
+        articles, _ = load_articles(config, files, self.display_root, self.settings, self.cache,
+                                    lambda stage, done, total: None)
+        self.cache.save()
+        self.loaded = {a.rel: a for a in articles}
+        self._load_problems: dict[str, list[Diagnostic]] = {a.rel: self._diagnose(a.result.problems)
+                                                            for a in articles}
+        self._place(files)
+
+    def _theme(self, config: Config) -> Theme:
+        site_theme = config.root / "themes" / config.theme if config.theme else None
+        return Theme(site_theme, config.highlight_style, config.highlight_dark_style)
+
+    def _read(self, rel: str) -> Article | None:
+        """One article file, rendered unless the cache already holds these bytes."""
+        path = self.config.content_dir / rel
+        try:
+            raw, mtime = path.read_bytes(), path.stat().st_mtime
+        except OSError:
+            return None
+        digest = content_digest(raw)
+        display = f"{self.display_root}/{rel}"
+        result = self.cache.get(digest + rel)
+        if result is None:
+            result = load_file(raw, rel, display, self.settings)
+            self.cache.put(digest + rel, result)
+        return Article(rel, display, mtime, digest, result)
+
+    def _keep_last_good(self, old: Article | None, new: Article) -> Article:
+        """A file that no longer loads (broken YAML, bad encoding) keeps its last good content on screen."""
+        problems = self._diagnose(new.result.problems)
+        self._load_problems[new.rel] = problems
+        if old is not None and any(d.severity is Severity.ERROR for d in problems):
+            new.result = old.result
+        return new
+
+    def _place(self, files: ContentFiles) -> None:
+        """Categories, URLs and links for the whole site; every page is rendered afresh when next asked for."""
+        self.files = files
+        articles = []
+        for rel in files.articles:
+            article = self.loaded.get(rel) or self._read(rel)
+            if article is None:
+                continue  # gone between listing and reading; the next change event re-places the site
+            if rel not in self.loaded:
+                self._keep_last_good(None, article)
+            article.related_links.clear()
+            articles.append(article)
+        self.loaded = {a.rel: a for a in articles}
+        self._load_problems = {rel: p for rel, p in self._load_problems.items() if rel in self.loaded}
+        diagnostics = self._diagnostics()
+        self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
+                                     self.include_drafts, diagnostics)
+        site_languages(self.site, self.config, diagnostics)
+        self._site_problems = diagnostics.items
+        self._link_problems: dict[str, list[Diagnostic]] = {}
+        resolver = LinkResolver(self.site, self.config.content_dir)
+        for a in self.site.articles:
+            self._resolve(a, resolver)
+        for draft in self.site.drafts:  # warnings only, so a draft does not go live with broken links
+            diagnostics = self._diagnostics()
+            check_draft(draft, resolver, diagnostics)
+            self._link_problems[draft.rel] = diagnostics.items
+        self.renderer = PageRenderer(self.site, self.config, self.theme)
+        self.routes = self.renderer.routes()
+        self._forget(None)
+        self._extras = None
+
+    def _resolve(self, article: Article, resolver: LinkResolver) -> None:
+        diagnostics = self._diagnostics()
+        article.related_links.clear()
+        resolve_article(article, resolver, diagnostics)
+        self._link_problems[article.rel] = diagnostics.items
+
+    def _forget(self, paths: set[str] | None) -> None:
+        """Drop rendered pages (all of them for None) so the next request renders them from the new state."""
+        if paths is None:
+            self._pages.clear()
+            self._render_errors.clear()
+        else:
+            for p in paths:
+                self._pages.pop(p, None)
+                self._render_errors.pop(p, None)
+
+    # -- diagnostics ----------------------------------------------------------------------------------------------
+
+    def _diagnostics(self) -> Diagnostics:
+        return Diagnostics(self.overrides, strict=self.options.strict)
+
+    def _diagnose(self, problems: list[tuple[str, int, str, str]]) -> list[Diagnostic]:
+        diagnostics = self._diagnostics()
+        diagnostics.extend([Diagnostic(*p) for p in problems])
+        return diagnostics.items
+
+    def _all_diagnostics(self) -> list[Diagnostic]:
+        found = list(self._config_problems) + list(self._site_problems)
+        for items in self._load_problems.values():
+            found.extend(items)
+        for items in self._link_problems.values():
+            found.extend(items)
+        return found
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every current diagnostic, sorted, as `kbgen build` would print them."""
+        with self.lock:
+            return sorted(set(self._all_diagnostics()))
+
+
+def _placement(article: Article) -> tuple:
+    """What decides where an article goes and how listings show it; a change here re-places the site."""
+    fm = article.result.front_matter
+    return (article.result.title, article.result.title_html, fm.values, fm.extra)
+
+
+#: Shown for a page whose template fails before it was ever rendered; the overlay says what is wrong.
+_BROKEN_PAGE = '<!doctype html>\n<title>Template error</title>\n<main id="main"></main>\n'

@@ -1,0 +1,283 @@
+/* kbgen search core: loads the exported index on demand and ranks articles.
+ * kbgen/search/engine.py is the same ranking in Python, line for line (kbgen search, search_tests);
+ * change both together. No DOM here: it runs in Node for tests and benchmarks, and search-ui.js
+ * draws the results. Why the ranking is as it is: see engine.py's docstring. */
+(function (root) {
+  "use strict";
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var WORD_END = /[\p{L}\p{N}]$/u;
+  var PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.4, 0.25], FUZZY_MAX = 3,
+    FUZZY_SHARDS = 4, AND_WORDS = 3, MARKS = "THBK";
+
+  function normalise(text) {
+    return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
+  }
+
+  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  function SearchIndex(load) {
+    /* load(name) → Promise of the data of search/<name>.js */
+    this.load = load;
+    this.manifest = null;
+    this.shards = {};
+    this.fragments = {};
+  }
+
+  SearchIndex.prototype.open = function () {
+    var self = this;
+    if (!this.opening) {
+      this.opening = this.load("manifest").then(function (m) {
+        self.manifest = m;
+        self.bounds = m.shards.map(function (s) { return s[0]; });
+        self.names = m.shards.map(function (s) { return s[1]; });
+        self.stop = new Set(m.stop.split(" "));
+        return self;
+      });
+    }
+    return this.opening;
+  };
+
+  SearchIndex.prototype.search = function (query, typing) {
+    var self = this;
+    return this.open().then(function again() {
+      var missing = new Set();
+      var result = rank(self, query, !!typing, missing);
+      if (!missing.size) return result;
+      var wanted = Array.from(missing).sort(function (a, b) { return a - b; });
+      return Promise.all(wanted.map(function (i) {
+        return self.load(self.names[i]).then(function (data) { self.shards[i] = data; });
+      })).then(again);
+    });
+  };
+
+  SearchIndex.prototype.fragment = function (doc) {
+    var m = this.manifest, name = m.fragments[Math.floor(doc / m.group)];
+    var cached = this.fragments[name] || (this.fragments[name] = this.load(name));
+    return cached.then(function (data) { return data[doc.toString(36)]; });
+  };
+
+  SearchIndex.prototype.shardIndex = function (key) {
+    var lo = 0, hi = this.bounds.length;  /* bisect_right */
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (key < this.bounds[mid]) hi = mid; else lo = mid + 1;
+    }
+    return Math.max(0, lo - 1);
+  };
+
+  SearchIndex.prototype.shard = function (i, missing) {
+    if (this.shards[i]) return this.shards[i];
+    missing.add(i);
+    return null;
+  };
+
+  function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+
+  function stemOf(ix, word, missing) {
+    var shard = ix.shard(ix.shardIndex(word), missing);
+    if (!shard) return null;
+    if (has(shard.v, word)) return shard.v[word];
+    return has(shard.t, word) ? word : null;
+  }
+
+  function entry(ix, stem, missing) {
+    var shard = ix.shard(ix.shardIndex(stem), missing);
+    return shard && has(shard.t, stem) ? shard.t[stem] : null;
+  }
+
+  function df(e) { return e[0].split(",").length; }
+
+  function rangeKeys(ix, prefix, missing) {
+    var first = ix.shardIndex(prefix), last = ix.shardIndex(prefix + "\uffff"), keys = [];
+    for (var i = first; i <= last; i++) {
+      var shard = ix.shard(i, missing);
+      if (!shard) continue;
+      for (var k in shard.t) if (k.startsWith(prefix)) keys.push([k, shard]);
+      for (k in shard.v) if (k.startsWith(prefix) && !has(shard.t, k)) keys.push([k, shard]);
+    }
+    return missing.size ? null : keys;
+  }
+
+  function prefixStems(ix, prefix, exact, missing) {
+    var keys = rangeKeys(ix, prefix, missing);
+    if (!keys) return [];
+    var set = new Set();
+    keys.forEach(function (p) { set.add(has(p[1].v, p[0]) ? p[1].v[p[0]] : p[0]); });
+    set.delete(exact);
+    var ranked = [];
+    Array.from(set).sort(cmp).forEach(function (s) {
+      var e = entry(ix, s, missing);
+      if (e) ranked.push([-df(e), s]);
+    });
+    ranked.sort(function (a, b) { return a[0] - b[0] || cmp(a[1], b[1]); });
+    return ranked.slice(0, PREFIX_MAX).map(function (r) { return r[1]; });
+  }
+
+  function distance(a, b, limit) {
+    /* edit distance with adjacent transpositions (optimal string alignment), capped at limit + 1 */
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = [], prev = [], j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var cur = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur.push(v);
+        best = Math.min(best, v);
+      }
+      if (best > limit) return limit + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function nearWords(ix, word, limit, missing) {
+    var prefix = word[0];
+    if (ix.shardIndex(prefix + "\uffff") - ix.shardIndex(prefix) >= FUZZY_SHARDS) prefix = word.slice(0, 2);
+    var keys = rangeKeys(ix, prefix, missing);
+    if (!keys) return [];
+    var out = [];
+    keys.forEach(function (p) {
+      var k = p[0], shard = p[1], s = has(shard.v, k) ? shard.v[k] : k;
+      if (k === s && shard.t[k][1].split(" ").indexOf(k) < 0) return;
+      var d = distance(word, k, limit);
+      if (d <= limit) out.push([d, k, s]);
+    });
+    out.sort(function (a, b) { return a[0] - b[0] || cmp(a[1], b[1]) || cmp(a[2], b[2]); });
+    return out;
+  }
+
+  function fuzzyStems(ix, word, missing) {
+    var limit = word.length >= 8 ? 2 : 1, best = new Map();
+    nearWords(ix, word, limit, missing).forEach(function (n) { if (!best.has(n[2])) best.set(n[2], n); });
+    var ranked = [];
+    best.forEach(function (n, s) {
+      var e = entry(ix, s, missing);
+      if (e) ranked.push([n[0], -df(e), s, n[1]]);
+    });
+    ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]) || cmp(a[3], b[3]); });
+    return ranked.slice(0, FUZZY_MAX).map(function (r) { return [r[2], r[0], r[3]]; });
+  }
+
+  function decode(postings) {
+    var out = [], doc = 0, items = postings.split(",");
+    for (var n = 0; n < items.length; n++) {
+      var item = items[n], i = 0;
+      while (i < item.length && MARKS.indexOf(item[i]) < 0) i++;
+      doc += parseInt(item.slice(0, i), 36);
+      var tfs = [0, 0, 0, 0], lens = [0, 0, 0, 0];
+      while (i < item.length) {
+        var f = MARKS.indexOf(item[i]), colon = item.indexOf(":", i);
+        tfs[f] = colon > i + 1 ? parseInt(item.slice(i + 1, colon), 36) : 1;
+        var j = colon + 1;
+        while (j < item.length && MARKS.indexOf(item[j]) < 0) j++;
+        lens[f] = parseInt(item.slice(colon + 1, j), 36);
+        i = j;
+      }
+      out.push([doc, tfs, lens]);
+    }
+    return out;
+  }
+
+  function words(text) { return text.match(WORD) || []; }
+
+  function rank(ix, query, typing, missing) {
+    var text = normalise(query), ws = words(text);
+    var partial = typing && WORD_END.test(text);
+    var clauses = [], shown = [], changed = false;
+    for (var i = 0; i < ws.length; i++) {
+      var w = ws[i], lastPartial = partial && i === ws.length - 1;
+      if (ix.stop.has(w) && !lastPartial) continue;
+      var terms = new Map();
+      var exact = ix.stop.has(w) ? null : stemOf(ix, w, missing);
+      if (exact !== null) terms.set(exact, 1.0);
+      if ((lastPartial && w.length >= 2) || (exact === null && w.length >= 3)) {
+        prefixStems(ix, w, exact, missing).forEach(function (s) { if (!terms.has(s)) terms.set(s, PREFIX_WEIGHT); });
+      }
+      var said = w;
+      if (!terms.size && w.length >= 4) {
+        fuzzyStems(ix, w, missing).forEach(function (r) {
+          if (!terms.has(r[0])) terms.set(r[0], FUZZY_WEIGHTS[r[1]]);
+          if (said === w) said = r[2];
+        });
+      }
+      if (!terms.size && w.length >= 3) {
+        var near = nearWords(ix, w, w.length >= 4 ? 2 : 1, missing);
+        if (near.length) said = near[0][1];
+      }
+      changed = changed || said !== w;
+      shown.push(said);
+      clauses.push(terms);
+    }
+    if (missing.size) return null;
+    return score(ix, clauses, changed ? shown : null, missing);
+  }
+
+  function score(ix, clauses, shown, missing) {
+    var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
+    var scores = new Map(), highlight = new Set(), nc = clauses.length;
+    clauses.forEach(function (terms, ci) {
+      Array.from(terms.keys()).sort(cmp).forEach(function (s) {
+        var e = entry(ix, s, missing);
+        if (!e) return;
+        e[1].split(" ").forEach(function (x) { highlight.add(x); });
+        var plist = decode(e[0]), dfs = plist.length;
+        var idf = Math.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), weight = terms.get(s);
+        for (var p = 0; p < plist.length; p++) {
+          var doc = plist[p][0], tfs = plist[p][1], lens = plist[p][2], tfw = 0.0;
+          for (var f = 0; f < 4; f++) {
+            if (tfs[f]) {
+              var norm = avg[f] ? 1 - b[f] + b[f] * lens[f] / avg[f] : 1;
+              tfw += w[f] * tfs[f] / norm;
+            }
+          }
+          var sc = weight * idf * tfw * (k1 + 1) / (k1 + tfw);
+          var row = scores.get(doc);
+          if (!row) { row = new Float64Array(nc); scores.set(doc, row); }
+          if (sc > row[ci]) row[ci] = sc;
+        }
+      });
+    });
+    if (missing.size) return null;
+    var wanted = clauses.filter(function (t) { return t.size; }).length;
+    var useAnd = wanted > 0 && wanted <= AND_WORDS, ranked = [];
+    scores.forEach(function (row, doc) {
+      var total = 0.0, matched = 0;
+      for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0) matched++; }
+      ranked.push([useAnd && matched === wanted ? 1 : 0, total, doc]);
+    });
+    ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });
+    return {
+      hits: ranked.map(function (r) { return { doc: r[2], score: r[1] }; }),
+      words: Array.from(highlight).sort(cmp),
+      suggestion: shown ? shown.join(" ") : null
+    };
+  }
+
+  /* The browser's loader: every index file is a script calling __kbgenSearch(name, data), which works over
+   * HTTP and from file:// alike (browsers refuse fetch() of local files). */
+  function scriptLoader(base) {
+    var waiting = {};
+    root.__kbgenSearch = function (name, data) {
+      if (waiting[name]) { waiting[name].resolve(data); }
+    };
+    return function (name) {
+      return new Promise(function (resolve, reject) {
+        waiting[name] = { resolve: resolve };
+        var s = document.createElement("script");
+        s.src = base + name + ".js";
+        s.async = true;
+        s.onerror = function () { reject(new Error("search index file missing: " + s.src)); };
+        s.onload = function () { s.remove(); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  var api = { SearchIndex: SearchIndex, scriptLoader: scriptLoader, normalise: normalise, words: words,
+    distance: distance, decode: decode };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else root.KbgenSearch = api;
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,285 @@
+/* kbgen search UI: the header box (results as you type, "/" to focus, arrows/Enter/Escape) and the results page
+ * (?q=, survives reload and back). Ranking lives in search-core.js. Everything from the query or the content is
+ * inserted as text nodes, never as HTML. Emits kb:search and kb:click on document for analytics. */
+(function () {
+  "use strict";
+  var core = window.KbgenSearch, configEl = document.getElementById("kb-search-config");
+  if (!core || !configEl) return;
+  var config = JSON.parse(configEl.textContent), text = config.text;
+  var index = null, announced = "", settleTimer = 0;
+  var DEBOUNCE_MS = 100, SETTLE_MS = 1500, POPUP_RESULTS = 6, PAGE_RESULTS = 20, EXCERPT_CHARS = 180;
+
+  function getIndex() {
+    if (!index) index = new core.SearchIndex(core.scriptLoader(config.index));
+    return index;
+  }
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content != null) node.textContent = content;
+    return node;
+  }
+
+  function countText(n) {
+    var form = new Intl.PluralRules(config.lang || "en").select(n);
+    return (text["count_" + form] || text.count_other).replace("{count}", String(n));
+  }
+
+  /* --- analytics events (the contract in the developers' brief) --- */
+  function settled(q, n) {
+    clearTimeout(settleTimer);
+    if (!q.trim() || q === announced) return;
+    announced = q;
+    document.dispatchEvent(new CustomEvent("kb:search", { detail: { q: q, n: n, lang: config.lang } }));
+  }
+
+  function settleLater(q, n) {
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(function () { settled(q, n); }, SETTLE_MS);
+  }
+
+  function clicked(q, n, result, rank) {
+    settled(q, n);
+    document.dispatchEvent(new CustomEvent("kb:click", { detail: { q: q, url: result.url, rank: rank } }));
+  }
+
+  /* --- sub-results and excerpts --- */
+  function bestSection(frag, words) {
+    var best = null, bestScore = 0;
+    frag[3].forEach(function (s) {
+      var seen = new Set(), score = 0;
+      core.words(core.normalise(s[1])).forEach(function (w) { if (words.has(w) && !seen.has(w)) { seen.add(w); score += 2; } });
+      core.words(core.normalise(s[2])).forEach(function (w) { if (words.has(w) && !seen.has(w)) { seen.add(w); score += 1; } });
+      if (score > bestScore) { best = s; bestScore = score; }
+    });
+    return best || frag[3][0] || ["", "", ""];
+  }
+
+  function excerpt(textValue, words) {
+    /* A window of the text around the first matched word, matched words in <mark>, built from text nodes. */
+    var re = /[\p{L}\p{N}]+/gu, m, first = -1, spans = [];
+    while ((m = re.exec(textValue))) {
+      if (words.has(core.normalise(m[0]))) {
+        spans.push([m.index, m.index + m[0].length]);
+        if (first < 0) first = m.index;
+      }
+    }
+    var start = first > 60 ? textValue.lastIndexOf(" ", first - 40) + 1 : 0;
+    var end = Math.min(textValue.length, start + EXCERPT_CHARS);
+    var out = el("span", "search-excerpt"), pos = start;
+    if (start > 0) out.appendChild(document.createTextNode("… "));
+    spans.forEach(function (s) {
+      if (s[0] < pos || s[1] > end) return;
+      out.appendChild(document.createTextNode(textValue.slice(pos, s[0])));
+      out.appendChild(el("mark", null, textValue.slice(s[0], s[1])));
+      pos = s[1];
+    });
+    out.appendChild(document.createTextNode(textValue.slice(pos, end) + (end < textValue.length ? " …" : "")));
+    return out;
+  }
+
+  function describe(hit, words) {
+    return getIndex().fragment(hit.doc).then(function (frag) {
+      var section = bestSection(frag, words);
+      return {
+        url: frag[0], title: frag[1], crumbs: frag[2], anchor: section[0], sectionTitle: section[1],
+        text: section[2] || frag[3].map(function (s) { return s[2]; }).join(" ")
+      };
+    });
+  }
+
+  function resultLink(r, q, n, rank, className) {
+    var a = el("a", className);
+    a.href = config.root + r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : "");
+    var title = el("span", "search-title", r.title);
+    a.appendChild(title);
+    if (r.sectionTitle) a.appendChild(el("span", "search-section", " › " + r.sectionTitle));
+    if (r.crumbs.length) a.appendChild(el("span", "search-crumbs", r.crumbs.join(" › ")));
+    a.appendChild(r.excerpt);
+    a.addEventListener("click", function () { clicked(q, n, r, rank); });
+    return a;
+  }
+
+  function run(q, typing, limit) {
+    return getIndex().search(q, typing).then(function (result) {
+      var words = new Set(result.words);
+      var shown = result.hits.slice(0, limit);
+      return Promise.all(shown.map(function (h) { return describe(h, words); })).then(function (rs) {
+        rs.forEach(function (r) { r.excerpt = excerpt(r.text, words); });
+        return { q: q, total: result.hits.length, results: rs, suggestion: result.suggestion };
+      });
+    });
+  }
+
+  function searchUrl(q) { return config.page + "?q=" + encodeURIComponent(q); }
+
+  function emptyState(container, found) {
+    container.replaceChildren();
+    container.appendChild(el("p", "search-none", text.no_results));
+    if (found.suggestion) container.appendChild(suggestionLine(found.suggestion));
+    var popular = getIndex().manifest.popular;
+    if (popular.length) {
+      container.appendChild(el("p", "search-popular-title", text.popular));
+      var list = el("ul", "search-popular");
+      popular.forEach(function (p) {
+        var li = el("li"), a = el("a", null, p[1]);
+        a.href = config.root + p[0];
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      container.appendChild(list);
+    }
+    if (config.support) {
+      var c = el("a", "search-contact", text.contact);
+      c.href = config.support;
+      container.appendChild(el("p")).appendChild(c);
+    }
+  }
+
+  function suggestionLine(s) {
+    var p = el("p", "search-suggestion", text.did_you_mean + " "), a = el("a", null, s);
+    a.href = searchUrl(s);
+    p.appendChild(a);
+    return p;
+  }
+
+  /* --- the header box --- */
+  function setupBox(form) {
+    var input = form.querySelector("input[name=q]"), popup = form.querySelector(".search-popup");
+    var timer = 0, active = -1, latest = "", count = 0;
+
+    function options() { return popup.querySelectorAll("[role=option]"); }
+
+    function close() {
+      popup.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      active = -1;
+    }
+
+    function highlight(i) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function show(found) {
+      if (found.q !== latest) return;
+      count = found.total;
+      popup.replaceChildren();
+      if (!found.total) {
+        emptyState(popup, found);
+      } else {
+        found.results.forEach(function (r, i) {
+          var link = resultLink(r, found.q, found.total, i + 1, "search-option");
+          link.setAttribute("role", "option");
+          link.id = "kb-search-option-" + i;
+          popup.appendChild(link);
+        });
+        var all = el("a", "search-all", countText(found.total));
+        all.href = searchUrl(found.q);
+        popup.appendChild(all);
+      }
+      popup.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+      settleLater(found.q, found.total);
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      latest = input.value;
+      if (!latest.trim()) { close(); return; }
+      timer = setTimeout(function () {
+        run(latest, true, POPUP_RESULTS).then(show, function () {
+          popup.replaceChildren(el("p", "search-none", text.error));
+          popup.hidden = false;
+        });
+      }, DEBOUNCE_MS);
+    });
+    input.addEventListener("focus", function () { getIndex().open(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "Escape") {
+        if (!popup.hidden) close(); else { input.value = ""; input.blur(); }
+      } else if (e.key === "Enter" && active >= 0 && !popup.hidden) {
+        e.preventDefault();
+        options()[active].click();
+      } else if (e.key === "Enter") {
+        settled(input.value, count);
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      if (!input.value.trim()) e.preventDefault();
+    });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target, tag = t && t.tagName;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      e.preventDefault();
+      input.focus();
+    });
+  }
+
+  /* --- the results page --- */
+  function setupPage(form) {
+    var input = form.querySelector("input[name=q]");
+    var status = document.getElementById("kb-search-status"), list = document.getElementById("kb-search-results");
+    var empty = document.getElementById("kb-search-empty"), timer = 0, latest = "";
+
+    function render(found) {
+      if (found.q !== latest) return;
+      list.replaceChildren();
+      empty.hidden = true;
+      if (!found.q.trim()) { status.textContent = ""; return; }
+      status.replaceChildren(document.createTextNode(countText(found.total)));
+      if (found.suggestion && found.total) status.appendChild(suggestionLine(found.suggestion));
+      if (!found.total) { empty.hidden = false; emptyState(empty, found); }
+      found.results.forEach(function (r, i) {
+        var li = el("li", "search-result");
+        li.appendChild(resultLink(r, found.q, found.total, i + 1, "search-result-link"));
+        list.appendChild(li);
+      });
+      return found;
+    }
+
+    function go(q, typing) {
+      latest = q;
+      if (!q.trim()) { render({ q: q, total: 0, results: [] }); return Promise.resolve(null); }
+      status.textContent = text.loading;
+      return run(q, typing, PAGE_RESULTS).then(render, function () { status.textContent = text.error; });
+    }
+
+    function fromLocation() {
+      var q = new URLSearchParams(location.search).get("q") || "";
+      input.value = q;
+      go(q, false).then(function (found) { if (found) settled(q, found.total); });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value;
+      timer = setTimeout(function () {
+        history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
+        go(q, true).then(function (found) { if (found) settleLater(q, found.total); });
+      }, DEBOUNCE_MS);
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      clearTimeout(timer);
+      var q = input.value;
+      history.pushState(null, "", "?q=" + encodeURIComponent(q));
+      go(q, false).then(function (found) { if (found) settled(q, found.total); });
+    });
+    window.addEventListener("popstate", fromLocation);
+    fromLocation();
+  }
+
+  document.querySelectorAll("form[data-kb-search]").forEach(setupBox);
+  var page = document.querySelector("form[data-kb-search-page]");
+  if (page) setupPage(page);
+})();

@@ -1,0 +1,39 @@
+"""Shared by the report tests: a real git repository with commits dated in the past."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from conftest import run
+
+
+def git(repo: Path, *args: str, when: dt.date | None = None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Writer", "GIT_AUTHOR_EMAIL": "writer@example.com",
+           "GIT_COMMITTER_NAME": "Writer", "GIT_COMMITTER_EMAIL": "writer@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if when is not None:
+        stamp = f"{when.isoformat()}T12:00:00+00:00"
+        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def commit_all(repo: Path, message: str, when: dt.date) -> None:
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, when=when)
+
+
+def days_ago(n: int) -> dt.date:
+    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=n)
+
+
+def report_json(*args: str) -> dict:
+    """`kbgen report --format json ARGS`, which must succeed, as data."""
+    result = run("report", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)

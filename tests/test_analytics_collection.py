@@ -1,0 +1,137 @@
+"""A reader's searches, clicks and votes on the published site reach the site's beacon file as documented requests,
+and nothing is sent when the reader opted out (Do-Not-Track, Global Privacy Control) or the site turned it off."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from conftest import run
+
+from kbgen.analytics import BEACON_GIF, parse_event, record_event
+
+SOURCE = Path(__file__).parent / "sites" / "golden"
+
+
+def build_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config_extra: str = "") -> Path:
+    shutil.copytree(SOURCE, tmp_path / "kb")
+    if config_extra:
+        with (tmp_path / "kb" / "kbgen.yml").open("a", encoding="utf-8") as f:
+            f.write(config_extra)
+    monkeypatch.chdir(tmp_path / "kb")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "kb" / "site"
+
+
+def beacons(server, endpoint: str = "_kb/e.gif") -> list[tuple[str, list[tuple[str, str]]]]:
+    """(method, decoded query pairs in order) of every request for the beacon file."""
+    out = []
+    for r in server.requests:
+        parts = urlsplit(r.path)
+        if parts.path == server.prefix + endpoint:
+            out.append((r.method, parse_qsl(parts.query, keep_blank_values=True)))
+    return out
+
+
+def reader_session(page) -> None:
+    """What the search box and the article's vote buttons announce when a reader uses them."""
+    page.evaluate("""() => {
+        const fire = (type, detail) => document.dispatchEvent(new CustomEvent(type, {detail}));
+        fire("kb:search", {q: "refund card", n: 2, lang: "en"});
+        fire("kb:search", {q: "ёлка & co", n: 0, lang: "en"});
+        fire("kb:vote", {url: "billing/refunds/", helpful: false});
+        fire("kb:click", {q: "refund card", url: "billing/refunds/", rank: 1});
+    }""")
+
+
+def wait_for_beacons(page, server, count: int) -> None:
+    for _ in range(150):
+        if len(beacons(server)) >= count:
+            return
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("prefix", ["/", "/help/"])
+def test_search_vote_and_click_send_the_documented_requests(tmp_path, monkeypatch, serve, page, prefix) -> None:
+    site = build_golden(tmp_path, monkeypatch)
+    assert (site / "_kb" / "e.gif").read_bytes() == BEACON_GIF
+    server = serve(site, prefix)
+    page.goto(server.url + "billing/refunds/")
+    reader_session(page)
+    wait_for_beacons(page, server, 4)
+    page.wait_for_timeout(300)  # and no more than that
+    # Each event is its own request; they may reach the server in any order.
+    assert sorted(beacons(server)) == sorted([
+        ("GET", [("e", "search"), ("q", "refund card"), ("n", "2"), ("l", "en"), ("v", "1")]),
+        ("GET", [("e", "search"), ("q", "ёлка & co"), ("n", "0"), ("l", "en"), ("v", "1")]),
+        ("GET", [("e", "vote"), ("u", "billing/refunds/"), ("h", "0"), ("v", "1")]),
+        ("GET", [("e", "click"), ("q", "refund card"), ("u", "billing/refunds/"), ("r", "1"), ("v", "1")]),
+    ])
+    beacon = next(r for r in server.requests if "_kb/e.gif" in r.path)
+    assert "Cookie" not in beacon.headers
+    assert page.errors == []
+    assert [p for p in server.paths() if not p.startswith(prefix)] == []
+
+
+@pytest.mark.parametrize("opt_out", ["navigator.doNotTrack", "navigator.globalPrivacyControl"])
+def test_nothing_is_sent_when_the_reader_opted_out(tmp_path, monkeypatch, serve, browser, opt_out) -> None:
+    site = build_golden(tmp_path, monkeypatch)
+    server = serve(site)
+    context = browser.new_context()
+    value = "'1'" if opt_out.endswith("doNotTrack") else "true"
+    context.add_init_script(f"Object.defineProperty(navigator, '{opt_out.split('.')[1]}', {{get: () => {value}}});")
+    page = context.new_page()
+    page.goto(server.url + "billing/refunds/")
+    reader_session(page)
+    page.wait_for_timeout(800)
+    context.close()
+    assert beacons(server) == []
+    assert any(p.endswith("assets/analytics.js") for p in server.paths())  # loaded, and stayed quiet
+
+
+def test_nothing_is_sent_or_written_when_analytics_is_off(tmp_path, monkeypatch, serve, page) -> None:
+    site = build_golden(tmp_path, monkeypatch, "analytics: false\n")
+    assert not (site / "_kb").exists()
+    assert "analytics.js" not in (site / "billing/refunds/index.html").read_text(encoding="utf-8")
+    server = serve(site)
+    page.goto(server.url + "billing/refunds/")
+    reader_session(page)
+    page.wait_for_timeout(800)
+    assert beacons(server) == []
+
+
+def test_a_custom_endpoint_gets_the_beacon_file(tmp_path, monkeypatch) -> None:
+    site = build_golden(tmp_path, monkeypatch, "analytics:\n  endpoint: /stats/hit.gif\n")
+    assert (site / "stats" / "hit.gif").read_bytes() == BEACON_GIF
+    assert 'data-endpoint="../../stats/hit.gif"' in (site / "billing/refunds/index.html").read_text(encoding="utf-8")
+
+
+def test_a_wrong_analytics_setting_names_the_line(kb) -> None:
+    kb({"kbgen.yml": "site_name: X\nanalytics:\n  endpont: x.gif\n", "content/a.md": "# A\n"})
+    result = run("build")
+    assert result.exit_code != 0
+    assert "kbgen.yml:2" in result.output and "did you mean 'endpoint'" in result.output
+
+
+def test_serve_records_valid_events_as_json_lines(tmp_path: Path) -> None:
+    cache = tmp_path / ".kbgen"
+    assert record_event(cache, "e=search&q=refund%20card&n=2&l=en&v=1", now=1_700_000_000)
+    assert record_event(cache, "e=vote&u=billing/refunds/&h=0&v=1", now=1_700_000_001)
+    assert not record_event(cache, "e=search&q=x&n=lots&l=en&v=1")  # not a count
+    assert not record_event(cache, "e=search&q=x&n=1&l=en")  # no version
+    assert not record_event(cache, "e=delete&v=1")
+    assert not record_event(cache, "e=search&q=" + "x" * 5000 + "&n=1&v=1")
+    lines = (cache / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"e": "search", "q": "refund card", "n": 2, "l": "en", "t": 1_700_000_000},
+        {"e": "vote", "u": "billing/refunds/", "h": False, "t": 1_700_000_001},
+    ]
+
+
+def test_long_text_is_cut_not_stored_whole() -> None:
+    event = parse_event("e=click&q=" + "a" * 500 + "&u=x/&r=3&v=1")
+    assert event is not None and len(event["q"]) == 200 and event["r"] == 3

@@ -1,0 +1,157 @@
+"""Search from the writer's side: build a small KB, ask `kbgen search`, keep `search_tests` green, and check that
+the browser's engine (search-core.js in Node) ranks exactly as the command line does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA, REPO, run
+
+from kbgen.search.analysis import words
+from kbgen.search.engine import SearchIndex
+
+NODE = shutil.which("node")
+DRIVER = REPO / "tests" / "search_node.js"
+
+KB = {
+    "content/account/reset-password.md": """\
+        ---
+        title: Reset your password
+        keywords: [login problems]
+        ---
+        If you forgot your password, open the sign-in page.
+
+        ## Use the email link
+
+        We send a link that works for one hour.
+        """,
+    "content/billing/refunds.md": """\
+        ---
+        title: Refunds
+        keywords: [money back, возврат]
+        ---
+        Ask for a refund within 30 days.
+        """,
+    "content/ru/stati.md": """\
+        ---
+        title: Как писать
+        ---
+        Эта статья о том, как писать для базы знаний.
+        """,
+    "content/hidden.md": """\
+        ---
+        title: Internal password policy
+        search: false
+        ---
+        Password rules for staff.
+        """,
+}
+
+
+def _hits(*args: str) -> list[dict]:
+    result = run("search", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_reader_words_find_their_article(kb) -> None:
+    kb(KB)
+    assert run("build").exit_code == 0
+    assert [h["key"] for h in _hits("pasword")][:1] == ["account/reset-password.md"]  # one typo
+    assert [h["key"] for h in _hits("статьями")] == ["ru/stati.md"]  # another form of "статья"
+    assert [h["key"] for h in _hits("money back")] == ["billing/refunds.md"]  # the writer's synonym
+    assert [h["key"] for h in _hits("возврат")] == ["billing/refunds.md"]
+    assert "hidden.md" not in [h["key"] for h in _hits("password")]  # search: false
+
+
+def test_search_builds_the_index_when_there_is_none(kb) -> None:
+    kb(KB)
+    hits = _hits("refund")
+    assert hits[0]["url"] == "billing/refunds/" and hits[0]["title"] == "Refunds"
+
+
+def test_batch_prints_a_trec_run(kb) -> None:
+    kb(KB | {"queries.tsv": "q1\tpassword reset\nq2\trefund\n"})
+    result = run("search", "--batch", "queries.tsv")
+    assert result.exit_code == 0
+    lines = [line.split() for line in result.output.splitlines()]
+    assert lines[0][:4] == ["q1", "Q0", "account/reset-password", "1"]
+    assert ["q2", "Q0", "billing/refunds", "1"] == [*lines[-1][:4]]
+    assert all(len(line) == 6 and line[5] == "kbgen" for line in lines)
+
+
+def test_a_failing_search_test_fails_check_naming_the_query(kb) -> None:
+    kb(KB | {"kbgen.yml": """\
+        search_tests:
+          - {query: forgot password, expect: account/reset-password.md, top: 1}
+          - {query: refund, expect: account/reset-password, top: 1}
+        """})
+    result = run("check")
+    assert result.exit_code == 1
+    assert "kbgen.yml:3: error[search-test]: search for 'refund' should show account/reset-password.md" \
+        in result.output
+    assert "forgot password" not in result.output
+
+
+def test_search_can_be_switched_off(kb) -> None:
+    kb(KB | {"kbgen.yml": "search: false\n"})
+    assert run("build").exit_code == 0
+    assert not (kb.root / "site" / "search").exists()
+    page = (kb.root / "site" / "billing" / "refunds" / "index.html").read_text(encoding="utf-8")
+    assert "search-core.js" not in page and 'role="search"' not in page
+
+
+def test_adding_an_article_rewrites_only_the_shards_it_touches(kb) -> None:
+    files = {f"content/topic-{i}.md": f"---\ntitle: Topic {i}\n---\n" + " ".join(f"{c}{i}" for c in "abdeghk")
+             for i in range(400)}
+    kb(files)
+    assert run("build").exit_code == 0
+    store = kb.root / ".kbgen" / "search" / "en"
+    before = {p.name for p in (store / "s").iterdir()}
+    assert len(before) > 3
+    kb({"content/zebra.md": "---\ntitle: Zebra crossing\n---\nzebra stripes\n"})
+    assert run("build").exit_code == 0
+    after = {p.name for p in (store / "s").iterdir()}
+    assert 1 <= len(after - before) <= 3  # the shards of "zebra", "crossing" and "stripes"
+    assert len(before - after) == len(after - before)
+
+
+TRICKY = "Ёлка, naïve café — e-mail: x_y@z.io 3D-печать Straße ǅemal İstanbul ١٢٣ ½"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_browser_tokeniser_matches_python() -> None:
+    script = ("const c=require(process.argv[1]);process.stdout.write(JSON.stringify(c.words(c.normalise("
+              "process.argv[2]))))")
+    core = str(REPO / "kbgen" / "themes" / "default" / "assets" / "search-core.js")
+    out = subprocess.run([NODE, "-e", script, core, TRICKY], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == words(TRICKY)
+
+
+def node_top(folder: Path, queries: list[tuple[str, str]], typing: bool, limit: int = 10) -> dict:
+    request = json.dumps({"queries": queries, "typing": typing, "limit": limit})
+    out = subprocess.run([NODE, str(DRIVER), str(folder)], input=request, capture_output=True, text=True,
+                         check=True).stdout
+    return {q: [doc for doc, _ in hits] for q, hits in json.loads(out)["results"].items()}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.skipif(not (CORPORA / "med").is_dir(), reason="../shared/corpora is not here")
+def test_browser_engine_ranks_exactly_as_the_command_line(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").symlink_to(CORPORA / "med" / "articles")
+    assert run("build", "-q").exit_code == 0
+    folder = tmp_path / ".kbgen" / "search" / "en"
+    queries = [tuple(line.split("\t")[:2]) for line in
+               (CORPORA / "med" / "queries.tsv").read_text(encoding="utf-8").splitlines()]
+    typed = [(f"{qid}-typed", " ".join(q.split()[:3])[:-2]) for qid, q in queries]
+    typos = [(f"{qid}-typo", q.split()[0][:1] + q.split()[0][2:]) for qid, q in queries]
+    index = SearchIndex.from_folder(folder)
+    for group, typing in ((queries, False), (typed, True), (typos, False)):
+        browser = node_top(folder, group, typing)
+        for qid, q in group:
+            assert browser[qid] == [h.doc for h in index.search(q, typing).hits[:10]], q

@@ -161,6 +161,27 @@ def _shards(preview) -> list[str]:
     return [f"{name}.js" for name in re.findall(r'"(s/[0-9a-z]+)"', manifest)]
 
 
+def test_a_broken_template_keeps_the_last_good_page_and_names_file_and_line(preview) -> None:
+    session = preview.session
+    template = preview.root / "themes/acme/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/article.html" %}\n', encoding="utf-8")
+    config = preview.root / "kbgen.yml"
+    before = session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "theme: acme\n", encoding="utf-8")
+    before = next_epoch(preview, before)
+    good = session.page("billing/refunds/index.html")
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}{{ page.title }\n', encoding="utf-8")
+    before = next_epoch(preview, before)
+    assert session.page("billing/refunds/index.html") == good
+    assert any(re.search(r"article\.html:\d+: template error", e) for e in session.errors()), session.errors()
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}Fixed{% endblock %}\n',
+                        encoding="utf-8")
+    next_epoch(preview, before)
+    assert "Fixed" in session.page("billing/refunds/index.html")
+    assert session.errors() == []
+
+
 # -- the server serves only the site -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url_path", ["/../kbgen.yml", "/%2e%2e/kbgen.yml", "/%2E%2E/%2e%2e/secret.txt",

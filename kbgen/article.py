@@ -81,6 +81,7 @@ class Article:
     category: Category | None = None
     html: str = ""  # body HTML with links resolved
     related_links: list[Article] = field(default_factory=list)  # articles this one links to
+    lang: str = ""  # the language it is published in (`kbgen.languages`)
 
     @property
     def meta(self) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     # Only now the heavy modules (markdown-it, Pygments, Jinja): a rebuild with nothing changed never needs them,
     # so it costs little more than starting Python.
     from kbgen.cache import RenderCache
+    from kbgen.languages import site_languages
     from kbgen.links import LinkResolver, check_draft, resolve_article
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
@@ -103,6 +104,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
 
     with stage("place"):
         site = build_site(articles, files, config.content_dir, display_root, include_drafts, diagnostics)
+        site_languages(site, config, diagnostics)
         result.site = site
 
     with stage("links"):

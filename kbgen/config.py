@@ -13,6 +13,7 @@ from kbgen.schema import (
     Bool,
     Choice,
     ChoiceMap,
+    Color,
     Duration,
     Field,
     Problem,
@@ -56,6 +57,11 @@ CONFIG_FIELDS: list[Field] = [
     Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
+    Field("languages", StrList(), [],
+          "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
+    Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
+    Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
+    Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
 ]
 
 

@@ -46,6 +46,7 @@ CODES: dict[str, Severity] = {
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
     "search-test": Severity.ERROR,
+    "language-folder": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

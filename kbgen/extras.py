@@ -21,7 +21,8 @@ Extra = tuple[str, bytes | Path]
 
 
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
-    """Theme assets, code colours, files next to articles, sitemap and robots.txt, the analytics beacon."""
+    """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
+    and the analytics beacon."""
     from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets
     from kbgen.site import static_url
@@ -34,6 +35,8 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     if sitemap:
         yield "sitemap.xml", sitemap.encode("utf-8")
     yield "robots.txt", renderer.robots().encode("utf-8")
+    for path, feed in renderer.feeds():
+        yield path, feed.encode("utf-8")
     from kbgen.search.publish import search_extras
 
     yield from search_extras(site, config)

@@ -40,6 +40,8 @@ FRONT_MATTER_FIELDS: list[Field] = [
     Field("type", Choice("article", "faq"), "article", "`faq`: every `##` heading is a question with its answer."),
     Field("lang", Str(), None, "The article's language, when it differs from the site's."),
     Field("search", Bool(), True, "`false` keeps the article out of search results."),
+    Field("translation_key", Str(), None,
+          "Pairs translations whose paths differ: articles in different languages with the same key."),
 ]
 
 #: Fields of a folder's `_category.yml`.

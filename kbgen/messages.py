@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +49,44 @@ def translator(strings: dict[str, Any], lang: str) -> Callable[..., str]:
         return str(text).format(**values) if values else str(text)
 
     return gettext
+
+
+def format_date(strings: dict[str, Any], day: dt.date) -> str:
+    """`2024-03-02` as readers of the catalogue's language write it (`date_format`, `months` keys)."""
+    months = strings.get("months") or []
+    month = months[day.month - 1] if len(months) == 12 else f"{day.month:02d}"
+    return str(strings.get("date_format", "{year}-{month}-{day}")).format(day=day.day, month=month, year=day.year)
+
+
+class Catalogues:
+    """The UI strings of every language of the site. Templates call one `_` and `date`; they speak the language
+    of the page being rendered on this thread (imported macros see Jinja globals, not the page's context)."""
+
+    def __init__(self, theme_dirs: list[Path], languages: list[str]) -> None:
+        self.strings = {lang: load_catalogue(theme_dirs, lang) for lang in languages}
+        self._translators = {lang: translator(s, lang) for lang, s in self.strings.items()}
+        self._local = threading.local()
+        self._default = languages[0]
+
+    @property
+    def current(self) -> str:
+        return getattr(self._local, "lang", self._default)
+
+    @contextmanager
+    def speaking(self, lang: str) -> Iterator[None]:
+        previous = self.current
+        self._local.lang = lang if lang in self.strings else self._default
+        try:
+            yield
+        finally:
+            self._local.lang = previous
+
+    def gettext(self, key: str, **values: Any) -> str:
+        return self._translators[self.current](key, **values)
+
+    def in_language(self, lang: str, key: str) -> str:
+        """One string in a given language: the language switcher names each language in its own words."""
+        return self._translators.get(lang, self._translators[self._default])(key)
+
+    def date(self, day: dt.date | None) -> str:
+        return format_date(self.strings[self.current], day) if day else ""

@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from markupsafe import Markup
 
 from kbgen import DEFAULT_THEME
 from kbgen.analytics import analytics_settings
 from kbgen.article import Article
 from kbgen.config import Config
+from kbgen.faq import faq_html, with_copy_links
+from kbgen.languages import Language, site_languages
 from kbgen.links import relative_url
-from kbgen.messages import load_catalogue, translator
+from kbgen.messages import Catalogues
 from kbgen.site import Category, Site, alias_url
 from kbgen.slugs import url_slug
+from kbgen.structured import article_data, atom_feed, breadcrumb_data, faq_data
 from kbgen.theme import Theme
 from kbgen.views import ArticleView, CategoryView
 
@@ -32,6 +38,9 @@ class SiteInfo:
     base_url: str | None
     support_url: str | None
     support_email: str | None
+    logo: str | None = None
+    primary_color: str | None = None
+    footer_links: tuple[tuple[str, str], ...] = ()
 
 
 def root_prefix(url: str) -> str:
@@ -44,40 +53,63 @@ class PageRenderer:
         self.site = site
         self.config = config
         self.theme = theme
-        lang = config.language
+        self.languages = site_languages(site, config)
         dirs = [DEFAULT_THEME] + ([theme.site_theme] if theme.site_theme else [])
-        self.gettext = translator(load_catalogue(dirs, lang), lang)
-        theme.env.globals["_"] = self.gettext  # imported macros see globals, not the page's context
+        self.catalogues = Catalogues(dirs, [lang.code for lang in self.languages.all])
+        self.gettext = self.catalogues.gettext
+        # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
+        theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
         theme.env.globals["search_enabled"] = config.values.get("search", True)
         theme.env.globals["analytics"] = analytics_settings(config)
-        self.info = SiteInfo(config.site_name, config.description, lang, config.base_url,
-                             config.support_url, config.support_email)
-        self.tag_urls = {tag: f"tags/{url_slug(tag)}/" for tag in site.tags}
+        theme.env.filters["date"] = self.catalogues.date
+        self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
+                             config.support_url, config.support_email, config.logo, config.primary_color,
+                             tuple(config.footer_links.items()))
+        self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tags}
+                         for lang in self.languages.all}
         # Position of each article among its siblings, for previous/next without a scan per page.
         self.position = {id(a): i for cat in site.categories.values() for i, a in enumerate(cat.articles)}
+        self.linked_from: dict[int, list[Article]] = defaultdict(list)
+        for a in site.articles:
+            for target in dict.fromkeys(a.related_links):
+                self.linked_from[id(target)].append(a)
 
-    def _render(self, template: str, url: str, **context) -> str:
-        canonical = f"{self.info.base_url}{url}" if self.info.base_url else None
-        return self.theme.render(template, site=self.info, root=root_prefix(url), lang=self.info.language,
-                                 canonical=canonical, tag_urls=self.tag_urls,
-                                 description=context.pop("description", self.info.description),
-                                 noindex=context.pop("noindex", False), **context)
+    def _render(self, template: str, url: str, key: str | None = None, **context) -> str:
+        lang = self.languages.of_url(url)
+        base = self.info.base_url
+        root = root_prefix(url)
+        alternates = self.languages.alternates(url, key) if self.languages.several else []
+        with self.catalogues.speaking(lang.code):
+            return self.theme.render(
+                template, site=self.info, root=root, lang=lang.code, lang_root=root + lang.url, url=url,
+                canonical=f"{base}{url}" if base else None, alternates=alternates, tag_urls=self.tag_urls[lang.code],
+                feed_url=f"{root}{lang.url}feed.xml", description=context.pop("description", self.info.description),
+                noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
         """Every page's output path and how to render it, in a stable order: `pages()` renders them all for a
         build, `kbgen serve` renders one when a browser asks, so both publish exactly the same pages."""
-        routes: dict[str, Callable[[], str]] = {"index.html": self.home}
+        routes: dict[str, Callable[[], str]] = {}
+        if self.languages.several:
+            routes["index.html"] = self.language_choice
+        for lang in self.languages.all:
+            routes[f"{lang.url}index.html"] = functools.partial(self.home, lang)
+        homes = {id(c.index) for c in [self.site.root] + [lang.home for lang in self.languages.all] if c.index}
         for cat in self.site.categories.values():
-            if cat.parent is not None and cat.index is None:
+            if cat.parent is not None and cat.index is None and cat.language is None:
                 routes[f"{cat.url}index.html"] = functools.partial(self.category, cat)
         for article in self.site.articles:
-            if article.rel == "index.md":
-                continue  # the root index.md is the home page's introduction
+            if id(article) in homes:
+                continue  # a language's (or the site's) index.md is its home page's introduction
             routes[article.output_path] = functools.partial(self.article, article)
         routes.update(self.tag_pages())
         routes["404.html"] = self.not_found
+        if self.languages.several:
+            for lang in self.languages.all:
+                routes[f"{lang.url}404.html"] = functools.partial(self.not_found, lang.url)
         if self.config.values.get("search", True):
-            routes["search/index.html"] = self.search_page
+            for lang in self.languages.all:
+                routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
         routes.update(self.redirects())
         return routes
 
@@ -86,21 +118,33 @@ class PageRenderer:
         for path, render in self.routes().items():
             yield path, render()
 
+    def language_choice(self) -> str:
+        intro = self.site.root.index
+        return self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
+                            languages=[{"code": lang.code, "url": lang.url} for lang in self.languages.all])
+
     def category(self, cat: Category) -> str:
-        return self._render("category.html", cat.url, category=CategoryView(cat),
-                            description=cat.description or self.info.description)
+        view = CategoryView(cat)
+        return self._render("category.html", cat.url, key=self._folder_key(cat), category=view,
+                            description=cat.description or self.info.description,
+                            structured=self._breadcrumbs(cat.url, view.breadcrumbs, cat.title))
 
-    def not_found(self) -> str:
-        return self._render("404.html", "", noindex=True)
+    def not_found(self, lang_url: str = "") -> str:
+        return self._render("404.html", lang_url, noindex=True)
 
-    def home(self) -> str:
-        root = self.site.root
-        intro = root.index
-        recent = sorted(self.site.articles, key=lambda a: (a.updated, a.title), reverse=True)[:8]
-        return self._render("home.html", "", intro=ArticleView(intro) if intro else None,
-                            categories=[CategoryView(c) for c in root.children],
-                            recent=[ArticleView(a) for a in recent] if len(self.site.articles) > 8 else [],
-                            articles=[ArticleView(a) for a in root.articles])
+    def _folder_key(self, cat: Category) -> str:
+        return self.languages.translation_key_of_folder(cat.rel)
+
+    def home(self, lang: Language) -> str:
+        intro = lang.home.index
+        listed = [a for a in lang.articles if a is not intro]
+        recent = sorted(listed, key=lambda a: (a.updated, a.title), reverse=True)[:6]
+        linked = sorted((a for a in listed if self.linked_from[id(a)]),
+                        key=lambda a: (-len(self.linked_from[id(a)]), a.title.casefold()))[:6]
+        return self._render("home.html", lang.url, key="", intro=ArticleView(intro) if intro else None,
+                            categories=[CategoryView(c) for c in lang.home.children],
+                            recent=[ArticleView(a) for a in recent], popular=[ArticleView(a) for a in linked],
+                            articles=[ArticleView(a) for a in lang.home.articles])
 
     def article(self, article: Article) -> str:
         siblings = article.category.articles if article.category else []
@@ -109,24 +153,70 @@ class PageRenderer:
             i = self.position[id(article)]
             prev = ArticleView(siblings[i - 1]) if i > 0 else None
             nxt = ArticleView(siblings[i + 1]) if i + 1 < len(siblings) else None
-        own_category = article.category if article.is_index else None
-        return self._render("article.html", article.url, page=ArticleView(article), prev=prev, next=nxt,
-                            category=CategoryView(own_category) if own_category else None,
+        own_category = article.category if article.is_index and article.category.language is None else None
+        view = ArticleView(article)
+        lang = self.languages.of_url(article.url).code
+        label = self.catalogues.in_language(lang, "copy_link_to")
+        faq = article.meta.get("type") == "faq"
+        body = faq_html(article.html, label) if faq else with_copy_links(article.html, label)
+        structured = [article_data(article, self.info.name, self.info.base_url, lang)]
+        structured += self._breadcrumbs(article.url, view.breadcrumbs, article.title)
+        if faq:
+            structured += [d for d in [faq_data(article)] if d]
+        return self._render("article.html", article.url, key=self.languages.translation_key(article), page=view,
+                            body=Markup(body), prev=prev, next=nxt, related=self.related(article),
+                            category=CategoryView(own_category) if own_category else None, structured=structured,
                             description=article.meta.get("description") or self.info.description)
 
-    def search_page(self) -> str:
+    def search_page(self, lang_url: str = "") -> str:
         """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
-        return self._render("search.html", "search/", noindex=True)
+        return self._render("search.html", f"{lang_url}search/", noindex=True)
+
+    def _breadcrumbs(self, url: str, crumbs: list[CategoryView], title: str) -> list[dict]:
+        lang = self.languages.of_url(url)
+        with self.catalogues.speaking(lang.code):
+            home = self.catalogues.gettext("home")
+        trail = [(home, lang.url)] + [(c.title, c.url) for c in crumbs] + [(title, url)]
+        data = breadcrumb_data(trail, self.info.base_url)
+        return [data] if data else []
+
+    def related(self, article: Article, limit: int = 5) -> list[ArticleView]:
+        """Articles sharing tags (weighed double) or a link in either direction, in the same language."""
+        score: Counter[int] = Counter()
+        by_id = {}
+        for tag in article.meta.get("tags") or ():
+            for other in self.site.tags.get(tag, ()):
+                score[id(other)] += 2
+                by_id[id(other)] = other
+        for other in list(dict.fromkeys(article.related_links)) + self.linked_from[id(article)]:
+            score[id(other)] += 1
+            by_id[id(other)] = other
+        picks = [by_id[i] for i in score if i != id(article) and by_id[i].lang == article.lang]
+        picks.sort(key=lambda a: (-score[id(a)], a.title.casefold()))
+        return [ArticleView(a) for a in picks[:limit]]
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
-        if not self.site.tags:
-            return
-        tags = [{"name": t, "url": self.tag_urls[t], "count": len(a)} for t, a in sorted(
-            self.site.tags.items(), key=lambda kv: kv[0].casefold())]
-        yield "tags/index.html", functools.partial(self._render, "tags.html", "tags/", tags=tags)
-        for tag, articles in sorted(self.site.tags.items()):
-            url = self.tag_urls[tag]
-            yield f"{url}index.html", functools.partial(self._tag_page, tag, url, articles)
+        for lang in self.languages.all:
+            tagged = {t: [a for a in arts if a.lang == lang.code] for t, arts in self.site.tags.items()}
+            tagged = {t: arts for t, arts in tagged.items() if arts}
+            if not tagged:
+                continue
+            urls = self.tag_urls[lang.code]
+            tags = [{"name": t, "url": urls[t], "count": len(a)}
+                    for t, a in sorted(tagged.items(), key=lambda kv: kv[0].casefold())]
+            yield f"{lang.url}tags/index.html", functools.partial(self._render, "tags.html", f"{lang.url}tags/",
+                                                                  tags=tags)
+            for tag, articles in sorted(tagged.items()):
+                yield f"{urls[tag]}index.html", functools.partial(self._tag_page, tag, urls[tag], articles)
+
+    def feeds(self) -> Iterator[tuple[str, str]]:
+        """An Atom feed of the 20 most recently updated articles, per language."""
+        site_id = url_slug(self.info.base_url or self.info.name) or "kbgen"
+        for lang in self.languages.all:
+            recent = sorted(lang.articles, key=lambda a: (a.updated, a.title), reverse=True)[:20]
+            title = self.info.name
+            yield f"{lang.url}feed.xml", atom_feed(title, lang.code, f"{lang.url}feed.xml", lang.url, site_id,
+                                                   recent, self.info.base_url)
 
     def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
         return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
@@ -141,7 +231,7 @@ class PageRenderer:
                 target = relative_url(page_dir, article.url)
                 path = url if url.endswith((".html", ".htm")) else f"{url}index.html"
                 yield path, functools.partial(self.theme.render, "redirect.html", target=target,
-                                              title=article.title, lang=self.info.language)
+                                              title=article.title, lang=article.lang or self.info.language)
 
     def sitemap(self) -> str | None:
         """Only with `base_url`: the sitemap protocol requires absolute URLs."""

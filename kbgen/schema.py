@@ -200,6 +200,19 @@ class SwitchOrTable(Kind):
         return out
 
 
+class Color(Str):
+    """A CSS colour written as hex, the one form that cannot smuggle other CSS into the page."""
+
+    label = "a colour such as '#0b5cad'"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value).strip()
+        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", text):
+            raise ValueError(f"expected a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment), "
+                             f"got {text!r}")
+        return text
+
+
 @dataclass(frozen=True)
 class Field:
     """One declared key: its type, its default, and what it is for (shown in errors and the docs)."""

@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
@@ -19,6 +20,9 @@ from kbgen.frontmatter import CATEGORY_FIELDS, decode
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
 from kbgen.yamlsource import YamlSyntaxError, parse_yaml
+
+if TYPE_CHECKING:
+    from kbgen.languages import Languages
 
 #: URL prefixes the build itself writes to; content may not take them.
 RESERVED_URLS = ("assets/", "tags/", "404.html", "search/")
@@ -37,6 +41,8 @@ class Category:
     children: list[Category] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)  # not counting `index`
     index: Article | None = None
+    language: str | None = None  # set on a language's top folder (`content/en/`): that language's home
+
 
     def count(self) -> int:
         """Articles in this category and all below it, as the home page's cards show."""
@@ -44,7 +50,7 @@ class Category:
 
     def ancestors(self) -> list[Category]:
         chain, node = [], self.parent
-        while node is not None and node.parent is not None:
+        while node is not None and node.parent is not None and node.language is None:
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
@@ -83,6 +89,7 @@ class Site:
         self.by_url = {a.url: a for a in articles}
         self.drafts_by_rel = {a.rel: a for a in drafts}
         self.categories: dict[str, Category] = {}
+        self.languages: Languages | None = None  # filled by `kbgen.languages.site_languages`
         self._index_categories(root)
         self.tags: dict[str, list[Article]] = defaultdict(list)
         for a in articles:

@@ -31,7 +31,7 @@ class ArticleView:
     keywords = property(lambda self: tuple(self._a.meta.get("keywords") or ()))
     type = property(lambda self: self._a.meta.get("type") or "article")
     owner = property(lambda self: self._a.meta.get("owner"))
-    lang = property(lambda self: self._a.meta.get("lang"))
+    lang = property(lambda self: self._a.lang or self._a.meta.get("lang"))
     draft = property(lambda self: bool(self._a.meta.get("draft")))
     created = property(lambda self: self._a.meta.get("created"))
     content = property(lambda self: Markup(self._a.html))
@@ -55,12 +55,12 @@ class ArticleView:
     @property
     def category(self) -> CategoryView | None:
         cat = self._a.category
-        return CategoryView(cat) if cat is not None and cat.parent is not None else None
+        return CategoryView(cat) if cat is not None and cat.parent is not None and cat.language is None else None
 
     @property
     def breadcrumbs(self) -> list[CategoryView]:
         cat = self._a.category
-        if cat is None or cat.parent is None:
+        if cat is None or cat.parent is None or cat.language is not None:
             return []
         chain = [CategoryView(c) for c in cat.ancestors()]
         if not self._a.is_index:

@@ -68,4 +68,4 @@ def test_many_articles_render_in_parallel_and_match_serial(kb) -> None:
     assert result.exit_code == 0, result.stderr
     assert rendered_count(result.stdout) == 100
     html = (kb.root / "site/p/042/index.html").read_text(encoding="utf-8")
-    assert 'href="../043/"' in html and '<h2 id="part">Part</h2>' in html
+    assert 'href="../043/"' in html and '<h2 id="part">Part <button' in html

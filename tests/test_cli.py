@@ -146,7 +146,7 @@ def test_bom_and_crlf_are_read_like_plain_utf8(kb) -> None:
     assert run("build").exit_code == 0
     html = (kb.root / "site/win/index.html").read_text(encoding="utf-8")
     assert "<title>Windows file · Help Centre</title>" in html
-    assert '<h2 id="part">Part</h2>' in html
+    assert '<h2 id="part">Part <button' in html
 
 
 def test_exclude_globs_and_underscore_folders_are_not_pages(kb) -> None:

@@ -59,6 +59,8 @@ def test_the_help_centre_builds_strictly_with_no_warnings(tmp_path: Path, monkey
     # A copy, so the test neither needs nor touches the checkout's site/ and .kbgen/.
     shutil.copytree(CONTENT, tmp_path / "content")
     shutil.copy(REPO / "kbgen.yml", tmp_path / "kbgen.yml")
+    if (REPO / "themes").is_dir():  # the help centre's own theme (`theme:` in kbgen.yml)
+        shutil.copytree(REPO / "themes", tmp_path / "themes")
     monkeypatch.chdir(tmp_path)
 
     result = run("build", "--strict")

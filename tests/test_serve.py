@@ -196,7 +196,7 @@ def test_traversal_gets_404_and_reads_nothing_outside_the_site(preview, url_path
     finally:
         conn.close()
     assert status == 404
-    assert b"site_name" not in body and b"root:" not in body
+    assert b"site_name:" not in body and b"root:x" not in body  # neither kbgen.yml nor /etc/passwd
     assert site_path(url_path) is None or site_path(url_path) not in ("kbgen.yml", "etc/passwd")
 
 

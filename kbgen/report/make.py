@@ -53,7 +53,7 @@ def make_report(options: ReportOptions) -> Report:
     logs = list(options.logs)
     if not logs and (config.cache_dir / EVENTS_FILE).is_file():
         logs = [config.cache_dir / EVENTS_FILE]  # what `kbgen serve` recorded
-    answerer = make_answerer(site)
+    answerer = make_answerer(site, config)
     demand = Demand(answerer.key)
     stats = ReadStats()
     since_day = (today - dt.timedelta(days=options.since_days)).toordinal() if options.since_days else 0

@@ -30,10 +30,11 @@ from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
 FORMAT_VERSION = 1
-#: Raw bytes of postings per term shard before a new one starts (about 2.5 KB gzipped).
-SHARD_BYTES = 6000
-#: Raw bytes of display text per fragment group (about 1 KB gzipped): a few results' worth.
-FRAGMENT_BYTES = 1500
+#: Raw bytes of postings per term shard before a new one starts (about 0.6 KB gzipped): a reader's next query
+#: should cost a few small files, not one big one.
+SHARD_BYTES = 1000
+#: Raw bytes of display text per fragment group (about 0.4 KB gzipped): one or two results' worth.
+FRAGMENT_BYTES = 700
 #: BM25F parameters, in FIELDS order (title, headings, body, keywords). See engine.py for why these values.
 PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
 #: Up to this many articles are offered in the empty state, those most linked to from other articles first.
@@ -79,7 +80,7 @@ def export(records: list[Record], store: Path | None, popular: list[tuple[str, s
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
     keys = _keys(index)
-    bounds = _bounds(keys, state.get("bounds") or [""])
+    bounds = _bounds(keys, state.get("bounds") or [""], index.postings)
     out = Export(ids=ids)
     shard_list = []
     for start, members in _split(keys, bounds):
@@ -111,7 +112,7 @@ def _add(out: Export, folder: str, data) -> str:
     """Name the file by its content and add it; returns `folder/hash` (the name the file registers under)."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     digest = int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
-    name = f"{folder}/{base36(digest)[:10]}"
+    name = f"{folder}/{base36(digest)[:8]}"
     out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
     return name
 
@@ -189,7 +190,7 @@ def _keys(index: _Index) -> dict[str, int]:
     return dict(sorted(keys.items()))
 
 
-def _bounds(keys: dict[str, int], previous: list[str]) -> list[str]:
+def _bounds(keys: dict[str, int], previous: list[str], stems) -> list[str]:
     """Keep the last build's cuts; split a shard that grew past twice the target, merge one that emptied."""
     bounds = sorted(set(previous) | {""})
     out: list[str] = []
@@ -203,7 +204,9 @@ def _bounds(keys: dict[str, int], previous: list[str]) -> list[str]:
         out.append(start)
         acc, last = 0, None
         for k in members:
-            if acc >= SHARD_BYTES and last is not None:
+            # Cut only before a stem, so a word's variants that follow it (stem "measur": "measure",
+            # "measured") stay in its shard and a query word costs one shard, not two.
+            if acc >= SHARD_BYTES and last is not None and keys[k] and k in stems:
                 out.append(_separator(last, k))
                 acc = 0
             acc += keys[k]

@@ -17,12 +17,11 @@ if TYPE_CHECKING:
 
 
 def languages(site: Site, config: Config) -> list[tuple[str, str, list[Article]]]:
-    """(language, folder of its search files in the site, its articles). One language until the site has more;
-    each language then gets its own `<lang>/search/` (the theme's `lang_root`)."""
-    groups = getattr(site, "languages", None)
-    if groups:  # a multilingual site: {lang: articles}
-        return [(lang, f"{lang}/search/", list(arts)) for lang, arts in groups.items()]
-    return [(config.language, "search/", site.articles)]
+    """(language, folder of its search files in the site, its articles): each language of a multilingual site
+    gets its own `<lang>/search/` (the theme's `lang_root`), a one-language site one `search/`."""
+    from kbgen.languages import site_languages
+
+    return [(lang.code, f"{lang.url}search/", list(lang.articles)) for lang in site_languages(site, config).all]
 
 
 def store_for(config: Config, lang: str) -> Path:

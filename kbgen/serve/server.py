@@ -118,7 +118,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None
 
     def _not_found(self, body: bool) -> None:
-        html = self.server.session.page("404.html") or "<!doctype html><title>Not found</title>"
+        session = self.server.session
+        html = session.page("404.html") or "<!doctype html><title>Not found</title>"
+        base = session.config.values.get("base_url")
+        if base:  # the published address would take the tab (and its live script) off this machine
+            html = html.replace(f'<base href="{base}', '<base href="/', 1)
         self._send(404, inject_live(html, self.server.session.epoch), "text/html; charset=utf-8", body)
 
     def _beacon(self, query: str, body: bool) -> None:

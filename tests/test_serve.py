@@ -14,28 +14,46 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import REPO, run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
 from kbgen.analytics import BEACON_GIF
+from kbgen.build import BuildOptions
 from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import site_path
+from kbgen.serve.session import PreviewSession
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
 
 def test_every_previewed_file_is_byte_for_byte_the_built_one(preview) -> None:
+    assert_preview_is_the_build(preview.session, preview.root)
+
+
+def test_the_repos_own_two_language_help_centre_previews_as_it_builds(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "help"
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "kbgen.yml", root / "kbgen.yml")
+    monkeypatch.chdir(root)
+    session = PreviewSession(BuildOptions(), log=lambda line: None)
+    assert session.errors() == []
+    assert_preview_is_the_build(session, root)
+
+
+def assert_preview_is_the_build(session: PreviewSession, root: Path) -> None:
+    """Every file `kbgen build` writes is served by the preview with the very same bytes."""
     assert run("build").exit_code == 0
-    built = preview.root / "site"
+    built = root / "site"
     files = [p for p in built.rglob("*") if p.is_file()]
     assert len(files) > 10
     for path in files:
         rel = path.relative_to(built).as_posix()
-        page = preview.session.page(rel)
+        page = session.page(rel)
         if page is not None:
             assert page.encode("utf-8") == path.read_bytes(), rel
         else:
-            extra = preview.session.extra(rel)
+            extra = session.extra(rel)
             assert extra is not None, rel
             data = extra.read_bytes() if isinstance(extra, Path) else extra
             assert data == path.read_bytes(), rel

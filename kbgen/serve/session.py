@@ -25,6 +25,7 @@ from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
 from kbgen.discover import ContentFiles, discover
 from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
+from kbgen.languages import site_languages
 from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
@@ -311,6 +312,7 @@ class PreviewSession:
         diagnostics = self._diagnostics()
         self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
                                      self.include_drafts, diagnostics)
+        site_languages(self.site, self.config, diagnostics)
         self._site_problems = diagnostics.items
         self._link_problems: dict[str, list[Diagnostic]] = {}
         resolver = LinkResolver(self.site, self.config.content_dir)

@@ -41,6 +41,24 @@ def test_the_repos_own_two_language_help_centre_previews_as_it_builds(tmp_path: 
     assert_preview_is_the_build(session, root)
 
 
+def test_after_each_save_the_preview_still_equals_a_fresh_build(preview) -> None:
+    content = preview.root / "content"
+    saves = [
+        lambda: edit(content / "billing/refunds.md", "refunds unused months.",
+                     "refunds unused months. See [invoices](invoices.md)."),  # a new link: "related" lists change
+        lambda: edit(content / "billing/invoices.md", "# Invoices", "# Bills"),  # a title: listings, neighbours
+        lambda: (content / "billing/disputes.md").write_text("# Disputes\n\nCall us.\n", encoding="utf-8"),
+        lambda: (content / "getting-started/faq.md").unlink(),
+    ]
+    for save in saves:
+        for path in list(preview.session.routes):  # every page cached, so what a save forgets is what is tested
+            preview.session.page(path)
+        before = preview.session.epoch
+        save()
+        next_epoch(preview, before)
+        assert_preview_is_the_build(preview.session, preview.root)
+
+
 def assert_preview_is_the_build(session: PreviewSession, root: Path) -> None:
     """Every file `kbgen build` writes is served by the preview with the very same bytes."""
     assert run("build").exit_code == 0

@@ -264,6 +264,15 @@ def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, False)]
 
 
+def test_with_analytics_off_the_preview_records_nothing(preview) -> None:
+    config = preview.root / "kbgen.yml"
+    before = preview.session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "analytics: false\n", encoding="utf-8")
+    next_epoch(preview, before)
+    assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=1")[0] == 404
+    assert not (preview.root / ".kbgen/events.jsonl").exists()
+
+
 def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> None:
     session = preview.session
     conn = http.client.HTTPConnection("127.0.0.1", preview.server.server_address[1], timeout=5)

@@ -14,28 +14,64 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import REPO, run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
 from kbgen.analytics import BEACON_GIF
+from kbgen.build import BuildOptions
 from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import site_path
+from kbgen.serve.session import PreviewSession
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
 
 def test_every_previewed_file_is_byte_for_byte_the_built_one(preview) -> None:
+    assert_preview_is_the_build(preview.session, preview.root)
+
+
+def test_the_repos_own_two_language_help_centre_previews_as_it_builds(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "help"
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "kbgen.yml", root / "kbgen.yml")
+    monkeypatch.chdir(root)
+    session = PreviewSession(BuildOptions(), log=lambda line: None)
+    assert session.errors() == []
+    assert_preview_is_the_build(session, root)
+
+
+def test_after_each_save_the_preview_still_equals_a_fresh_build(preview) -> None:
+    content = preview.root / "content"
+    saves = [
+        lambda: edit(content / "billing/refunds.md", "refunds unused months.",
+                     "refunds unused months. See [invoices](invoices.md)."),  # a new link: "related" lists change
+        lambda: edit(content / "billing/invoices.md", "# Invoices", "# Bills"),  # a title: listings, neighbours
+        lambda: (content / "billing/disputes.md").write_text("# Disputes\n\nCall us.\n", encoding="utf-8"),
+        lambda: (content / "getting-started/faq.md").unlink(),
+    ]
+    for save in saves:
+        for path in list(preview.session.routes):  # every page cached, so what a save forgets is what is tested
+            preview.session.page(path)
+        before = preview.session.epoch
+        save()
+        next_epoch(preview, before)
+        assert_preview_is_the_build(preview.session, preview.root)
+
+
+def assert_preview_is_the_build(session: PreviewSession, root: Path) -> None:
+    """Every file `kbgen build` writes is served by the preview with the very same bytes."""
     assert run("build").exit_code == 0
-    built = preview.root / "site"
+    built = root / "site"
     files = [p for p in built.rglob("*") if p.is_file()]
     assert len(files) > 10
     for path in files:
         rel = path.relative_to(built).as_posix()
-        page = preview.session.page(rel)
+        page = session.page(rel)
         if page is not None:
             assert page.encode("utf-8") == path.read_bytes(), rel
         else:
-            extra = preview.session.extra(rel)
+            extra = session.extra(rel)
             assert extra is not None, rel
             data = extra.read_bytes() if isinstance(extra, Path) else extra
             assert data == path.read_bytes(), rel
@@ -161,6 +197,27 @@ def _shards(preview) -> list[str]:
     return [f"{name}.js" for name in re.findall(r'"(s/[0-9a-z]+)"', manifest)]
 
 
+def test_a_broken_template_keeps_the_last_good_page_and_names_file_and_line(preview) -> None:
+    session = preview.session
+    template = preview.root / "themes/acme/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/article.html" %}\n', encoding="utf-8")
+    config = preview.root / "kbgen.yml"
+    before = session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "theme: acme\n", encoding="utf-8")
+    before = next_epoch(preview, before)
+    good = session.page("billing/refunds/index.html")
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}{{ page.title }\n', encoding="utf-8")
+    before = next_epoch(preview, before)
+    assert session.page("billing/refunds/index.html") == good
+    assert any(re.search(r"article\.html:\d+: template error", e) for e in session.errors()), session.errors()
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}Fixed{% endblock %}\n',
+                        encoding="utf-8")
+    next_epoch(preview, before)
+    assert "Fixed" in session.page("billing/refunds/index.html")
+    assert session.errors() == []
+
+
 # -- the server serves only the site -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url_path", ["/../kbgen.yml", "/%2e%2e/kbgen.yml", "/%2E%2E/%2e%2e/secret.txt",
@@ -205,6 +262,15 @@ def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
     assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, False)]
+
+
+def test_with_analytics_off_the_preview_records_nothing(preview) -> None:
+    config = preview.root / "kbgen.yml"
+    before = preview.session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "analytics: false\n", encoding="utf-8")
+    next_epoch(preview, before)
+    assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=1")[0] == 404
+    assert not (preview.root / ".kbgen/events.jsonl").exists()
 
 
 def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> None:

@@ -223,21 +223,29 @@ class PreviewSession:
         """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""
         kept = self._keep_last_good(article, new)
         article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
+        links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
         resolver = LinkResolver(self.site, self.config.content_dir)
         for a in [article, *linkers]:
             self._resolve(a, resolver)
-        cat = article.category
-        stale = {article.output_path, "index.html", "tags/index.html"}
-        if cat is not None:
-            stale.add(f"{cat.url}index.html")
-            i = self.renderer.position.get(id(article))
-            if i is not None:
-                stale.update(a.output_path for a in cat.articles[max(i - 1, 0):i + 2])
-        stale.update(f"{self.renderer.tag_urls[t]}index.html" for t in article.meta.get("tags") or ()
-                     if t in self.renderer.tag_urls)
-        self._forget(stale)
         self._extras = None
+        if article.related_links != links_before:
+            # Which articles link where feeds "related articles" and "popular" lists, worked out when the
+            # renderer starts: start a new one, and let every page render again when asked.
+            self.renderer = PageRenderer(self.site, self.config, self.theme)
+            self.routes = self.renderer.routes()
+            self._forget(None)
+            return
+        stale = {article.output_path}  # pages linking here keep their HTML: a link shows no text of its target
+        cat = article.category
+        i = self.renderer.position.get(id(article))
+        if cat is not None and i is not None:
+            stale.update(a.output_path for a in cat.articles[max(i - 1, 0):i + 2])  # previous/next show it
+        if cat is not None and cat.index is not None:
+            stale.add(cat.index.output_path)  # a folder's own page lists the articles in it
+        # Listings (homes, categories, tags) are few; any of them may show the article's date or excerpt.
+        stale.update(path for path in self._pages if path not in self._article_pages)
+        self._forget(stale)
 
     # -- loading --------------------------------------------------------------------------------------------------
 
@@ -324,6 +332,7 @@ class PreviewSession:
             self._link_problems[draft.rel] = diagnostics.items
         self.renderer = PageRenderer(self.site, self.config, self.theme)
         self.routes = self.renderer.routes()
+        self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
         self._extras = None
 

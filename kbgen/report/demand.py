@@ -83,8 +83,8 @@ class Demand:
             week[0] += event.count
             week[1] += event.count if event.results == 0 else 0
 
-    def view(self, path: str, day: int) -> None:
-        self.views_by_path[path] += 1
+    def view(self, path: str, count: int) -> None:
+        self.views_by_path[path] += count
 
     def _query(self, query: str) -> QueryStats | None:
         key = self.key(query)

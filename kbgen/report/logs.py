@@ -72,6 +72,8 @@ _MONTHS = {m.encode(): i for i, m in enumerate(
 #: A request path that is a page (ends in `/` or `.html`), not an asset; answered with the page.
 _PAGE_ENDS = (b"/", b".html", b".htm")
 _SHOWN = (b"200", b"304")
+#: Distinct page paths counted locally before they are handed to the sink, which keeps only articles' URLs.
+_MAX_PENDING_VIEWS = 50_000
 
 
 def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
@@ -144,12 +146,19 @@ def _read_access_log(f: IO[bytes], path: Path, endpoint: str, since_day: int, si
         elif method == b"GET" and status in _SHOWN and target.endswith(_PAGE_ENDS) and b"?" not in target:
             views[target] = views.get(target, 0) + 1
             seen_days.add(day)
+            if len(views) > _MAX_PENDING_VIEWS:  # many distinct paths (a scanner): hand them over now
+                _hand_over(views, sink, stats)
     stats.lines += lines
     for day in seen_days:
         stats.saw_day(day)
+    _hand_over(views, sink, stats)
+
+
+def _hand_over(views: dict[bytes, int], sink: Sink, stats: ReadStats) -> None:
     for target, count in views.items():
         stats.page_views += count
         sink.view(target.decode("utf-8", "replace"), count)
+    views.clear()
 
 
 def _day_of(date: bytes) -> int:

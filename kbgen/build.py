@@ -22,6 +22,7 @@ from kbgen.writer import StagedOutput, check_output_dir
 
 if TYPE_CHECKING:
     from kbgen.pages import PageRenderer
+    from kbgen.search.publish import BackgroundExport
     from kbgen.site import Site
     from kbgen.theme import Theme
 
@@ -125,8 +126,11 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         raise BuildFailed(len(diagnostics.errors))
 
     with stage("pages"):
+        from kbgen.search.publish import BackgroundExport
+
         renderer = PageRenderer(site, config, theme)
         staged = StagedOutput(config.output_dir) if options.write else None
+        search = BackgroundExport(site, config) if staged else None  # the index builds while pages render
         try:
             for path, text in renderer.pages():
                 result.pages += 1
@@ -135,8 +139,10 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
                 if result.pages % 500 == 0:
                     report("pages", result.pages, len(site.articles))
             if staged:
-                _write_extras(staged, renderer, theme, site, config)
+                _write_extras(staged, renderer, theme, site, config, search)
         except BaseException:
+            if search:
+                search.close()
             if staged:
                 staged.discard()
             raise
@@ -174,11 +180,12 @@ def _up_to_date(config: Config, key: str, diagnostics: Diagnostics) -> bool:
     return True
 
 
-def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> None:
+def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config,
+                  search: BackgroundExport | None) -> None:
     """Write what `kbgen.extras.site_extras` yields: the files of a site that are not pages."""
     from kbgen.extras import site_extras
 
-    for rel, data in site_extras(renderer, theme, site, config):
+    for rel, data in site_extras(renderer, theme, site, config, search):
         if isinstance(data, bytes):
             staged.write_bytes(rel, data)
         else:

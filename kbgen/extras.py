@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kbgen.config import Config
     from kbgen.pages import PageRenderer
+    from kbgen.search.publish import BackgroundExport
     from kbgen.site import Site
     from kbgen.theme import Theme
 
 Extra = tuple[str, bytes | Path]
 
 
-def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
+def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config,
+                search: BackgroundExport | None = None) -> Iterator[Extra]:
     """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
-    and the analytics beacon."""
+    (from `search` when the build started it early) and the analytics beacon."""
     from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets
     from kbgen.site import static_url
@@ -39,5 +41,5 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
         yield path, feed.encode("utf-8")
     from kbgen.search.publish import search_extras
 
-    yield from search_extras(site, config)
+    yield from search_extras(site, config, search.result() if search else None)
     yield from beacon_extras(config)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,11 +39,60 @@ def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
     return out
 
 
-def search_extras(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+#: Below this many articles the export takes less time than starting a process for it.
+BACKGROUND_FROM = 300
+_forked: tuple[Site, Config] | None = None  # what a forked export process finds in its copy of this module
+
+
+class BackgroundExport:
+    """The search export of a build, run on the second core while the first renders pages.
+
+    On Linux the export runs in a forked process, which sees the loaded site as it is (nothing is pickled but
+    the finished files); where fork is unavailable, or the site is small, it runs in this process when asked.
+    """
+
+    def __init__(self, site: Site, config: Config) -> None:
+        global _forked
+        self.site, self.config = site, config
+        self._pool: ProcessPoolExecutor | None = None
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
+            _forked = (site, config)
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_export_in_fork)
+
+    def result(self) -> list[tuple[str, Export]]:
+        if not self.config.search:
+            return []
+        if self._pool is None:
+            return export_site(self.site, self.config)
+        try:
+            return self._future.result()
+        except BrokenProcessPool:  # the child died (out of memory, killed): do the work here instead
+            return export_site(self.site, self.config)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        global _forked
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        _forked = None
+
+
+def _export_in_fork() -> list[tuple[str, Export]]:
+    assert _forked is not None
+    return export_site(*_forked)
+
+
+def search_extras(site: Site, config: Config,
+                  exported: list[tuple[str, Export]] | None = None) -> Iterator[tuple[str, bytes]]:
+    """The search files of every language: `exported` when a `BackgroundExport` made them, else made now."""
     if not config.search:
         return
-    for folder, exported in export_site(site, config):
-        for rel, data in sorted(exported.files.items()):
+    for folder, language in (exported if exported is not None else export_site(site, config)):
+        for rel, data in sorted(language.files.items()):
             yield f"{folder}{rel}", data
 
 

@@ -109,6 +109,7 @@ def test_json_ld_has_googles_required_fields_and_base_url_gives_canonical_og_hre
     assert '<link rel="canonical" href="https://help.acme.test/en/billing/refunds/">' in html
     assert '<meta property="og:url" content="https://help.acme.test/en/billing/refunds/">' in html
     assert '<link rel="alternate" hreflang="ru" href="https://help.acme.test/ru/billing/refunds/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://help.acme.test/">' in html
 
 
 def test_atom_feed_lists_recent_articles_per_language(bilingual: Path) -> None:

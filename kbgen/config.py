@@ -51,17 +51,17 @@ CONFIG_FIELDS: list[Field] = [
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
     Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
-    Field("languages", StrList(), [],
-          "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
-    Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
-    Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
-    Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
     Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
+    Field("languages", StrList(), [],
+          "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
+    Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
+    Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
+    Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
 ]
 
 

@@ -45,8 +45,8 @@ CODES: dict[str, Severity] = {
     "snippet-cycle": Severity.ERROR,
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
-    "language-folder": Severity.ERROR,
     "search-test": Severity.ERROR,
+    "language-folder": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

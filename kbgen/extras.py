@@ -21,8 +21,8 @@ Extra = tuple[str, bytes | Path]
 
 
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[Extra]:
-    """Theme assets, code colours, files next to articles, sitemap and robots.txt, the Atom feeds, the search
-    index and the analytics beacon."""
+    """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
+    and the analytics beacon."""
     from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets
     from kbgen.site import static_url

@@ -59,9 +59,9 @@ class PageRenderer:
         self.gettext = self.catalogues.gettext
         # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
         theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
-        theme.env.filters["date"] = self.catalogues.date
         theme.env.globals["search_enabled"] = config.values.get("search", True)
         theme.env.globals["analytics"] = analytics_settings(config)
+        theme.env.filters["date"] = self.catalogues.date
         self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
                              config.support_url, config.support_email, config.logo, config.primary_color,
                              tuple(config.footer_links.items()))

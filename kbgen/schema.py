@@ -177,19 +177,6 @@ class Url(Str):
         return text if text.endswith("/") else text + "/"
 
 
-class Color(Str):
-    """A CSS colour written as hex, the one form that cannot smuggle other CSS into the page."""
-
-    label = "a colour such as '#0b5cad'"
-
-    def convert(self, value: Any) -> str:
-        text = super().convert(value).strip()
-        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", text):
-            raise ValueError(f"expected a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment), "
-                             f"got {text!r}")
-        return text
-
-
 class SwitchOrTable(Kind):
     """`false` (off), `true` (on with defaults) or a table of text settings (`analytics: {endpoint: …}`)."""
 
@@ -211,6 +198,19 @@ class SwitchOrTable(Kind):
             if v is not None:
                 out[str(k)] = Str().convert(v)
         return out
+
+
+class Color(Str):
+    """A CSS colour written as hex, the one form that cannot smuggle other CSS into the page."""
+
+    label = "a colour such as '#0b5cad'"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value).strip()
+        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", text):
+            raise ValueError(f"expected a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment), "
+                             f"got {text!r}")
+        return text
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,20 @@ def report_json(*args: str) -> dict:
     result = run("report", "--format", "json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+def search_for(page, query: str) -> int:
+    """Type into the header's search box like a reader; the number of results the box reports."""
+    box = page.locator("header input[type=search]")
+    box.fill("")
+    box.press_sequentially(query, delay=30)
+    # The box answers every keystroke; wait for its answer to the whole query, not to a prefix of it.
+    page.wait_for_function("""([q, typed]) => {
+        const popup = document.getElementById('kb-search-popup');
+        if (popup.hidden) return false;
+        const all = popup.querySelector('.search-all');
+        if (all) return all.getAttribute('href').endsWith('?q=' + encodeURIComponent(q));
+        return popup.querySelector('.search-none') !== null && Date.now() - typed > 1000;
+    }""", arg=[query, page.evaluate("Date.now()")])
+    total = page.locator("#kb-search-popup .search-all")
+    return int("".join(c for c in total.inner_text() if c.isdigit())) if total.count() else 0

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from conftest import run
-from report_helpers import commit_all, days_ago
+from report_helpers import commit_all, days_ago, search_for
 
 
-def settle_search(page, query: str, results: int) -> None:
-    """A reader's finished search, as the site's search box announces it."""
-    page.evaluate("([q, n]) => document.dispatchEvent(new CustomEvent('kb:search', {detail: {q, n, lang: 'en'}}))",
-                  [query, results])
+def settle_search(page, query: str) -> None:
+    """A reader types a search into the header box and stops typing until it counts as finished."""
+    search_for(page, query)
+    page.wait_for_timeout(1800)
 
 
 def wait_for_log(page, log, count: int) -> None:
@@ -37,12 +37,14 @@ def test_served_site_searches_become_a_report_and_a_filled_gap_shows(kb, serve, 
     log = tmp_path / "access.log"
     server = serve(kb.root / "site", "/help/", access_log=log)
     page.goto(server.url)
-    settle_search(page, "wire transfer", 0)
-    settle_search(page, "Wire  transfers", 0)
-    settle_search(page, "crypto", 0)
-    settle_search(page, "refund", 1)
-    wait_for_log(page, log, 4)
-    page.goto(server.url + "billing/refunds/")
+    settle_search(page, "wire transfer")
+    settle_search(page, "Wire  transfers")
+    settle_search(page, "crypto")
+    search_for(page, "refund")
+    with page.expect_navigation():
+        page.locator("#kb-search-popup .search-option").first.click()
+    assert page.url == server.url + "billing/refunds/"
+    wait_for_log(page, log, 5)  # four searches and a click
     assert page.errors == []
 
     result = run("report", "--format", "json", "--log", str(log))
@@ -50,7 +52,7 @@ def test_served_site_searches_become_a_report_and_a_filled_gap_shows(kb, serve, 
     data = json.loads(result.stdout)
     assert [(r["source"], r["status"], r["updated_from"], r["updated"], r["owner"]) for r in data["stale"]] == [
         ("billing/refunds.md", "overdue", "git", str(days_ago(400)), "anna")]
-    assert data["stale"][0]["demand"] == 1  # the reader's visit, read from the access log
+    assert data["stale"][0]["demand"] == 2  # the reader's click and visit, read from the access log
     gaps = {q["query"]: (q["count"], q["status"]) for q in data["zero_result_queries"]}
     assert gaps == {"wire transfer": (2, "still no result"), "crypto": (1, "still no result")}
 

@@ -39,7 +39,7 @@ def test_zero_result_searches_grouped_counted_and_asked_again(kb, tmp_path) -> N
         beacon("e=search&q=%D1%91%D0%BB%D0%BA%D0%B0&n=0&l=ru"),  # ёлка
         beacon("e=search&q=%D0%B5%D0%BB%D0%BA%D0%B8&n=0&l=ru"),  # елки: same word, other form and spelling
         beacon("e=search&q=refund&n=0&l=en"),  # found nothing then; the article exists now
-        beacon("e=search&q=refnud&n=0&l=en"),  # a typo
+        beacon("e=search&q=rfundd&n=0&l=en"),  # a typo too far for the engine's fuzzy matching
         '203.0.113.9 - - [20/Nov/2026:10:00:01 +0000] "GET /billing/refunds/ HTTP/1.1" 200 900 "-" "UA"',
         '203.0.113.9 - - [20/Nov/2026:10:00:01 +0000] "GET /assets/kbgen.css HTTP/1.1" 200 900 "-" "UA"',
         "this is not a log line",
@@ -55,7 +55,7 @@ def test_zero_result_searches_grouped_counted_and_asked_again(kb, tmp_path) -> N
     assert [q["count"] for q in data["zero_result_queries"]][:2] == [4, 2]  # most frequent first
     assert found["refund"]["status"] == "now answered"
     assert found["refund"]["answered_by"] == {"url": "billing/refunds/", "title": "Refunds"}
-    assert found["refnud"]["did_you_mean"] == "refund"
+    assert found["rfundd"]["did_you_mean"] == "refund" and found["rfundd"]["status"] == "still no result"
     assert data["summary"]["malformed_lines"] == 2
     assert data["summary"]["page_views"] == 1
     assert data["summary"]["zero_result_searches"] == 8
@@ -144,3 +144,18 @@ def test_every_format_writes_a_file(kb, tmp_path: Path) -> None:
         assert run("report", "--format", fmt, "-o", str(out)).exit_code == 0
         assert out.stat().st_size > 50
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_without_logs_the_report_reads_what_kbgen_serve_recorded_in_each_language(kb) -> None:
+    kb({
+        "kbgen.yml": "site_name: Help\nlanguages: [en, ru]\n",
+        "content/en/billing/refunds.md": "---\ntitle: Refunds\n---\nMoney back.\n",
+        "content/ru/billing/refunds.md": "---\ntitle: Возврат денег\n---\nКак вернуть деньги.\n",
+    })
+    events = [{"e": "search", "q": "возвраты", "n": 0, "l": "ru", "t": 1_763_800_000},
+              {"e": "search", "q": "blockchain", "n": 0, "l": "en", "t": 1_763_800_000}]
+    (kb.root / ".kbgen").mkdir()
+    (kb.root / ".kbgen/events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    found = gaps(report_json())
+    assert found["возвраты"]["answered_by"] == {"url": "ru/billing/refunds/", "title": "Возврат денег"}
+    assert found["blockchain"]["status"] == "still no result"

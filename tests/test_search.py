@@ -112,12 +112,13 @@ def test_adding_an_article_rewrites_only_the_shards_it_touches(kb) -> None:
     assert run("build").exit_code == 0
     store = kb.root / ".kbgen" / "search" / "en"
     before = {p.name for p in (store / "s").iterdir()}
-    assert len(before) > 3
+    assert len(before) > 10
     kb({"content/zebra.md": "---\ntitle: Zebra crossing\n---\nzebra stripes\n"})
     assert run("build").exit_code == 0
     after = {p.name for p in (store / "s").iterdir()}
-    assert 1 <= len(after - before) <= 3  # the shards of "zebra", "crossing" and "stripes"
-    assert len(before - after) == len(after - before)
+    # the shards of "zebra", "crossing" and "stripes" (one may split in two as it grows); the rest stay
+    assert 1 <= len(after - before) <= 4
+    assert len(before - after) <= 3
 
 
 TRICKY = "Ёлка, naïve café — e-mail: x_y@z.io 3D-печать Straße ǅemal İstanbul ١٢٣ ½"

@@ -14,27 +14,64 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import REPO, run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
+from kbgen.analytics import BEACON_GIF
+from kbgen.build import BuildOptions
 from kbgen.serve.plan import plan_changes
-from kbgen.serve.server import PIXEL, site_path
+from kbgen.serve.server import site_path
+from kbgen.serve.session import PreviewSession
 
 # -- the preview shows what the build writes ---------------------------------------------------------------------
 
 
 def test_every_previewed_file_is_byte_for_byte_the_built_one(preview) -> None:
+    assert_preview_is_the_build(preview.session, preview.root)
+
+
+def test_the_repos_own_two_language_help_centre_previews_as_it_builds(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "help"
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "kbgen.yml", root / "kbgen.yml")
+    monkeypatch.chdir(root)
+    session = PreviewSession(BuildOptions(), log=lambda line: None)
+    assert session.errors() == []
+    assert_preview_is_the_build(session, root)
+
+
+def test_after_each_save_the_preview_still_equals_a_fresh_build(preview) -> None:
+    content = preview.root / "content"
+    saves = [
+        lambda: edit(content / "billing/refunds.md", "refunds unused months.",
+                     "refunds unused months. See [invoices](invoices.md)."),  # a new link: "related" lists change
+        lambda: edit(content / "billing/invoices.md", "# Invoices", "# Bills"),  # a title: listings, neighbours
+        lambda: (content / "billing/disputes.md").write_text("# Disputes\n\nCall us.\n", encoding="utf-8"),
+        lambda: (content / "getting-started/faq.md").unlink(),
+    ]
+    for save in saves:
+        for path in list(preview.session.routes):  # every page cached, so what a save forgets is what is tested
+            preview.session.page(path)
+        before = preview.session.epoch
+        save()
+        next_epoch(preview, before)
+        assert_preview_is_the_build(preview.session, preview.root)
+
+
+def assert_preview_is_the_build(session: PreviewSession, root: Path) -> None:
+    """Every file `kbgen build` writes is served by the preview with the very same bytes."""
     assert run("build").exit_code == 0
-    built = preview.root / "site"
+    built = root / "site"
     files = [p for p in built.rglob("*") if p.is_file()]
     assert len(files) > 10
     for path in files:
         rel = path.relative_to(built).as_posix()
-        page = preview.session.page(rel)
+        page = session.page(rel)
         if page is not None:
             assert page.encode("utf-8") == path.read_bytes(), rel
         else:
-            extra = preview.session.extra(rel)
+            extra = session.extra(rel)
             assert extra is not None, rel
             data = extra.read_bytes() if isinstance(extra, Path) else extra
             assert data == path.read_bytes(), rel
@@ -98,6 +135,16 @@ def test_a_body_edit_rerenders_that_article_and_keeps_unrelated_pages(preview) -
     assert any("1 article changed" in line for line in preview.log)
 
 
+def test_renaming_a_category_folder_tells_open_tabs_where_its_articles_went(preview) -> None:
+    before = preview.session.epoch
+    os.rename(preview.root / "content/billing", preview.root / "content/payments")
+    wait_for(lambda: "payments/refunds/index.html" in preview.session.routes, what="the folder to be placed")
+    update = preview.session.wait(before, timeout=1)
+    assert update.moved["/billing/refunds/"] == "/payments/refunds/"
+    assert fetch(preview.url + "billing/refunds/")[0] == 404
+    assert fetch(preview.url + "payments/refunds/")[0] == 200
+
+
 def test_a_broken_front_matter_keeps_the_last_good_page_and_reports_path_and_line(preview) -> None:
     session = preview.session
     path = preview.root / "content/billing/refunds.md"
@@ -130,6 +177,47 @@ def test_a_broken_config_is_shown_and_the_server_keeps_running(preview) -> None:
     assert "Acme Support" in fetch(preview.url)[1].decode()
 
 
+def test_styles_are_served_without_waiting_for_the_search_index(preview) -> None:
+    assert fetch(preview.url + "assets/kbgen.css")[0] == 200
+    assert "search/manifest.js" not in preview.session._extras.files  # not made: nobody searched yet
+    status, manifest = fetch(preview.url + "search/manifest.js")
+    assert status == 200 and manifest.startswith(b"__kbgenSearch(")
+
+
+def test_the_search_index_follows_a_body_edit(preview) -> None:
+    before = preview.session.epoch
+    assert b"zebra" not in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+    edit(preview.root / "content/billing/refunds.md", "refunds unused months", "refunds unused zebra months")
+    next_epoch(preview, before)
+    assert b"zebra" in b"".join(fetch(preview.url + f"search/{name}")[1] for name in _shards(preview))
+
+
+def _shards(preview) -> list[str]:
+    manifest = fetch(preview.url + "search/manifest.js")[1].decode()
+    return [f"{name}.js" for name in re.findall(r'"(s/[0-9a-z]+)"', manifest)]
+
+
+def test_a_broken_template_keeps_the_last_good_page_and_names_file_and_line(preview) -> None:
+    session = preview.session
+    template = preview.root / "themes/acme/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/article.html" %}\n', encoding="utf-8")
+    config = preview.root / "kbgen.yml"
+    before = session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "theme: acme\n", encoding="utf-8")
+    before = next_epoch(preview, before)
+    good = session.page("billing/refunds/index.html")
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}{{ page.title }\n', encoding="utf-8")
+    before = next_epoch(preview, before)
+    assert session.page("billing/refunds/index.html") == good
+    assert any(re.search(r"article\.html:\d+: template error", e) for e in session.errors()), session.errors()
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}Fixed{% endblock %}\n',
+                        encoding="utf-8")
+    next_epoch(preview, before)
+    assert "Fixed" in session.page("billing/refunds/index.html")
+    assert session.errors() == []
+
+
 # -- the server serves only the site -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url_path", ["/../kbgen.yml", "/%2e%2e/kbgen.yml", "/%2E%2E/%2e%2e/secret.txt",
@@ -144,7 +232,7 @@ def test_traversal_gets_404_and_reads_nothing_outside_the_site(preview, url_path
     finally:
         conn.close()
     assert status == 404
-    assert b"site_name:" not in body and b"root:" not in body  # kbgen.yml keys (og:site_name is the page's own)
+    assert b"site_name:" not in body and b"root:x" not in body  # neither kbgen.yml nor /etc/passwd
     assert site_path(url_path) is None or site_path(url_path) not in ("kbgen.yml", "etc/passwd")
 
 
@@ -169,11 +257,20 @@ def test_only_get_head_and_the_beacon_are_answered(preview) -> None:
 def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     events = preview.root / ".kbgen/events.jsonl"
     search = "v=1&e=search&q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82&n=0&l=ru"
-    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, PIXEL)
+    assert fetch(preview.url + "_kb/e.gif?" + search) == (200, BEACON_GIF)
     assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=0", method="POST")[0] == 200
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
     assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, False)]
+
+
+def test_with_analytics_off_the_preview_records_nothing(preview) -> None:
+    config = preview.root / "kbgen.yml"
+    before = preview.session.epoch
+    config.write_text(config.read_text(encoding="utf-8") + "analytics: false\n", encoding="utf-8")
+    next_epoch(preview, before)
+    assert fetch(preview.url + "_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=1")[0] == 404
+    assert not (preview.root / ".kbgen/events.jsonl").exists()
 
 
 def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> None:

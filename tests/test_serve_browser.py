@@ -21,10 +21,14 @@ def overlay(page):
 
 def test_a_body_edit_appears_in_place_without_a_reload(preview, page) -> None:
     page.goto(preview.url + "billing/refunds/")
-    page.evaluate("window.sameDocument = true")
+    page.evaluate("window.sameDocument = true; document.querySelector('main h1').kept = 'yes'")
     edit(preview.root / "content/billing/refunds.md", "refunds unused months", "refunds every unused month")
     main_has(page, "refunds every unused month")
-    assert page.evaluate("window.sameDocument") is True  # <main> was swapped, the page was not reloaded
+    assert page.evaluate("window.sameDocument") is True  # <main> was brought up to date, the page not reloaded
+    assert page.evaluate("document.querySelector('main h1').kept") == "yes"  # unchanged parts untouched
+    edit(preview.root / "content/billing/refunds.md", "## Card refunds", "## Card refunds\n\nNew paragraph.")
+    main_has(page, "New paragraph.")
+    assert page.locator("main h2", has_text="Card refunds").count() == 1
     assert page.errors == []
 
 
@@ -46,6 +50,16 @@ def test_a_new_article_appears_in_its_category(preview, page) -> None:
     main_has(page, "Payment methods")
     page.get_by_role("link", name="Payment methods").click()
     main_has(page, "Cards and bank transfers.")
+
+
+def test_the_open_search_page_finds_a_new_article_by_itself(preview, page) -> None:
+    page.goto(preview.url + "search/?q=zebra")
+    page.locator("#kb-search-empty").wait_for(timeout=TIMEOUT)  # nothing about zebras yet
+    (preview.root / "content/billing/zebra-pay.md").write_text(
+        "---\ntitle: Paying with Zebra\n---\n\nZebra wallets are accepted.\n", encoding="utf-8")
+    page.locator("#kb-search-results a", has_text="Paying with Zebra").first.wait_for(timeout=TIMEOUT)
+    assert page.url.endswith("search/?q=zebra")
+    assert page.errors == []
 
 
 def test_a_deleted_article_404s_and_links_to_it_become_errors_in_the_overlay(preview, page) -> None:

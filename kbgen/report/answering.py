@@ -1,25 +1,26 @@
 """Asking the current site a search again: which article answers it now, and what a mistyped search meant.
 
-The report's only contact with a search engine, behind one small protocol, so the engine can change without the
-report noticing. Until kbgen has its own search engine on every branch, this is a whoosh index built from the
-articles in memory; whoosh stays inside this module.
+The report's only contact with a search engine, behind one small protocol. Searches are grouped and re-run with
+kbgen's own search (`kbgen.search`: the same analysis and ranking as the reader's browser, over an index exported
+in memory from the articles as they are now), so "now answered" means the published site would answer it. The
+"did you mean" comes from the engine, else from whoosh's spelling correction over the site's words; whoosh stays
+inside this module.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kbgen.site import Site
-
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+if TYPE_CHECKING:
+    from kbgen.config import Config
+    from kbgen.site import Site
 
 
 @dataclass(frozen=True)
 class Answer:
-    url: str
+    url: str  # relative to the site root
     title: str
 
 
@@ -28,84 +29,94 @@ class Answerer(Protocol):
         """What a search means, for grouping: case, spacing, ё/е and word forms removed (`Refunds  card` and
         `card refund` give the same key)."""
 
-    def answer(self, query: str) -> Answer | None:
+    def answer(self, query: str, lang: str = "") -> Answer | None:
         """The best article for the search on the current site, or None."""
 
-    def suggest(self, query: str) -> str | None:
+    def suggest(self, query: str, lang: str = "") -> str | None:
         """A corrected spelling that finds something, when the search looks like a typo."""
 
 
-def make_answerer(site: Site) -> Answerer:
+def make_answerer(site: Site, config: Config) -> Answerer:
     """The one place that picks the engine."""
-    return WhooshAnswerer(site)
+    return EngineAnswerer(site, config)
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, SubstitutionFilter
+class EngineAnswerer:
+    """kbgen's search engine over an in-memory export of each language's searchable articles."""
 
-    return (RegexTokenizer(r"[^\W_]+") | LowercaseFilter() | SubstitutionFilter("ё", "е")
-            | StopFilter(lang="en") | StemFilter(stemfn=_stem, cachesize=100_000))
-
-
-def _stem(word: str) -> str:
-    """Per word, so a page mixing English and Russian stems both right. (Module level: whoosh pickles it.)"""
-    from whoosh.lang import stemmer_for_language
-
-    return stemmer_for_language("ru" if _CYRILLIC.search(word) else "en")(word)
-
-
-class WhooshAnswerer:
-    """An in-memory whoosh index of the site's searchable articles (title, keywords, text)."""
-
-    def __init__(self, site: Site) -> None:
-        from whoosh.fields import ID, TEXT, Schema
-        from whoosh.filedb.filestore import RamStorage
-
-        analyzer = _analyzer()
-        schema = Schema(url=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True, spelling=True),
-                        keywords=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer, spelling=True))
-        self._index = RamStorage().create_index(schema)
-        writer = self._index.writer()
-        for a in site.articles:
-            if a.meta.get("search") is False or a.result.rendered is None:
-                continue
-            writer.add_document(url=a.url, title=a.title, keywords=" ".join(a.meta.get("keywords") or ()),
-                                body=a.result.rendered.text)
-        writer.commit()
-        self._searcher = self._index.searcher()
+    def __init__(self, site: Site, config: Config) -> None:
+        self._site = site
+        self._config = config
+        self._engines: dict[str, tuple] = {}
         self._key = lru_cache(maxsize=200_000)(self._key_uncached)
+        from kbgen.search.publish import languages
+
+        self._languages = {lang: articles for lang, _folder, articles in languages(site, config)}
+        self._default = next(iter(self._languages), config.language)
 
     def key(self, query: str) -> str:
         return self._key(query)
 
-    def _key_uncached(self, query: str) -> str:
-        return " ".join(sorted({t.text for t in _analyzer()(query)}))
+    @staticmethod
+    def _key_uncached(query: str) -> str:
+        from kbgen.search.analysis import terms
 
-    def _parse(self, query: str):
-        from whoosh.qparser import MultifieldParser
+        return " ".join(sorted(set(terms(query))))
 
-        return MultifieldParser(["title", "keywords", "body"], self._index.schema).parse(_plain(query))
+    def _engine(self, lang: str):
+        """(SearchIndex, id → source path, sorted words) of one language, exported on first use."""
+        lang = lang if lang in self._languages else self._default
+        if lang not in self._engines:
+            import json
 
-    def answer(self, query: str) -> Answer | None:
-        if not self.key(query):
+            from kbgen.search.analysis import words
+            from kbgen.search.engine import SearchIndex
+            from kbgen.search.export import export
+            from kbgen.search.records import records
+
+            recs = records(self._site, self._languages.get(lang, []))
+            exported = export(recs, None, None, lang)
+
+            def load(name: str, files=exported.files) -> dict:
+                text = files[f"{name}.js"].decode("utf-8")
+                return json.loads(text[text.index(",") + 1: text.rindex(")")])
+
+            vocabulary = sorted({w for r in recs for field in r.fields for w in words(field)})
+            self._engines[lang] = (SearchIndex(load), {i: key for key, i in exported.ids.items()}, vocabulary)
+        return self._engines[lang]
+
+    def answer(self, query: str, lang: str = "") -> Answer | None:
+        index, keys, _words = self._engine(lang)
+        result = index.search(query)
+        if not result.hits:
             return None
-        hits = self._searcher.search(self._parse(query), limit=1)
-        if not hits:
+        article = self._site.by_rel.get(keys[result.hits[0].doc])
+        return Answer(article.url, article.title) if article else None
+
+    def suggest(self, query: str, lang: str = "") -> str | None:
+        index, _keys, vocabulary = self._engine(lang)
+        suggestion = index.search(query).suggestion
+        if not suggestion:
+            suggestion = _spelling_suggestion(query, vocabulary)
+        if not suggestion or suggestion.casefold() == query.casefold():
             return None
-        return Answer(hits[0]["url"], hits[0]["title"])
-
-    def suggest(self, query: str) -> str | None:
-        from whoosh.qparser import QueryParser
-
-        plain = _plain(query)
-        parsed = QueryParser("body", self._index.schema).parse(plain)
-        corrected = self._searcher.correct_query(parsed, plain)
-        if corrected.query == parsed or corrected.string.casefold() == plain.casefold():
-            return None
-        return corrected.string if self.answer(corrected.string) else None
+        return suggestion if self.answer(suggestion, lang) else None
 
 
-def _plain(query: str) -> str:
-    """Readers type words, not query syntax: letters and digits only, lower case so `NOT` is no operator."""
-    return " ".join(re.findall(r"[^\W_]+", query.lower()))
+def _spelling_suggestion(query: str, vocabulary: list[str]) -> str | None:
+    """Each word the site does not use replaced by the nearest one it does (whoosh's Levenshtein automata)."""
+    from whoosh.spelling import ListCorrector
+
+    from kbgen.search.analysis import words
+
+    corrector = ListCorrector(vocabulary)
+    known = set(vocabulary)
+    out, changed = [], False
+    for word in words(query):
+        if word in known:
+            out.append(word)
+            continue
+        near = corrector.suggest(word, limit=1, maxdist=2)
+        out.append(near[0] if near else word)
+        changed = changed or bool(near)
+    return " ".join(out) if changed else None

@@ -48,14 +48,15 @@ def zero_result_queries(demand: Demand, answerer: Answerer, min_count: int) -> l
     for key, stats in demand.queries.items():
         answer = None
         zero = stats.zero
+        lang = stats.langs.most_common(1)[0][0] if stats.langs else ""
         if stats.unknown:
-            answer = answerer.answer(stats.shown)
+            answer = answerer.answer(stats.shown, lang)
             zero += 0 if answer else stats.unknown
         if zero < min_count or zero == 0:
             continue
         if not stats.unknown:
-            answer = answerer.answer(stats.shown)
-        suggestion = None if answer else answerer.suggest(stats.shown)
+            answer = answerer.answer(stats.shown, lang)
+        suggestion = None if answer else answerer.suggest(stats.shown, lang)
         out.append(ZeroResultQuery(
             stats.shown, key, zero, stats.searches, NOW_ANSWERED if answer else STILL_NO_RESULT,
             {"url": answer.url, "title": answer.title} if answer else None, suggestion,

@@ -179,11 +179,13 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 
 def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[int]) -> list[tuple[int, str, str]]:
-    """(distance, surface word, stem) of words within `limit` edits, from the shards of the word's first letter
-    (its first two letters when that is many shards): a typo in the first letter is rare and costly to serve."""
-    prefix = word[0]
-    if ix.shard_index(prefix + "\uffff") - ix.shard_index(prefix) >= FUZZY_SHARDS:
-        prefix = word[:2]
+    """(distance, surface word, stem) of words within `limit` edits that share the word's first letter — or its
+    first two or three, until that is fewer than FUZZY_SHARDS shards: a typo at the very start is rare, and
+    serving it on a large site would cost the reader most of the index."""
+    size = 1
+    while size < 3 and ix.shard_index(word[:size] + "\uffff") - ix.shard_index(word[:size]) >= FUZZY_SHARDS:
+        size += 1
+    prefix = word[:size]
     keys = _range_keys(ix, prefix, missing)
     if keys is None:
         return []
@@ -247,7 +249,10 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Resul
         if w in ix.stop and not last_partial:
             continue
         terms: dict[str, float] = {}
+        waiting = len(missing)
         exact = None if w in ix.stop else _stem_of(ix, w, missing)
+        if len(missing) > waiting:
+            continue  # decide on prefixes and typos once the word's own shard is here: it may be all we need
         if exact is not None:
             terms[exact] = 1.0
         if (last_partial and len(w) >= 2) or (exact is None and len(w) >= 3):

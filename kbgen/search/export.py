@@ -30,10 +30,11 @@ from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
 FORMAT_VERSION = 1
-#: Raw bytes of postings per term shard before a new one starts (about 2.5 KB gzipped).
-SHARD_BYTES = 6000
-#: Raw bytes of display text per fragment group (about 1 KB gzipped): a few results' worth.
-FRAGMENT_BYTES = 1500
+#: Raw bytes of postings per term shard before a new one starts (about 0.6 KB gzipped): a reader's next query
+#: should cost a few small files, not one big one.
+SHARD_BYTES = 1000
+#: Raw bytes of display text per fragment group (about 0.4 KB gzipped): one or two results' worth.
+FRAGMENT_BYTES = 700
 #: BM25F parameters, in FIELDS order (title, headings, body, keywords). See engine.py for why these values.
 PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
 #: Up to this many articles are offered in the empty state, those most linked to from other articles first.
@@ -65,7 +66,7 @@ class Export:
 
 @dataclass
 class _Index:
-    postings: dict[str, list[tuple[int, tuple[int, ...], tuple[int, ...]]]]
+    postings: dict[str, list[tuple[int, list[int]]]]  # stem → (article id, term frequency per field)
     surfaces: dict[str, set[str]]
     lengths: dict[int, tuple[int, ...]]
     vocabulary: dict[str, str]  # surface word → its stem, where they differ
@@ -79,7 +80,7 @@ def export(records: list[Record], store: Path | None, popular: list[tuple[str, s
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
     keys = _keys(index)
-    bounds = _bounds(keys, state.get("bounds") or [""])
+    bounds = _bounds(keys, state.get("bounds") or [""], index.postings)
     out = Export(ids=ids)
     shard_list = []
     for start, members in _split(keys, bounds):
@@ -111,7 +112,7 @@ def _add(out: Export, folder: str, data) -> str:
     """Name the file by its content and add it; returns `folder/hash` (the name the file registers under)."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     digest = int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
-    name = f"{folder}/{base36(digest)[:10]}"
+    name = f"{folder}/{base36(digest)[:8]}"
     out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
     return name
 
@@ -142,54 +143,65 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
     postings: dict[str, list] = defaultdict(list)
     surfaces: dict[str, set[str]] = defaultdict(set)
     lengths: dict[int, tuple[int, ...]] = {}
+    seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word); stem once per word
     for r in records:
         doc = ids[r.key]
-        counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(FIELDS))
+        counts: dict[str, list[int]] = {}
         lens = []
         for f, text in enumerate(r.fields):
             n = 0
             for w in words(text):
-                if w in STOPWORDS:
+                s = seen.get(w, "")
+                if s == "":
+                    s = seen[w] = stem(w)
+                    surfaces[s].add(w)
+                if s is None:
                     continue
-                s = stem(w)
-                surfaces[s].add(w)
-                counts[s][f] += 1
+                row = counts.get(s)
+                if row is None:
+                    row = counts[s] = [0, 0, 0, 0]
+                row[f] += 1
                 n += 1
             lens.append(n)
         lengths[doc] = tuple(lens)
         for s, tfs in counts.items():
-            postings[s].append((doc, tuple(tfs), tuple(lens)))
+            postings[s].append((doc, tfs))
     for plist in postings.values():
         plist.sort()
     vocabulary = {w: s for s, ws in surfaces.items() for w in ws if w != s}
     return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
 
 
-def _encode(plist) -> str:
+def _encode(plist, suffixes: dict[int, tuple[str, ...]]) -> str:
     """`<id delta><field mark><tf if > 1>:<field length>…` per article, comma separated, base 36."""
     parts, prev = [], 0
-    for doc, tfs, lens in plist:
-        item = [base36(doc - prev)]
+    for doc, tfs in plist:
+        item = base36(doc - prev)
         prev = doc
-        for f, tf in enumerate(tfs):
+        ends = suffixes[doc]
+        for f in range(4):
+            tf = tfs[f]
             if tf:
-                item.append(f"{_MARKS[f]}{base36(tf) if tf > 1 else ''}:{base36(lens[f])}")
-        parts.append("".join(item))
+                item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
+        parts.append(item)
     return ",".join(parts)
 
 
 def _keys(index: _Index) -> dict[str, int]:
     """Every key a query word may be looked up by (stems and surface words), with its volume in bytes."""
     keys: dict[str, int] = {}
+    # Each article's field parts ("B:1k") once, not once per term: the build's hot loop.
+    suffixes = {doc: tuple(f"{_MARKS[f]}:{base36(n)}" for f, n in enumerate(lens))
+                for doc, lens in index.lengths.items()}
     for s, plist in index.postings.items():
-        index.encoded[s] = _encode(plist)
+        index.encoded[s] = _encode(plist, suffixes)
         keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in index.surfaces[s])
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
     return dict(sorted(keys.items()))
 
 
-def _bounds(keys: dict[str, int], previous: list[str]) -> list[str]:
+def _bounds(keys: dict[str, int], previous: list[str], stems) -> list[str]:
     """Keep the last build's cuts; split a shard that grew past twice the target, merge one that emptied."""
     bounds = sorted(set(previous) | {""})
     out: list[str] = []
@@ -203,7 +215,9 @@ def _bounds(keys: dict[str, int], previous: list[str]) -> list[str]:
         out.append(start)
         acc, last = 0, None
         for k in members:
-            if acc >= SHARD_BYTES and last is not None:
+            # Cut only before a stem, so a word's variants that follow it (stem "measur": "measure",
+            # "measured") stay in its shard and a query word costs one shard, not two.
+            if acc >= SHARD_BYTES and last is not None and keys[k] and k in stems:
                 out.append(_separator(last, k))
                 acc = 0
             acc += keys[k]

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 
 def languages(site: Site, config: Config) -> list[tuple[str, str, list[Article]]]:
-    """(language, folder of its search files in the site, its articles): one index per language, under the
-    language's home (`search/` on a site of one language, `<lang>/search/` on a site of several)."""
+    """(language, folder of its search files in the site, its articles): each language of a multilingual site
+    gets its own `<lang>/search/` (the theme's `lang_root`), a one-language site one `search/`."""
     from kbgen.languages import site_languages
 
-    return [(lang.code, f"{lang.url}search/", lang.articles) for lang in site_languages(site, config).all]
+    return [(lang.code, f"{lang.url}search/", list(lang.articles)) for lang in site_languages(site, config).all]
 
 
 def store_for(config: Config, lang: str) -> Path:

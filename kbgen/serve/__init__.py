@@ -16,9 +16,6 @@ from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import PreviewServer
 from kbgen.serve.session import PreviewSession
 
-#: Where the site's analytics beacon goes unless kbgen.yml says otherwise (see the report feature).
-DEFAULT_BEACON = "_kb/e.gif"
-
 
 class Preview:
     """A running preview: session, file watcher and HTTP server, started and stopped together."""
@@ -26,7 +23,7 @@ class Preview:
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
                  log: Callable[[str], None] = print) -> None:
         self.session = PreviewSession(options, log)
-        self.server = PreviewServer(self.session, host, port, beacon_path(self.session.config.values))
+        self.server = PreviewServer(self.session, host, port)
         folders, config_file = self.session.watched()
         self.watcher = ChangeWatcher(folders, config_file, self._changed)
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="kbgen-http",
@@ -57,15 +54,6 @@ class Preview:
         if plan:
             session.apply(plan)
             self.watcher.watch(session.watched()[0])  # a themes/ folder just made, a content folder moved
-
-
-def beacon_path(values: dict) -> str:
-    """`analytics.endpoint` from kbgen.yml when it is a path inside the site, else the default."""
-    analytics = values.get("analytics")
-    endpoint = analytics.get("endpoint") if isinstance(analytics, dict) else None
-    if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
-        return endpoint.lstrip("/")
-    return DEFAULT_BEACON
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: Callable[[str], None]) -> None:

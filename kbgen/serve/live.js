@@ -34,6 +34,31 @@
     });
   }
 
+  // Bring `old` in line with `neu` touching only what differs: unchanged elements (and their images, scroll
+  // and focus) stay as they are, so a save that adds one paragraph adds one paragraph.
+  function morph(old, neu) {
+    if (old.isEqualNode(neu)) return;
+    if (old.nodeType !== 1 || old.nodeName !== neu.nodeName || !sameAttributes(old, neu)) {
+      old.replaceWith(neu.cloneNode(true));
+      return;
+    }
+    var a = Array.prototype.slice.call(old.childNodes), b = Array.prototype.slice.call(neu.childNodes);
+    for (var i = 0; i < b.length; i++) {
+      if (i < a.length) morph(a[i], b[i]);
+      else old.appendChild(b[i].cloneNode(true));
+    }
+    for (var j = b.length; j < a.length; j++) a[j].remove();
+  }
+
+  function sameAttributes(x, y) {
+    if (x.attributes.length !== y.attributes.length) return false;
+    for (var i = 0; i < x.attributes.length; i++) {
+      var at = x.attributes[i];
+      if (y.getAttribute(at.name) !== at.value) return false;
+    }
+    return true;
+  }
+
   function apply(m) {
     if (m.go) {
       location.replace(m.go + location.search + location.hash);
@@ -42,7 +67,9 @@
     } else if (typeof m.main === "string") {
       var main = document.querySelector("main");
       if (!main) return location.reload();
-      main.innerHTML = m.main;
+      var fresh = main.cloneNode(false);
+      fresh.innerHTML = m.main;
+      morph(main, fresh);
       document.title = m.title;
       document.dispatchEvent(new CustomEvent("kb:live-update", {detail: {epoch: m.epoch}}));
     }

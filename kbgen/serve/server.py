@@ -15,17 +15,17 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from kbgen.analytics import record_event
+from kbgen.analytics import BEACON_GIF, endpoint_path, record_event
 from kbgen.serve.session import PreviewSession, Update
 
 LIVE_EVENTS = "/_kb/live"
 LIVE_SCRIPT = "/_kb/live.js"
 _SCRIPT_SOURCE = Path(__file__).with_name("live.js")
-#: A transparent 1×1 GIF: what a static host answers for the beacon file, so the browser sees no error.
-PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 #: Seconds between keep-alive comments on an idle live channel (proxies and browsers drop silent streams).
 KEEPALIVE = 15.0
 _MAX_BEACON_BODY = 4096
+#: The search page of a site (or of one language): its HTML never changes, its results do.
+SEARCH_PAGE = "search/index.html"
 
 
 def site_path(url_path: str) -> str | None:
@@ -44,10 +44,15 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # open live channels must not keep the process alive on Ctrl-C
     allow_reuse_address = True
 
-    def __init__(self, session: PreviewSession, host: str, port: int, beacon: str) -> None:
+    def __init__(self, session: PreviewSession, host: str, port: int) -> None:
         self.session = session
-        self.beacon = "/" + beacon.lstrip("/")
         super().__init__((host, port), _Handler)
+
+    @property
+    def beacon(self) -> str | None:
+        """`/_kb/e.gif` (`analytics.endpoint`), read from the current config; None when analytics is off."""
+        path = endpoint_path(self.session.config)
+        return f"/{path}" if path else None
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -113,12 +118,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None
 
     def _not_found(self, body: bool) -> None:
-        html = self.server.session.page("404.html") or "<!doctype html><title>Not found</title>"
+        session = self.server.session
+        html = session.page("404.html") or "<!doctype html><title>Not found</title>"
+        base = session.config.values.get("base_url")
+        if base:  # the published address would take the tab (and its live script) off this machine
+            html = html.replace(f'<base href="{base}', '<base href="/', 1)
         self._send(404, inject_live(html, self.server.session.epoch), "text/html; charset=utf-8", body)
 
     def _beacon(self, query: str, body: bool) -> None:
         record_event(self.server.session.config.cache_dir, query)
-        self._send(200, PIXEL, "image/gif", body)
+        self._send(200, BEACON_GIF, "image/gif", body)
 
     def _send(self, status: int, data: bytes | str, kind: str, body: bool, extra: dict | None = None) -> None:
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -181,6 +190,8 @@ def tab_update(update: Update, page_url: str, shown: str | None, now: str | None
         return {"go": update.moved[page_url]}
     if update.reload or shown is None or now is None:
         return {"reload": True}
+    if update.content and (site_path(page_url) or "").endswith(SEARCH_PAGE):
+        return {"reload": True}  # the results are drawn from the index in the browser: ask it again
     if shown == now:
         return {}
     old, new = _split_main(shown), _split_main(now)

@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from kbgen.cache import RenderCache
 from kbgen.config import CONFIG_FILE, Config, load_config
 from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
 from kbgen.discover import ContentFiles, discover
-from kbgen.extras import site_extras
+from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
 from kbgen.languages import site_languages
 from kbgen.links import LinkResolver, check_draft, resolve_article
@@ -44,6 +44,7 @@ class Update:
     epoch: int
     reload: bool = False  # theme or config: styles and every page may differ, so tabs reload whole
     moved: dict[str, str] = field(default_factory=dict)  # old page URL → new one ("/a/b/")
+    content: bool = False  # articles changed: what the search index holds may differ
 
 
 class PreviewSession:
@@ -61,7 +62,7 @@ class PreviewSession:
         self._pages: dict[str, str] = {}
         self._last_good: dict[str, str] = {}  # pages as last rendered, served while a template is broken
         self._render_errors: dict[str, str] = {}
-        self._extras: dict[str, bytes | Path] | None = None
+        self._extras: LazyExtras | None = None
         self._history: deque[Update] = deque(maxlen=64)
         self._load_all()
 
@@ -90,19 +91,26 @@ class PreviewSession:
             return text
 
     def extra(self, path: str) -> bytes | Path | None:
-        """A non-page file of the site (asset, search index, sitemap…), from `site_extras` like the build."""
+        """A non-page file of the site (asset, search index, sitemap…), from `site_extras` like the build.
+
+        Produced only as far as requests need, outside the page lock: theme assets come first and are served at
+        once, while the search index of a large site (seconds of work) is made only when a search asks for it,
+        without holding up saves or page renders meanwhile."""
         with self.lock:
             if self._extras is None:
-                try:
-                    self._extras = dict(site_extras(self.renderer, self.theme, self.site, self.config))
-                except KbgenError as exc:
-                    self._render_errors["(site files)"] = exc.message
-                    return None
-            return self._extras.get(path)
+                self._extras = LazyExtras(site_extras(self.renderer, self.theme, self.site, self.config))
+            extras = self._extras
+        try:
+            return extras.get(path)
+        except KbgenError as exc:
+            with self.lock:
+                self._render_errors["(site files)"] = exc.message
+            return None
 
     def allowed_roots(self) -> list[Path]:
-        """Folders a served file may really live in: the content and the themes (symlinks out are refused)."""
-        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
+        """Folders a served file may really live in: the project (with its themes and, say, a logo), the content
+        and the default theme. A symlink leading anywhere else is refused."""
+        roots = [self.config.root, self.config.content_dir, DEFAULT_THEME]
         return [r.resolve() for r in roots]
 
     def errors(self) -> list[str]:
@@ -124,6 +132,7 @@ class PreviewSession:
             merged = Update(self.update.epoch, reload=len(missed) < self.update.epoch - after)
             for u in missed:
                 merged.reload = merged.reload or u.reload
+                merged.content = merged.content or u.content
                 merged.moved = {old: u.moved.get(new, new) for old, new in merged.moved.items()}
                 merged.moved.update({old: new for old, new in u.moved.items() if old not in merged.moved})
             return merged
@@ -163,7 +172,8 @@ class PreviewSession:
                 self.fatal = [f"internal error while rebuilding: {type(exc).__name__}: {exc}"]
             moved = {f"/{before[old]}": f"/{self.site.by_rel[new].url}" for old, new in plan.moved.items()
                      if old in before and new in self.site.by_rel}
-            self.update = Update(self.update.epoch + 1, reload=reload, moved=moved)
+            content = bool(plan.articles or plan.structure or plan.moved or plan.snippets or plan.config)
+            self.update = Update(self.update.epoch + 1, reload=reload, moved=moved, content=content)
             self._history.append(self.update)
             self.changed.notify_all()
         ms = (time.perf_counter() - start) * 1000
@@ -178,22 +188,27 @@ class PreviewSession:
             return
         if plan.theme:
             self.theme = self._theme(self.config)
-        structure = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
+        # Files came or went: list them again. Front matter changed: place again, with the same files.
+        new_files = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
+        replace = False
         body_edits = []
         for rel in sorted(plan.articles):
             old = self.loaded.get(rel)
             new = self._read(rel)
-            if new is None:
-                structure = True
-            elif old is None or _placement(old) != _placement(new):
-                structure = True
+            if new is None or old is None:
+                new_files = True
+            elif _placement(old) != _placement(new):
+                replace = True
+            else:
+                if new.digest != old.digest:
+                    body_edits.append((old, new))
+                continue
+            if new is not None:
                 self.loaded[rel] = self._keep_last_good(old, new)
-            elif new.digest != old.digest:
-                body_edits.append((old, new))
-        if structure:
+        if new_files or replace:
             for old, new in body_edits:  # placed again below with everything else
                 self.loaded[old.rel] = self._keep_last_good(old, new)
-            self._place(discover(self.config.content_dir, self.config.exclude))
+            self._place(discover(self.config.content_dir, self.config.exclude) if new_files else self.files)
         else:
             if plan.theme:
                 self.renderer = PageRenderer(self.site, self.config, self.theme)
@@ -208,21 +223,29 @@ class PreviewSession:
         """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""
         kept = self._keep_last_good(article, new)
         article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
+        links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
         resolver = LinkResolver(self.site, self.config.content_dir)
         for a in [article, *linkers]:
             self._resolve(a, resolver)
-        cat = article.category
-        stale = {article.output_path, "index.html", "tags/index.html"}
-        if cat is not None:
-            stale.add(f"{cat.url}index.html")
-            i = self.renderer.position.get(id(article))
-            if i is not None:
-                stale.update(a.output_path for a in cat.articles[max(i - 1, 0):i + 2])
-        stale.update(f"{self.renderer.tag_urls[t]}index.html" for t in article.meta.get("tags") or ()
-                     if t in self.renderer.tag_urls)
-        self._forget(stale)
         self._extras = None
+        if article.related_links != links_before:
+            # Which articles link where feeds "related articles" and "popular" lists, worked out when the
+            # renderer starts: start a new one, and let every page render again when asked.
+            self.renderer = PageRenderer(self.site, self.config, self.theme)
+            self.routes = self.renderer.routes()
+            self._forget(None)
+            return
+        stale = {article.output_path}  # pages linking here keep their HTML: a link shows no text of its target
+        cat = article.category
+        i = self.renderer.position.get(id(article))
+        if cat is not None and i is not None:
+            stale.update(a.output_path for a in cat.articles[max(i - 1, 0):i + 2])  # previous/next show it
+        if cat is not None and cat.index is not None:
+            stale.add(cat.index.output_path)  # a folder's own page lists the articles in it
+        # Listings (homes, categories, tags) are few; any of them may show the article's date or excerpt.
+        stale.update(path for path in self._pages if path not in self._article_pages)
+        self._forget(stale)
 
     # -- loading --------------------------------------------------------------------------------------------------
 
@@ -296,7 +319,7 @@ class PreviewSession:
         self._load_problems = {rel: p for rel, p in self._load_problems.items() if rel in self.loaded}
         diagnostics = self._diagnostics()
         self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
-                                     self.include_drafts, diagnostics)
+                                     self.include_drafts, diagnostics, self.config.languages)
         site_languages(self.site, self.config, diagnostics)
         self._site_problems = diagnostics.items
         self._link_problems: dict[str, list[Diagnostic]] = {}
@@ -309,6 +332,7 @@ class PreviewSession:
             self._link_problems[draft.rel] = diagnostics.items
         self.renderer = PageRenderer(self.site, self.config, self.theme)
         self.routes = self.renderer.routes()
+        self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
         self._extras = None
 
@@ -350,6 +374,33 @@ class PreviewSession:
         """Every current diagnostic, sorted, as `kbgen build` would print them."""
         with self.lock:
             return sorted(set(self._all_diagnostics()))
+
+
+class LazyExtras:
+    """The files `site_extras` yields for one epoch, produced in order and only as far as a request needs."""
+
+    #: One producer runs at a time: the search export keeps its state in one store under `.kbgen/`.
+    _producing = threading.Lock()
+
+    def __init__(self, producer: Iterator[Extra]) -> None:
+        self._producer: Iterator[Extra] | None = producer
+        self.files: dict[str, bytes | Path] = {}
+
+    def get(self, path: str) -> bytes | Path | None:
+        if path in self.files or self._producer is None:
+            return self.files.get(path)
+        with self._producing:
+            while path not in self.files and self._producer is not None:
+                try:
+                    rel, data = next(self._producer)
+                except StopIteration:
+                    self._producer = None
+                    break
+                except BaseException:
+                    self._producer = None
+                    raise
+                self.files[rel] = data
+        return self.files.get(path)
 
 
 def _placement(article: Article) -> tuple:

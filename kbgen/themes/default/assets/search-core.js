@@ -134,8 +134,9 @@
   }
 
   function nearWords(ix, word, limit, missing) {
-    var prefix = word[0];
-    if (ix.shardIndex(prefix + "\uffff") - ix.shardIndex(prefix) >= FUZZY_SHARDS) prefix = word.slice(0, 2);
+    var size = 1;
+    while (size < 3 && ix.shardIndex(word.slice(0, size) + "\uffff") - ix.shardIndex(word.slice(0, size)) >= FUZZY_SHARDS) size++;
+    var prefix = word.slice(0, size);
     var keys = rangeKeys(ix, prefix, missing);
     if (!keys) return [];
     var out = [];
@@ -191,7 +192,9 @@
       var w = ws[i], lastPartial = partial && i === ws.length - 1;
       if (ix.stop.has(w) && !lastPartial) continue;
       var terms = new Map();
+      var waiting = missing.size;
       var exact = ix.stop.has(w) ? null : stemOf(ix, w, missing);
+      if (missing.size > waiting) continue;  /* decide on prefixes and typos once the word's own shard is here */
       if (exact !== null) terms.set(exact, 1.0);
       if ((lastPartial && w.length >= 2) || (exact === null && w.length >= 3)) {
         prefixStems(ix, w, exact, missing).forEach(function (s) { if (!terms.has(s)) terms.set(s, PREFIX_WEIGHT); });
@@ -259,13 +262,15 @@
   /* The browser's loader: every index file is a script calling __kbgenSearch(name, data), which works over
    * HTTP and from file:// alike (browsers refuse fetch() of local files). */
   function scriptLoader(base) {
-    var waiting = {};
-    root.__kbgenSearch = function (name, data) {
-      if (waiting[name]) { waiting[name].resolve(data); }
+    /* One registry per page, so several indexes (the header box, the results page, a benchmark) share it. */
+    var waiting = root.__kbgenSearchWaiting || (root.__kbgenSearchWaiting = {});
+    root.__kbgenSearch = root.__kbgenSearch || function (name, data) {
+      (waiting[name] || []).forEach(function (resolve) { resolve(data); });
+      delete waiting[name];
     };
     return function (name) {
       return new Promise(function (resolve, reject) {
-        waiting[name] = { resolve: resolve };
+        (waiting[name] || (waiting[name] = [])).push(resolve);
         var s = document.createElement("script");
         s.src = base + name + ".js";
         s.async = true;

@@ -91,7 +91,7 @@
 
   function resultLink(r, q, n, rank, className) {
     var a = el("a", className);
-    a.href = config.root + r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : "");
+    a.href = pageHref(config.root + r.url) + (r.anchor ? "#" + encodeURIComponent(r.anchor) : "");
     var title = el("span", "search-title", r.title);
     a.appendChild(title);
     if (r.sectionTitle) a.appendChild(el("span", "search-section", " › " + r.sectionTitle));
@@ -112,7 +112,10 @@
     });
   }
 
-  function searchUrl(q) { return config.page + "?q=" + encodeURIComponent(q); }
+  /* Opened from disk, a folder URL shows a file listing, not its index.html: name the file there. */
+  var FROM_DISK = location.protocol === "file:";
+  function pageHref(url) { return FROM_DISK && /\/$/.test(url) ? url + "index.html" : url; }
+  function searchUrl(q) { return pageHref(config.page) + "?q=" + encodeURIComponent(q); }
 
   function emptyState(container, found) {
     container.replaceChildren();
@@ -124,7 +127,7 @@
       var list = el("ul", "search-popular");
       popular.forEach(function (p) {
         var li = el("li"), a = el("a", null, p[1]);
-        a.href = config.root + p[0];
+        a.href = pageHref(config.root + p[0]);
         li.appendChild(a);
         list.appendChild(li);
       });
@@ -213,7 +216,8 @@
       }
     });
     form.addEventListener("submit", function (e) {
-      if (!input.value.trim()) e.preventDefault();
+      if (!input.value.trim() || FROM_DISK) e.preventDefault();
+      if (input.value.trim() && FROM_DISK) location.href = searchUrl(input.value);
     });
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
     document.addEventListener("keydown", function (e) {
@@ -229,7 +233,15 @@
   function setupPage(form) {
     var input = form.querySelector("input[name=q]");
     var status = document.getElementById("kb-search-status"), list = document.getElementById("kb-search-results");
-    var empty = document.getElementById("kb-search-empty"), timer = 0, latest = "";
+    var empty = document.getElementById("kb-search-empty"), timer = 0, latest = "", limit = PAGE_RESULTS;
+    var more = el("button", "search-more", text.more);
+    more.type = "button";
+    more.hidden = true;
+    list.after(more);
+    more.addEventListener("click", function () {
+      limit += PAGE_RESULTS;
+      run(latest, false, limit).then(render);
+    });
 
     function render(found) {
       if (found.q !== latest) return;
@@ -244,11 +256,14 @@
         li.appendChild(resultLink(r, found.q, found.total, i + 1, "search-result-link"));
         list.appendChild(li);
       });
+      more.hidden = found.total <= found.results.length;
       return found;
     }
 
     function go(q, typing) {
       latest = q;
+      limit = PAGE_RESULTS;
+      more.hidden = true;
       if (!q.trim()) { render({ q: q, total: 0, results: [] }); return Promise.resolve(null); }
       status.textContent = text.loading;
       return run(q, typing, PAGE_RESULTS).then(render, function () { status.textContent = text.error; });

@@ -91,7 +91,8 @@ class Languages:
                 return url
             return self._pairs.get((lang.code, key), lang.url) if key else lang.url
 
-        return [{"code": lang.code, "current": lang is here, "url": target(lang)} for lang in self.all]
+        # The site's root (the language choice page) belongs to no language: none is current there.
+        return [{"code": lang.code, "current": lang is here and bool(url), "url": target(lang)} for lang in self.all]
 
 def site_languages(site: Site, config: Config, diagnostics: Diagnostics | None = None) -> Languages:
     """The site's languages, worked out once per site (build, serve and search all ask)."""

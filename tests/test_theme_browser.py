@@ -156,3 +156,19 @@ def test_404_page_finds_the_site_from_a_nested_missing_path(built: Path, tmp_pat
     page.wait_for_url(f"{server.url}en/")
     assert page.locator("h1").inner_text() == "Acme Help"
     assert page.errors == []
+
+
+def test_keyboard_reader_skips_to_content_and_printing_leaves_only_the_article(built: Path, serve, page) -> None:
+    server = serve(built, "/")
+    page.goto(f"{server.url}en/faq/general/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("a => a === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    for hidden in (".site-header", ".site-footer", ".feedback", ".copy-link"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("details").evaluate_all("ds => ds.every(d => d.open)")  # every answer on paper
+    assert page.get_by_text("We delete it within a week.").is_visible()

@@ -35,6 +35,7 @@ def test_each_language_gets_its_own_tree_and_the_root_lets_the_reader_choose(bil
         assert (bilingual / lang / "404.html").is_file()
     root = (bilingual / "index.html").read_text(encoding="utf-8")
     assert 'href="en/"' in root and 'href="ru/"' in root and "navigator.languages" in root
+    assert "aria-current" not in root  # the choice page belongs to no language
     ru_home = (bilingual / "ru/index.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in ru_home and "Оплата" in ru_home and "2 статьи" in ru_home
     assert "Billing" not in ru_home
@@ -109,6 +110,7 @@ def test_json_ld_has_googles_required_fields_and_base_url_gives_canonical_og_hre
     assert '<link rel="canonical" href="https://help.acme.test/en/billing/refunds/">' in html
     assert '<meta property="og:url" content="https://help.acme.test/en/billing/refunds/">' in html
     assert '<link rel="alternate" hreflang="ru" href="https://help.acme.test/ru/billing/refunds/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://help.acme.test/">' in html
 
 
 def test_atom_feed_lists_recent_articles_per_language(bilingual: Path) -> None:

@@ -85,8 +85,9 @@ class SearchIndex:
                 self.loaded_names.append(self.names[i])
 
     def fragment(self, doc: int) -> list:
-        group = self.manifest["fragments"][doc // self.manifest["group"]]
-        return self._load(group)[_base36(doc)]
+        group = doc // self.manifest["group"]
+        digest = self.manifest["fragments"][4 * group: 4 * group + 4]
+        return self._load(f"f/{_base36(group)}.{digest}")[_base36(doc)]
 
     # --- shard access (identical in search-core.js) ---
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +30,11 @@ from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
 FORMAT_VERSION = 1
-#: Raw bytes of postings per term shard before a new one starts (about 0.6 KB gzipped): a reader's next query
+#: Raw bytes of postings per term shard before a new one starts (about 0.45 KB gzipped): a reader's next query
 #: should cost a few small files, not one big one.
-SHARD_BYTES = 1000
-#: Raw bytes of display text per fragment group (about 0.4 KB gzipped): one or two results' worth.
-FRAGMENT_BYTES = 700
+SHARD_BYTES = 700
+#: Raw bytes of display text per fragment group (about 0.25 KB gzipped): one or two results' worth.
+FRAGMENT_BYTES = 400
 #: BM25F parameters, in FIELDS order (title, headings, body, keywords). See engine.py for why these values.
 PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
 #: Up to this many articles are offered in the empty state, those most linked to from other articles first.
@@ -88,7 +88,9 @@ def export(records: list[Record], store: Path | None, popular: list[tuple[str, s
         shard_list.append([start, name])
     group = state.get("group") or _group_size(records)
     fragments = _fragments(records, ids, group)
-    frag_names = [(_add(out, "f", data) if data else "") for data in fragments]
+    # Fragment names are the group's number and a short hash of its content, the hashes packed four characters
+    # each into one string: a 10,000-article site has thousands of groups, and the manifest lists them all.
+    frag_names = "".join(_add_fragment(out, i, data) if data else "~~~~" for i, data in enumerate(fragments))
     n = len(records)
     avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
     manifest = {
@@ -115,6 +117,14 @@ def _add(out: Export, folder: str, data) -> str:
     name = f"{folder}/{base36(digest)[:8]}"
     out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
     return name
+
+
+def _add_fragment(out: Export, number: int, data: dict) -> str:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    digest = base36(int.from_bytes(hashlib.blake2b(body, digest_size=4).digest(), "big")).rjust(4, "0")[:4]
+    name = f"f/{base36(number)}.{digest}"
+    out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
+    return digest
 
 
 def _read_state(store: Path | None) -> dict:
@@ -150,7 +160,7 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
         lens = []
         for f, text in enumerate(r.fields):
             n = 0
-            for w in words(text):
+            for w, tf in Counter(words(text)).items():  # counted in C: each distinct word once per field
                 s = seen.get(w, "")
                 if s == "":
                     s = seen[w] = stem(w)
@@ -160,8 +170,8 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
                 row = counts.get(s)
                 if row is None:
                     row = counts[s] = [0, 0, 0, 0]
-                row[f] += 1
-                n += 1
+                row[f] += tf
+                n += tf
             lens.append(n)
         lengths[doc] = tuple(lens)
         for s, tfs in counts.items():
@@ -257,7 +267,8 @@ def _shard(index: _Index, members: list[str]) -> dict:
 def _group_size(records: list[Record]) -> int:
     if not records:
         return 1
-    average = sum(len(json.dumps(_fragment(r), ensure_ascii=False)) for r in records) / len(records)
+    average = sum(len(r.url) + len(r.title) + sum(len(s.title) + len(s.text) + 12 for s in r.sections) + 20
+                  for r in records) / len(records)
     return max(1, round(FRAGMENT_BYTES / average))
 
 

@@ -51,7 +51,8 @@
   };
 
   SearchIndex.prototype.fragment = function (doc) {
-    var m = this.manifest, name = m.fragments[Math.floor(doc / m.group)];
+    var m = this.manifest, group = Math.floor(doc / m.group);
+    var name = "f/" + group.toString(36) + "." + m.fragments.slice(4 * group, 4 * group + 4);
     var cached = this.fragments[name] || (this.fragments[name] = this.load(name));
     return cached.then(function (data) { return data[doc.toString(36)]; });
   };

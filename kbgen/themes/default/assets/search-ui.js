@@ -156,6 +156,7 @@
 
     function close() {
       popup.hidden = true;
+      input.removeAttribute("aria-activedescendant");
       input.setAttribute("aria-expanded", "false");
       active = -1;
     }
@@ -165,6 +166,7 @@
       if (!opts.length) return;
       active = (i + opts.length) % opts.length;
       opts.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
       opts[active].scrollIntoView({ block: "nearest" });
     }
 

@@ -1,0 +1,1 @@
+__kbgenSearch("f/0.soci",{"0":["billing/invoices/","Invoices",["Billing & payments"],[["","","Invoices are in your account. Monthly Yearly"]]],"1":["billing/refunds/","Refunds",["Billing & payments"],[["","","Acme Cloud refunds unused months."],["card-refunds","Card refunds","Method Days Card 5 acme billing refund --last"]]]});

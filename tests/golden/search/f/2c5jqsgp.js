@@ -1,1 +1,0 @@
-__kbgenSearch("f/2c5jqsgp",{"3":["getting-started/faq/","Account FAQ",["Getting started"],[["can-i-change-my-email","Can I change my email?","Yes, in Settings → Profile."],["kak-udalit-akkaunt","Как удалить аккаунт?","Напишите в поддержку."]]]});

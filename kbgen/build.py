@@ -103,7 +103,8 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
             diagnostics.extend([Diagnostic(*p) for p in a.result.problems])
 
     with stage("place"):
-        site = build_site(articles, files, config.content_dir, display_root, include_drafts, diagnostics)
+        site = build_site(articles, files, config.content_dir, display_root, include_drafts, diagnostics,
+                          config.languages)
         site_languages(site, config, diagnostics)
         result.site = site
 

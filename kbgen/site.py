@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from kbgen.languages import Languages
 
 #: URL prefixes the build itself writes to; content may not take them.
-RESERVED_URLS = ("assets/", "tags/", "404.html", "search/")
+#: Addresses kbgen writes its own files to, at the site root and at each language's root.
+RESERVED_URLS = ("assets/", "tags/", "404.html", "search/", "_kb/", "feed.xml")
 
 
 @dataclass(eq=False)
@@ -105,14 +106,14 @@ class Site:
 
 
 def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
-               include_drafts: bool, diagnostics: Diagnostics) -> Site:
+               include_drafts: bool, diagnostics: Diagnostics, languages: list[str] | None = None) -> Site:
     """Place every article: give it a URL and a category, and report duplicate URLs."""
     published = [a for a in articles if include_drafts or not a.meta.get("draft")]
     drafts = [a for a in articles if not include_drafts and a.meta.get("draft")]
     root, categories = _category_tree(published, files, content_dir, display_root, diagnostics)
     for a in published:
         a.url = url_for_path(a.rel, a.meta.get("slug"))
-    _check_unique_urls(published, files, diagnostics)
+    _check_unique_urls(published, files, diagnostics, languages or [])
     for a in published:
         cat = categories[_folder_of(a.rel)]
         a.category = cat
@@ -175,8 +176,10 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     cat.review_every = values["review_every"]
 
 
-def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics) -> None:
-    """Two files that would write the same page is an error naming both, never a silent overwrite."""
+def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics,
+                       languages: list[str]) -> None:
+    """Two files that would write the same page is an error naming both, never a silent overwrite; so is a page
+    where kbgen writes its own (the search page, tags, assets), at the root or at a language's root."""
     owners: dict[str, Article] = {}
     for a in articles:
         key = a.url.casefold()  # case-only differences collide on macOS/Windows hosts and in readers' heads
@@ -186,7 +189,7 @@ def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics
             diagnostics.add(a.display, line, "duplicate-url",
                             f"this page's URL '/{a.url}' is already used by {other.display}; "
                             "rename one file or give it a different `slug:`")
-        elif any(a.url.startswith(r) for r in RESERVED_URLS):
+        elif any(_within_language(a.url, languages).startswith(r) for r in RESERVED_URLS):
             diagnostics.add(a.display, line, "duplicate-url",
                             f"the URL '/{a.url}' is reserved for kbgen's own pages; rename the folder or file")
         else:
@@ -204,6 +207,12 @@ def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics
                                 f"alias '{alias}' is the URL of {other.display}; a redirect would replace it")
             else:
                 owners.setdefault(url.casefold(), a)
+
+
+def _within_language(url: str, languages: list[str]) -> str:
+    """`en/search/x/` → `search/x/` on a site whose languages include en."""
+    head, _, rest = url.partition("/")
+    return rest if head in languages else url
 
 
 def alias_url(alias: str) -> str | None:

@@ -36,5 +36,6 @@ def load_inventory(config_path: Path | None, content: Path | None) -> Inventory:
     cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))
     articles, _rendered = load_articles(config, files, display_root, settings, cache, lambda *a: None)
     cache.save()
-    site = build_site(articles, files, config.content_dir, display_root, config.drafts, diagnostics)
+    site = build_site(articles, files, config.content_dir, display_root, config.drafts, diagnostics,
+                      config.languages)
     return Inventory(config, site)

@@ -319,7 +319,7 @@ class PreviewSession:
         self._load_problems = {rel: p for rel, p in self._load_problems.items() if rel in self.loaded}
         diagnostics = self._diagnostics()
         self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
-                                     self.include_drafts, diagnostics)
+                                     self.include_drafts, diagnostics, self.config.languages)
         site_languages(self.site, self.config, diagnostics)
         self._site_problems = diagnostics.items
         self._link_problems: dict[str, list[Diagnostic]] = {}

@@ -377,6 +377,7 @@ def bench_build_time(work: Path, runs: int, report: dict) -> None:
     """ru-doka: kbgen's cold build with search vs Hugo's build + Pagefind's indexing of Hugo's site."""
     spec = importlib.util.spec_from_file_location("bench_build", BENCH / "build.py")
     bb = importlib.util.module_from_spec(spec)
+    sys.modules["bench_build"] = bb  # dataclasses look their module up while the file runs
     spec.loader.exec_module(bb)
     hugo = bb.setup_hugo()
     articles = CORPORA / "ru-doka" / "articles"
@@ -473,6 +474,8 @@ def main() -> None:
                     bench_doka(work, chromium, report)
                 else:
                     bench_ir(corpus, work, chromium, report)
+                if args.json:  # a long run keeps what it measured so far
+                    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
             if not args.skip_build_time and "ru-doka" in wanted:
                 print("… build time", file=sys.stderr, flush=True)
                 bench_build_time(work, args.runs, report)

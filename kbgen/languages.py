@@ -85,9 +85,13 @@ class Languages:
         """Where the reader of the page at `url` lands in each language: the page with the same translation `key`
         (an article's, or a folder's path + "/") when there is one, else that language's home."""
         here = self.of_url(url)
-        return [{"code": lang.code, "current": lang is here,
-                 "url": url if lang is here else self._pairs.get((lang.code, key), lang.url) if key else lang.url}
-                for lang in self.all]
+
+        def target(lang: Language) -> str:
+            if lang is here and url:
+                return url
+            return self._pairs.get((lang.code, key), lang.url) if key else lang.url
+
+        return [{"code": lang.code, "current": lang is here, "url": target(lang)} for lang in self.all]
 
 def site_languages(site: Site, config: Config, diagnostics: Diagnostics | None = None) -> Languages:
     """The site's languages, worked out once per site (build, serve and search all ask)."""

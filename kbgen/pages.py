@@ -103,12 +103,11 @@ class PageRenderer:
                 continue  # a language's (or the site's) index.md is its home page's introduction
             routes[article.output_path] = functools.partial(self.article, article)
         routes.update(self.tag_pages())
-        routes["404.html"] = self.not_found
-        if self.languages.several:
-            for lang in self.languages.all:
+        routes["404.html"] = functools.partial(self.not_found, "")
+        for lang in self.languages.all:
+            if lang.url:
                 routes[f"{lang.url}404.html"] = functools.partial(self.not_found, lang.url)
-        if self.config.values.get("search", True):
-            for lang in self.languages.all:
+            if self.config.values.get("search", True):
                 routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
         routes.update(self.redirects())
         return routes
@@ -119,18 +118,22 @@ class PageRenderer:
             yield path, render()
 
     def language_choice(self) -> str:
+        """The root of a site in several languages: a link to each, and the site's `index.md` as introduction."""
         intro = self.site.root.index
         return self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
                             languages=[{"code": lang.code, "url": lang.url} for lang in self.languages.all])
 
     def category(self, cat: Category) -> str:
-        view = CategoryView(cat)
-        return self._render("category.html", cat.url, key=self._folder_key(cat), category=view,
+        return self._render("category.html", cat.url, key=self._folder_key(cat), category=CategoryView(cat),
                             description=cat.description or self.info.description,
-                            structured=self._breadcrumbs(cat.url, view.breadcrumbs, cat.title))
+                            structured=self._breadcrumbs(cat.url, CategoryView(cat).breadcrumbs, cat.title))
 
-    def not_found(self, lang_url: str = "") -> str:
+    def not_found(self, lang_url: str) -> str:
         return self._render("404.html", lang_url, noindex=True)
+
+    def search_page(self, lang_url: str) -> str:
+        """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
+        return self._render("search.html", f"{lang_url}search/", noindex=True)
 
     def _folder_key(self, cat: Category) -> str:
         return self.languages.translation_key_of_folder(cat.rel)
@@ -167,10 +170,6 @@ class PageRenderer:
                             body=Markup(body), prev=prev, next=nxt, related=self.related(article),
                             category=CategoryView(own_category) if own_category else None, structured=structured,
                             description=article.meta.get("description") or self.info.description)
-
-    def search_page(self, lang_url: str = "") -> str:
-        """The full results page: the UI fills it from `?q=`; without JavaScript it says so."""
-        return self._render("search.html", f"{lang_url}search/", noindex=True)
 
     def _breadcrumbs(self, url: str, crumbs: list[CategoryView], title: str) -> list[dict]:
         lang = self.languages.of_url(url)
@@ -209,6 +208,9 @@ class PageRenderer:
             for tag, articles in sorted(tagged.items()):
                 yield f"{urls[tag]}index.html", functools.partial(self._tag_page, tag, urls[tag], articles)
 
+    def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
+        return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
+
     def feeds(self) -> Iterator[tuple[str, str]]:
         """An Atom feed of the 20 most recently updated articles, per language."""
         site_id = url_slug(self.info.base_url or self.info.name) or "kbgen"
@@ -217,9 +219,6 @@ class PageRenderer:
             title = self.info.name
             yield f"{lang.url}feed.xml", atom_feed(title, lang.code, f"{lang.url}feed.xml", lang.url, site_id,
                                                    recent, self.info.base_url)
-
-    def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
-        return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
 
     def redirects(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for article in self.site.articles:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from pygments.formatters import HtmlFormatter
@@ -36,6 +37,7 @@ class Theme:
             lstrip_blocks=True,
         )
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+        self.env.filters["url_path"] = lambda url: urlsplit(url).path or "/"
         self.highlight_style = highlight_style
         self.highlight_dark_style = highlight_dark_style
 

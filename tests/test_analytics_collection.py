@@ -50,9 +50,7 @@ def reader_session(page) -> int:
     search_for(page, "invoice")
     with page.expect_navigation():
         page.locator("#kb-search-popup .search-option").first.click()
-    # The theme's "Was this helpful?" buttons announce a vote like this (until they are on main).
-    page.evaluate("() => document.dispatchEvent(new CustomEvent('kb:vote', "
-                  "{detail: {url: 'billing/invoices/', helpful: false}}))")
+    page.locator("[data-kbgen-feedback] [data-kbgen-vote=no]").click()  # "Was this helpful?" — No
     return found
 
 

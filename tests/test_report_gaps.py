@@ -144,3 +144,18 @@ def test_every_format_writes_a_file(kb, tmp_path: Path) -> None:
         assert run("report", "--format", fmt, "-o", str(out)).exit_code == 0
         assert out.stat().st_size > 50
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_without_logs_the_report_reads_what_kbgen_serve_recorded_in_each_language(kb) -> None:
+    kb({
+        "kbgen.yml": "site_name: Help\nlanguages: [en, ru]\n",
+        "content/en/billing/refunds.md": "---\ntitle: Refunds\n---\nMoney back.\n",
+        "content/ru/billing/refunds.md": "---\ntitle: Возврат денег\n---\nКак вернуть деньги.\n",
+    })
+    events = [{"e": "search", "q": "возвраты", "n": 0, "l": "ru", "t": 1_763_800_000},
+              {"e": "search", "q": "blockchain", "n": 0, "l": "en", "t": 1_763_800_000}]
+    (kb.root / ".kbgen").mkdir()
+    (kb.root / ".kbgen/events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    found = gaps(report_json())
+    assert found["возвраты"]["answered_by"] == {"url": "ru/billing/refunds/", "title": "Возврат денег"}
+    assert found["blockchain"]["status"] == "still no result"

@@ -179,3 +179,17 @@ def test_search_works_from_file(site, page) -> None:
     page.wait_for_url("**/search/index.html?q=password")
     page.locator("#kb-search-results .search-title").first.wait_for()
     assert page.errors == []
+
+
+def test_the_results_page_shows_more_on_request(tmp_path, monkeypatch, serve, page) -> None:
+    write_files(tmp_path, {f"content/widget-{i:02}.md": f"---\ntitle: Widget {i}\n---\nThe widget number {i}.\n"
+                           for i in range(25)})
+    monkeypatch.chdir(tmp_path)
+    assert run("build").exit_code == 0
+    server = serve(tmp_path / "site")
+    page.goto(server.url + "search/?q=widget")
+    page.locator("#kb-search-status").filter(has_text="25 results").wait_for()
+    assert page.locator("#kb-search-results li").count() == 20
+    page.get_by_role("button", name="More results").click()
+    page.wait_for_function("document.querySelectorAll('#kb-search-results li').length === 25")
+    assert page.get_by_role("button", name="More results").is_hidden()

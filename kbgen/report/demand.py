@@ -43,11 +43,12 @@ class Votes:
 class Demand:
     """A `logs.Sink` that counts. `key` turns a search into its group (the search analyser's terms)."""
 
-    def __init__(self, key: Callable[[str], str]) -> None:
+    def __init__(self, key: Callable[[str], str], article_urls: list[str]) -> None:
         self.key = key
+        self.article_urls = set(article_urls)
         self.queries: dict[str, QueryStats] = {}
         self.clicks_by_url: Counter = Counter()
-        self.views_by_path: Counter = Counter()
+        self.views_by_url: Counter = Counter()  # only articles' URLs: a scanner's random paths are not kept
         self.votes: dict[str, Votes] = {}
         #: Monday's date ordinal → [searches, searches without results].
         self.weeks: dict[int, list[int]] = {}
@@ -83,8 +84,18 @@ class Demand:
             week[0] += event.count
             week[1] += event.count if event.results == 0 else 0
 
-    def view(self, path: str, day: int) -> None:
-        self.views_by_path[path] += 1
+    def view(self, path: str, count: int) -> None:
+        """A logged path matches the article URL it ends with, so a site published under a prefix
+        (`/help/billing/refunds/`) is counted too."""
+        path = path.lstrip("/")
+        if path.endswith("index.html"):
+            path = path[: -len("index.html")]
+        while path not in self.article_urls:
+            cut = path.find("/")
+            if cut < 0 or cut == len(path) - 1:
+                return
+            path = path[cut + 1:]
+        self.views_by_url[path] += count
 
     def _query(self, query: str) -> QueryStats | None:
         key = self.key(query)
@@ -95,24 +106,10 @@ class Demand:
             stats = self.queries[key] = QueryStats()
         return stats
 
-    def demand_by_url(self, urls: list[str]) -> dict[str, int]:
-        """Views plus clicks per article URL. A logged path matches the article URL it ends with, so a site
-        published under a prefix (`/help/billing/refunds/`) is counted too."""
-        known = set(urls)
-        out: Counter = Counter()
-        for path, count in self.views_by_path.items():
-            path = path.lstrip("/")
-            if path.endswith("index.html"):
-                path = path[: -len("index.html")]
-            while True:
-                if path in known:
-                    out[path] += count
-                    break
-                cut = path.find("/")
-                if cut < 0 or cut == len(path) - 1:
-                    break
-                path = path[cut + 1:]
+    def demand_by_url(self) -> dict[str, int]:
+        """Views plus clicks from search results per article URL."""
+        out = Counter(self.views_by_url)
         for url, count in self.clicks_by_url.items():
-            if url in known:
+            if url in self.article_urls:
                 out[url] += count
         return dict(out)

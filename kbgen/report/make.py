@@ -54,7 +54,7 @@ def make_report(options: ReportOptions) -> Report:
     if not logs and (config.cache_dir / EVENTS_FILE).is_file():
         logs = [config.cache_dir / EVENTS_FILE]  # what `kbgen serve` recorded
     answerer = make_answerer(site, config)
-    demand = Demand(answerer.key)
+    demand = Demand(answerer.key, [a.url for a in site.articles])
     stats = ReadStats()
     since_day = (today - dt.timedelta(days=options.since_days)).toordinal() if options.since_days else 0
     read_sources(logs, _endpoint(config), since_day, demand, stats)
@@ -68,7 +68,7 @@ def make_report(options: ReportOptions) -> Report:
                         "more recently updated than they are. Fetch the full history (git fetch --unshallow; "
                         "in CI, checkout with fetch-depth: 0) for correct dates.")
     statuses = stale_articles(site, config.stale_after, git, today,
-                              demand.demand_by_url([a.url for a in site.articles]))
+                              demand.demand_by_url())
     titles = {a.url: a.title for a in site.articles}
     gaps = zero_result_queries(demand, answerer, options.min_count)
     searches = sum(q.searches for q in demand.queries.values())

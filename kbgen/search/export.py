@@ -66,7 +66,7 @@ class Export:
 
 @dataclass
 class _Index:
-    postings: dict[str, list[tuple[int, tuple[int, ...], tuple[int, ...]]]]
+    postings: dict[str, list[tuple[int, list[int]]]]  # stem → (article id, term frequency per field)
     surfaces: dict[str, set[str]]
     lengths: dict[int, tuple[int, ...]]
     vocabulary: dict[str, str]  # surface word → its stem, where they differ
@@ -143,47 +143,58 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
     postings: dict[str, list] = defaultdict(list)
     surfaces: dict[str, set[str]] = defaultdict(set)
     lengths: dict[int, tuple[int, ...]] = {}
+    seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word); stem once per word
     for r in records:
         doc = ids[r.key]
-        counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(FIELDS))
+        counts: dict[str, list[int]] = {}
         lens = []
         for f, text in enumerate(r.fields):
             n = 0
             for w in words(text):
-                if w in STOPWORDS:
+                s = seen.get(w, "")
+                if s == "":
+                    s = seen[w] = stem(w)
+                    surfaces[s].add(w)
+                if s is None:
                     continue
-                s = stem(w)
-                surfaces[s].add(w)
-                counts[s][f] += 1
+                row = counts.get(s)
+                if row is None:
+                    row = counts[s] = [0, 0, 0, 0]
+                row[f] += 1
                 n += 1
             lens.append(n)
         lengths[doc] = tuple(lens)
         for s, tfs in counts.items():
-            postings[s].append((doc, tuple(tfs), tuple(lens)))
+            postings[s].append((doc, tfs))
     for plist in postings.values():
         plist.sort()
     vocabulary = {w: s for s, ws in surfaces.items() for w in ws if w != s}
     return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
 
 
-def _encode(plist) -> str:
+def _encode(plist, suffixes: dict[int, tuple[str, ...]]) -> str:
     """`<id delta><field mark><tf if > 1>:<field length>…` per article, comma separated, base 36."""
     parts, prev = [], 0
-    for doc, tfs, lens in plist:
-        item = [base36(doc - prev)]
+    for doc, tfs in plist:
+        item = base36(doc - prev)
         prev = doc
-        for f, tf in enumerate(tfs):
+        ends = suffixes[doc]
+        for f in range(4):
+            tf = tfs[f]
             if tf:
-                item.append(f"{_MARKS[f]}{base36(tf) if tf > 1 else ''}:{base36(lens[f])}")
-        parts.append("".join(item))
+                item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
+        parts.append(item)
     return ",".join(parts)
 
 
 def _keys(index: _Index) -> dict[str, int]:
     """Every key a query word may be looked up by (stems and surface words), with its volume in bytes."""
     keys: dict[str, int] = {}
+    # Each article's field parts ("B:1k") once, not once per term: the build's hot loop.
+    suffixes = {doc: tuple(f"{_MARKS[f]}:{base36(n)}" for f, n in enumerate(lens))
+                for doc, lens in index.lengths.items()}
     for s, plist in index.postings.items():
-        index.encoded[s] = _encode(plist)
+        index.encoded[s] = _encode(plist, suffixes)
         keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in index.surfaces[s])
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6

@@ -87,6 +87,11 @@
     });
   });
 
+  /* Code and tables wider than the screen scroll sideways; keyboard readers must be able to scroll them too. */
+  document.querySelectorAll("pre, .content table").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
+  });
+
   /* Opened from disk, a link to a folder shows a file listing: point folder links at their index.html. */
   if (location.protocol === "file:") {
     document.querySelectorAll("a[href]").forEach(function (a) {

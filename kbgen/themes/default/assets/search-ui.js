@@ -233,7 +233,15 @@
   function setupPage(form) {
     var input = form.querySelector("input[name=q]");
     var status = document.getElementById("kb-search-status"), list = document.getElementById("kb-search-results");
-    var empty = document.getElementById("kb-search-empty"), timer = 0, latest = "";
+    var empty = document.getElementById("kb-search-empty"), timer = 0, latest = "", limit = PAGE_RESULTS;
+    var more = el("button", "search-more", text.more);
+    more.type = "button";
+    more.hidden = true;
+    list.after(more);
+    more.addEventListener("click", function () {
+      limit += PAGE_RESULTS;
+      run(latest, false, limit).then(render);
+    });
 
     function render(found) {
       if (found.q !== latest) return;
@@ -248,11 +256,14 @@
         li.appendChild(resultLink(r, found.q, found.total, i + 1, "search-result-link"));
         list.appendChild(li);
       });
+      more.hidden = found.total <= found.results.length;
       return found;
     }
 
     function go(q, typing) {
       latest = q;
+      limit = PAGE_RESULTS;
+      more.hidden = true;
       if (!q.trim()) { render({ q: q, total: 0, results: [] }); return Promise.resolve(null); }
       status.textContent = text.loading;
       return run(q, typing, PAGE_RESULTS).then(render, function () { status.textContent = text.error; });

@@ -5,6 +5,7 @@ sitemap.xml and robots.txt. Nothing here touches the disk; `writer.py` does.
 from __future__ import annotations
 
 import functools
+import heapq
 import html as html_lib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -180,19 +181,28 @@ class PageRenderer:
         return [data] if data else []
 
     def related(self, article: Article, limit: int = 5) -> list[ArticleView]:
-        """Articles sharing tags (weighed double) or a link in either direction, in the same language."""
+        """Articles sharing tags (weighed double) or a link in either direction, in the same language.
+
+        A broad tag can be shared by most of a big site, so the scores are counted in C (`Counter.update`) and
+        only the articles that can still make the top `limit` are sorted by title."""
         score: Counter[int] = Counter()
-        by_id = {}
+        by_id: dict[int, Article] = {}
         for tag in article.meta.get("tags") or ():
-            for other in self.site.tags.get(tag, ()):
-                score[id(other)] += 2
-                by_id[id(other)] = other
-        for other in list(dict.fromkeys(article.related_links)) + self.linked_from[id(article)]:
-            score[id(other)] += 1
-            by_id[id(other)] = other
-        picks = [by_id[i] for i in score if i != id(article) and by_id[i].lang == article.lang]
-        picks.sort(key=lambda a: (-score[id(a)], a.title.casefold()))
-        return [ArticleView(a) for a in picks[:limit]]
+            members = self.site.tags.get(tag, ())
+            ids = [id(a) for a in members]
+            score.update(ids)
+            score.update(ids)
+            by_id.update(zip(ids, members))
+        for linked in (list(dict.fromkeys(article.related_links)), self.linked_from[id(article)]):
+            score.update(id(a) for a in linked)
+            by_id.update((id(a), a) for a in linked)
+        score.pop(id(article), None)
+        candidates = [i for i in score if by_id[i].lang == article.lang]
+        if len(candidates) > limit:
+            lowest = heapq.nlargest(limit, (score[i] for i in candidates))[-1]
+            candidates = [i for i in candidates if score[i] >= lowest]
+        candidates.sort(key=lambda i: (-score[i], by_id[i].title.casefold()))
+        return [ArticleView(by_id[i]) for i in candidates[:limit]]
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for lang in self.languages.all:

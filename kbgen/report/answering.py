@@ -95,12 +95,22 @@ class EngineAnswerer:
 
     def suggest(self, query: str, lang: str = "") -> str | None:
         index, _keys, vocabulary = self._engine(lang)
-        suggestion = index.search(query).suggestion
-        if not suggestion:
-            suggestion = _spelling_suggestion(query, vocabulary)
-        if not suggestion or suggestion.casefold() == query.casefold():
+        suggestion = _spelling_suggestion(query, vocabulary) or index.search(query).suggestion
+        if not suggestion or suggestion.casefold() == query.casefold() or not _plausible(query, suggestion):
             return None
         return suggestion if self.answer(suggestion, lang) else None
+
+
+def _plausible_word(word: str, near: str) -> bool:
+    """Two edits, but a word of about the same length: `wire` is no typo of `we`."""
+    return word == near or (len(near) >= 4 and abs(len(near) - len(word)) <= 1)
+
+
+def _plausible(query: str, suggestion: str) -> bool:
+    from kbgen.search.analysis import words
+
+    before, after = words(query), words(suggestion)
+    return len(before) == len(after) and all(_plausible_word(a, b) for a, b in zip(before, after, strict=True))
 
 
 def _spelling_suggestion(query: str, vocabulary: list[str]) -> str | None:
@@ -116,7 +126,7 @@ def _spelling_suggestion(query: str, vocabulary: list[str]) -> str | None:
         if word in known:
             out.append(word)
             continue
-        near = corrector.suggest(word, limit=1, maxdist=2)
+        near = [w for w in corrector.suggest(word, limit=5, maxdist=2) if _plausible_word(word, w)]
         out.append(near[0] if near else word)
         changed = changed or bool(near)
     return " ".join(out) if changed else None

@@ -19,6 +19,7 @@ from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
 from kbgen.analytics import BEACON_GIF
 from kbgen.build import BuildOptions
+from kbgen.serve import Preview
 from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import site_path
 from kbgen.serve.session import PreviewSession
@@ -262,6 +263,20 @@ def test_the_beacon_appends_events_within_size_limits(preview) -> None:
     assert fetch(preview.url + "_kb/e.gif?v=1&e=search&n=1&l=en&q=" + "x" * 5000)[0] == 200  # answered, not kept
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
     assert [(e["e"], e.get("q"), e.get("h")) for e in lines] == [("search", "возврат", None), ("vote", None, False)]
+
+
+def test_a_missing_page_gets_the_404_page_of_its_language(tmp_path: Path, kb) -> None:
+    kb({"kbgen.yml": "languages: [en, ru]\n",
+        "content/en/billing/refunds.md": "# Refunds\n\nMoney back.\n",
+        "content/ru/billing/refunds.md": "---\nlang: ru\n---\n# Возвраты\n\nДеньги назад.\n"})
+    running = Preview(BuildOptions(), port=0, log=lambda line: None).start()
+    try:
+        status, body = fetch(running.url + "ru/no/such/page/")
+        assert status == 404 and b'lang="ru"' in body
+        status, body = fetch(running.url + "en/no/such/page/")
+        assert status == 404 and b'lang="en"' in body
+    finally:
+        running.stop()
 
 
 def test_with_analytics_off_the_preview_records_nothing(preview) -> None:

@@ -60,6 +60,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: 
     """Run the preview until Ctrl-C."""
     preview = Preview(options, host, port, log).start()
     log(f"Serving {len(preview.session.site.articles)} articles on {preview.url} — Ctrl-C to stop")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log(f"warning: listening on {host}: other machines on the network can see this preview and its drafts")
     for line in preview.session.errors():
         log(line)
     if open_browser:

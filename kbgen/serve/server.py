@@ -103,10 +103,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data = self._read_inside_site(data)
         if data is not None:
             self._send(200, data, mimetypes.guess_type(rel)[0] or "application/octet-stream", body)
-        elif not rel.endswith("index.html") and session.page(rel + "/index.html") is not None:
+        elif not rel.endswith("index.html") and rel + "/index.html" in session.routes:
             self._send(301, b"", "text/plain", body, extra={"Location": url.path + "/"})
         else:
-            self._not_found(body)
+            self._not_found(body, rel)
 
     def _read_inside_site(self, path: Path) -> bytes | None:
         real = path.resolve()
@@ -117,13 +117,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             return None
 
-    def _not_found(self, body: bool) -> None:
+    def _not_found(self, body: bool, rel: str = "") -> None:
+        html = self._missing_page(rel)
+        self._send(404, inject_live(html, self.server.session.epoch), "text/html; charset=utf-8", body)
+
+    def _missing_page(self, rel: str) -> str:
+        """The site's 404 page for `rel`: its language's own (`ru/404.html`) where the site has one."""
         session = self.server.session
-        html = session.page("404.html") or "<!doctype html><title>Not found</title>"
+        own = f"{rel.split('/', 1)[0]}/404.html"
+        html = session.page(own if "/" in rel and own in session.routes else "404.html")
+        html = html or "<!doctype html><title>Not found</title>"
         base = session.config.values.get("base_url")
         if base:  # the published address would take the tab (and its live script) off this machine
             html = html.replace(f'<base href="{base}', '<base href="/', 1)
-        self._send(404, inject_live(html, self.server.session.epoch), "text/html; charset=utf-8", body)
+        return html
 
     def _beacon(self, query: str, body: bool) -> None:
         record_event(self.server.session.config.cache_dir, query)
@@ -177,7 +184,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _current(self, page_url: str) -> str | None:
         rel = site_path(page_url)
         session = self.server.session
-        return (session.page(rel) if rel else None) or session.page("404.html")
+        return (session.page(rel) if rel else None) or self._missing_page(rel or "")
 
     def _event(self, message: dict) -> None:
         self.wfile.write(b"data: " + json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n\n")

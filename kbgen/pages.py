@@ -192,7 +192,7 @@ class PageRenderer:
             ids = [id(a) for a in members]
             score.update(ids)
             score.update(ids)
-            by_id.update(zip(ids, members))
+            by_id.update(zip(ids, members, strict=True))
         for linked in (list(dict.fromkeys(article.related_links)), self.linked_from[id(article)]):
             score.update(id(a) for a in linked)
             by_id.update((id(a), a) for a in linked)

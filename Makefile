@@ -8,7 +8,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: serve test
-serve: $(VENV)/.installed  ## build the repo's own help centre and preview it live on http://127.0.0.1:$(PORT)/
+serve: $(VENV)/.installed  ## build the repo's own help centre into site/, then preview it live on http://127.0.0.1:$(PORT)/
+	$(VENV)/bin/kbgen build
 	$(VENV)/bin/kbgen serve --port $(PORT)
 
 test: $(VENV)/.installed  ## run the whole test suite

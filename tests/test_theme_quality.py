@@ -184,3 +184,20 @@ def test_code_colours_come_in_a_light_and_a_dark_style(help_centre: Path) -> Non
     css = (help_centre / "assets" / "pygments.css").read_text(encoding="utf-8")
     assert re.search(r'^:root\[data-theme="dark"\] \.highlight', css, re.M)
     assert "@media (prefers-color-scheme: dark)" in css
+
+
+@pytest.mark.parametrize("query", ["install", "zzqxw"])  # results, and the empty state
+def test_axe_finds_nothing_serious_in_the_open_search_popup(help_centre: Path, axe_source: str, serve, page,
+                                                            query: str) -> None:
+    server = serve(help_centre, "/")
+    page.goto(server.url + "en/getting-started/")
+    box = page.locator("header input[name=q]")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    page.locator("#kb-search-popup").wait_for()
+    page.wait_for_function("() => document.querySelector('#kb-search-popup').childElementCount > 0")
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    problems = [f"{v['id']} {v['impact']}: {[n['target'] for n in v['nodes']][:3]}"
+                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert problems == []

@@ -176,13 +176,21 @@
       popup.replaceChildren();
       if (!found.total) {
         emptyState(popup, found);
+        input.setAttribute("aria-controls", popup.id);
       } else {
+        // Only options may sit in a listbox: the "all results" link and the empty state go beside it.
+        var list = el("div", "search-options");
+        list.id = "kb-search-listbox";
+        list.setAttribute("role", "listbox");
+        list.setAttribute("aria-label", text.results);
         found.results.forEach(function (r, i) {
           var link = resultLink(r, found.q, found.total, i + 1, "search-option");
           link.setAttribute("role", "option");
           link.id = "kb-search-option-" + i;
-          popup.appendChild(link);
+          list.appendChild(link);
         });
+        popup.appendChild(list);
+        input.setAttribute("aria-controls", list.id);
         var all = el("a", "search-all", countText(found.total));
         all.href = searchUrl(found.q);
         popup.appendChild(all);

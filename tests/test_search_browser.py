@@ -54,7 +54,14 @@ def _type(page, text: str) -> None:
 
 
 def _popup_titles(page) -> list[str]:
-    page.locator("#kb-search-popup .search-option").first.wait_for()
+    """The popup's titles once it answers the whole query typed so far: every keystroke gets its own answer, and
+    on a busy machine the answer to a prefix ("refu") can still be showing."""
+    page.wait_for_function("""() => {
+        const box = document.querySelector('header input[name=q]');
+        const popup = document.getElementById('kb-search-popup');
+        const all = popup && !popup.hidden && popup.querySelector('.search-all');
+        return !!all && all.getAttribute('href').endsWith('?q=' + encodeURIComponent(box.value));
+    }""")
     return page.locator("#kb-search-popup .search-title").all_inner_texts()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -30,6 +31,19 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 def run(*args: str) -> Result:
     """Run `kbgen ARGS` in the current directory, exceptions included in the result, as a user would see it."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def build_site_in(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` under `root`, run `kbgen build` there as a writer would, and return the built `site/`."""
+    write_files(root, files)
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = run("build")
+        assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(old)
+    return root / "site"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run, write_files
+from conftest import build_site_in
 
 FILLER = "\n\n".join(f"Paragraph {i} about accounts and settings in general." for i in range(60))
 
@@ -34,17 +34,8 @@ We send a confirmation link that works for one hour.
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("kb")
-    write_files(root, {k: textwrap.dedent(v) if k.endswith(".yml") else v for k, v in KB.items()})
-    import os
-
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        assert run("build").exit_code == 0
-    finally:
-        os.chdir(old)
-    return root / "site"
+    return build_site_in(tmp_path_factory.mktemp("kb"),
+                         {k: textwrap.dedent(v) if k.endswith(".yml") else v for k, v in KB.items()})
 
 
 def _type(page, text: str) -> None:
@@ -188,12 +179,10 @@ def test_search_works_from_file(site, page) -> None:
     assert page.errors == []
 
 
-def test_the_results_page_shows_more_on_request(tmp_path, monkeypatch, serve, page) -> None:
-    write_files(tmp_path, {f"content/widget-{i:02}.md": f"---\ntitle: Widget {i}\n---\nThe widget number {i}.\n"
-                           for i in range(25)})
-    monkeypatch.chdir(tmp_path)
-    assert run("build").exit_code == 0
-    server = serve(tmp_path / "site")
+def test_the_results_page_shows_more_on_request(tmp_path, serve, page) -> None:
+    widgets = {f"content/widget-{i:02}.md": f"---\ntitle: Widget {i}\n---\nThe widget number {i}.\n" for i in range(25)}
+    site = build_site_in(tmp_path, widgets)
+    server = serve(site)
     page.goto(server.url + "search/?q=widget")
     page.locator("#kb-search-status").filter(has_text="25 results").wait_for()
     assert page.locator("#kb-search-results li").count() == 20

@@ -3,11 +3,10 @@ article (not to a doubled language folder)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from conftest import run, write_files
+from conftest import build_site_in
 
 KB = {
     "kbgen.yml": "site_name: Acme Help\nlanguages: [en, ru]\n",
@@ -18,15 +17,7 @@ KB = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("kb")
-    write_files(root, KB)
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        assert run("build").exit_code == 0
-    finally:
-        os.chdir(old)
-    return root / "site"
+    return build_site_in(tmp_path_factory.mktemp("kb"), KB)
 
 
 @pytest.mark.parametrize("lang, query, title", [("en", "refund", "Refunds"), ("ru", "деньги", "Возврат денег")])

@@ -126,11 +126,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         session = self.server.session
         own = f"{rel.split('/', 1)[0]}/404.html"
         html = session.page(own if "/" in rel and own in session.routes else "404.html")
-        html = html or "<!doctype html><title>Not found</title>"
-        base = session.config.values.get("base_url")
-        if base:  # the published address would take the tab (and its live script) off this machine
-            html = html.replace(f'<base href="{base}', '<base href="/', 1)
-        return html
+        return html or "<!doctype html><title>Not found</title>"
 
     def _beacon(self, query: str, body: bool) -> None:
         record_event(self.server.session.config.cache_dir, query)

@@ -95,11 +95,10 @@ def store(kb: Path, language: str = "en") -> Path:
 
 def doc_keys(kb: Path, language: str = "en") -> tuple[dict[int, str], dict[str, str]]:
     """kbgen's article ids → source paths, and site URLs → source paths (to read Pagefind's results)."""
-    folder = store(kb, language)
-    ids = json.loads((folder / "state.json").read_text(encoding="utf-8"))["ids"]
+    ids = json.loads((store(kb, language) / "state.json").read_text(encoding="utf-8"))["ids"]
     by_id = {i: key for key, i in ids.items()}
     by_url = {}
-    for path in (folder / "f").glob("*.js"):
+    for path in (kb / "site" / "search" / "f").glob("*.js"):  # a one-language site's index
         text = path.read_text(encoding="utf-8")
         for b36, frag in json.loads(text[text.index(",") + 1: text.rindex(")")]).items():
             by_url[frag[0]] = by_id[int(b36, 36)]

@@ -18,6 +18,7 @@ from kbgen.config import Config, load_config
 from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from kbgen.discover import discover
 from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
+from kbgen.gcpolicy import collector_spared
 from kbgen.writer import StagedOutput, check_output_dir
 
 if TYPE_CHECKING:
@@ -53,6 +54,12 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult:
     """Run the pipeline. Diagnostics go to `diagnostics`; content errors raise BuildFailed after the cache is
     saved, and the output folder is only replaced when there are none."""
+    with collector_spared() as loaded:
+        return _build(options, diagnostics, progress, loaded)
+
+
+def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None,
+           loaded: Callable[[], None]) -> BuildResult:
     result = BuildResult()
     report = progress or (lambda stage, done, total: None)
 
@@ -102,6 +109,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
         articles, result.rendered = load_articles(config, files, display_root, settings, cache, report)
         for a in articles:
             diagnostics.extend([Diagnostic(*p) for p in a.result.problems])
+    loaded()
 
     with stage("place"):
         site = build_site(articles, files, config.content_dir, display_root, include_drafts, diagnostics,
@@ -130,7 +138,8 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
 
         renderer = PageRenderer(site, config, theme)
         staged = StagedOutput(config.output_dir) if options.write else None
-        search = BackgroundExport(site, config) if staged else None  # the index builds while pages render
+        # the index builds, and is written, on the other core while pages render
+        search = BackgroundExport(site, config, staged.root) if staged else None
         try:
             for path, text in renderer.pages():
                 result.pages += 1

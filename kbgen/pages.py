@@ -70,6 +70,8 @@ class PageRenderer:
                          for lang in self.languages.all}
         # Position of each article among its siblings, for previous/next without a scan per page.
         self.position = {id(a): i for cat in site.categories.values() for i, a in enumerate(cat.articles)}
+        # Each article's place in title order (case-blind), so related articles tied on score need no sort per page.
+        self.title_rank = {id(a): i for i, a in enumerate(sorted(site.articles, key=lambda a: a.title.casefold()))}
         self.linked_from: dict[int, list[Article]] = defaultdict(list)
         for a in site.articles:
             for target in dict.fromkeys(a.related_links):
@@ -183,8 +185,9 @@ class PageRenderer:
     def related(self, article: Article, limit: int = 5) -> list[ArticleView]:
         """Articles sharing tags (weighed double) or a link in either direction, in the same language.
 
-        A broad tag can be shared by most of a big site, so the scores are counted in C (`Counter.update`) and
-        only the articles that can still make the top `limit` are sorted by title."""
+        A broad tag can be shared by most of a big site, so the scores are counted in C (`Counter.update`), and of
+        the articles tied at the lowest score that still makes the top `limit` only the first few by title are
+        taken (`title_rank`), not all of them sorted."""
         score: Counter[int] = Counter()
         by_id: dict[int, Article] = {}
         for tag in article.meta.get("tags") or ():
@@ -198,10 +201,13 @@ class PageRenderer:
             by_id.update((id(a), a) for a in linked)
         score.pop(id(article), None)
         candidates = [i for i in score if by_id[i].lang == article.lang]
+        rank = self.title_rank.__getitem__  # a C-level key: called once per tied article
         if len(candidates) > limit:
             lowest = heapq.nlargest(limit, (score[i] for i in candidates))[-1]
-            candidates = [i for i in candidates if score[i] >= lowest]
-        candidates.sort(key=lambda i: (-score[i], by_id[i].title.casefold()))
+            above = [i for i in candidates if score[i] > lowest]
+            tied = [i for i in candidates if score[i] == lowest]
+            candidates = above + heapq.nsmallest(limit - len(above), tied, key=rank)
+        candidates.sort(key=lambda i: (-score[i], rank(i)))
         return [ArticleView(by_id[i]) for i in candidates[:limit]]
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:

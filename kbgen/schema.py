@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -282,5 +283,11 @@ def _describe(value: Any) -> str:
 
 
 def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    return _closest(word, tuple(options))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, options: tuple[str, ...]) -> str:
+    """Cached: a corpus tends to repeat the same unknown field in every article."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

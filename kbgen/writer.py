@@ -32,7 +32,6 @@ class StagedOutput:
         self.out = out
         out.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.kbgen-", dir=out.parent))
-        self.files: dict[str, tuple[int, int]] = {}
         self._made: set[str] = set()
 
     def _target(self, rel: str) -> Path:

@@ -110,12 +110,12 @@ def test_adding_an_article_rewrites_only_the_shards_it_touches(kb) -> None:
              for i in range(400)}
     kb(files)
     assert run("build").exit_code == 0
-    store = kb.root / ".kbgen" / "search" / "en"
-    before = {p.name for p in (store / "s").iterdir()}
+    shards = kb.root / "site" / "search" / "s"  # named by their content's hash
+    before = {p.name for p in shards.iterdir()}
     assert len(before) > 10
     kb({"content/zebra.md": "---\ntitle: Zebra crossing\n---\nzebra stripes\n"})
     assert run("build").exit_code == 0
-    after = {p.name for p in (store / "s").iterdir()}
+    after = {p.name for p in shards.iterdir()}
     # the shards of "zebra", "crossing" and "stripes" (one may split in two as it grows); the rest stay
     assert 1 <= len(after - before) <= 4
     assert len(before - after) <= 3
@@ -146,7 +146,7 @@ def test_browser_engine_ranks_exactly_as_the_command_line(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     (tmp_path / "content").symlink_to(CORPORA / "med" / "articles")
     assert run("build", "-q").exit_code == 0
-    folder = tmp_path / ".kbgen" / "search" / "en"
+    folder = tmp_path / "site" / "search"
     queries = [tuple(line.split("\t")[:2]) for line in
                (CORPORA / "med" / "queries.tsv").read_text(encoding="utf-8").splitlines()]
     typed = [(f"{qid}-typed", " ".join(q.split()[:3])[:-2]) for qid, q in queries]

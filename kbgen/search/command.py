@@ -13,6 +13,7 @@ from kbgen.config import load_config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.freshness import clear_stamp
 from kbgen.search.engine import SearchIndex
+from kbgen.search.export import open_store
 from kbgen.search.publish import store_for
 
 
@@ -31,13 +32,13 @@ def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, di
     if not config.search:
         raise KbgenError("search is switched off in kbgen.yml (search: false)")
     store = store_for(config, lang or config.language)
-    if not (store / "manifest.js").exists():
+    if not (store / "index.zip").exists():
         clear_stamp(config.cache_dir)  # the site may be up to date without the index: export it again
         build(options, Diagnostics())
-    if not (store / "manifest.js").exists():
+    if not (store / "index.zip").exists():
         raise KbgenError(f"no search index for language '{lang or config.language}' (is it one of the site's?)")
     ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
-    return SearchIndex.from_folder(store), {i: key for key, i in ids.items()}
+    return SearchIndex(open_store(store)), {i: key for key, i in ids.items()}
 
 
 def search(index: SearchIndex, keys: dict[int, str], query: str, limit: int, details: bool = True) -> list[Found]:

@@ -13,15 +13,18 @@ file forever and a rebuild changes only the files whose content changed:
 - `f/<hash>.js` — a fragment group: title, URL, breadcrumb and section texts of a few articles with neighbouring
   ids, loaded only for results the reader sees.
 
-Article ids are kept between builds too (`state.json`), for the same reason. Files live in a store under
-`.kbgen/search/`; a rebuild writes only the ones that are new.
+Article ids and shard cuts are kept between builds in `.kbgen/search/<lang>/state.json`, for the same reason,
+beside `index.zip`, which holds every file for `kbgen search`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,19 +289,33 @@ def _fragments(records: list[Record], ids: dict[str, int], group: int) -> list[d
 
 
 def _save(store: Path, out: Export, state: dict) -> None:
-    """Write new files into the store, drop ones no longer used, then the state: a crash leaves no lie behind."""
-    for folder in ("s", "f"):
-        (store / folder).mkdir(parents=True, exist_ok=True)
-    for rel, data in out.files.items():
-        path = store / rel
-        if rel != "manifest.js" and path.exists():
-            continue
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        out.written.append(rel)
-    for folder in ("s", "f"):
-        for path in (store / folder).glob("*.js") if (store / folder).is_dir() else ():
-            if f"{folder}/{path.name}" not in out.files:
-                path.unlink()
+    """Keep the export in two files: every file in one uncompressed zip for `kbgen search`, and the state.
+
+    One zip, not a folder of thousands of small files: creating a file costs far more than writing its bytes,
+    and the site already gets one copy of each. A file is "written" (changed) when the last export had no file of
+    that name; names carry their content's hash.
+    """
+    before = set(_read_state(store).get("files") or ())
+    out.written.extend(rel for rel in out.files if rel == "manifest.js" or rel not in before)
+    store.mkdir(parents=True, exist_ok=True)
+    tmp = store / "index.zip.tmp"
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+        for rel, data in sorted(out.files.items()):
+            archive.writestr(zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    tmp.replace(store / "index.zip")
+    for folder in ("s", "f"):  # the one-file-per-shard store of earlier versions
+        if (store / folder).is_dir():
+            shutil.rmtree(store / folder, ignore_errors=True)
+    state = state | {"files": sorted(out.files)}
     (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def open_store(store: Path) -> Callable[[str], dict]:
+    """`load(name) -> data` over the store's zip, for `SearchIndex`."""
+    archive = zipfile.ZipFile(store / "index.zip")
+
+    def load(name: str) -> dict:
+        text = archive.read(f"{name}.js").decode("utf-8")
+        return json.loads(text[text.index(",") + 1: text.rindex(")")])
+
+    return load

@@ -47,11 +47,13 @@ _forked: tuple[Site, Config] | None = None  # what a forked export process finds
 class BackgroundExport:
     """The search export of a build, run on the second core while the first renders pages.
 
-    On Linux the export runs in a forked process, which sees the loaded site as it is (nothing is pickled but
-    the finished files); where fork is unavailable, or the site is small, it runs in this process when asked.
+    On Linux the export runs in a forked process, which sees the loaded site as it is, and writes the files into
+    `into` (the staged output) itself: thousands of small files are created on the second core too, and nothing but
+    the export's bookkeeping is sent back. Where fork is unavailable, or the site is small, it runs in this
+    process when asked, and its files come back for the caller to write.
     """
 
-    def __init__(self, site: Site, config: Config) -> None:
+    def __init__(self, site: Site, config: Config, into: Path | None = None) -> None:
         global _forked
         self.site, self.config = site, config
         self._pool: ProcessPoolExecutor | None = None
@@ -59,7 +61,7 @@ class BackgroundExport:
         if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
             _forked = (site, config)
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._future = self._pool.submit(_export_in_fork)
+            self._future = self._pool.submit(_export_in_fork, into)
 
     def result(self) -> list[tuple[str, Export]]:
         if not self.config.search:
@@ -81,14 +83,29 @@ class BackgroundExport:
         _forked = None
 
 
-def _export_in_fork() -> list[tuple[str, Export]]:
+def _export_in_fork(into: Path | None) -> list[tuple[str, Export]]:
     assert _forked is not None
-    return export_site(*_forked)
+    exported = export_site(*_forked)
+    if into is not None:
+        for folder, language in exported:
+            place(into / folder, language.files)
+            language.files = {}  # in the site already: nothing to send back
+    return exported
+
+
+def place(folder: Path, files: dict[str, bytes]) -> None:
+    """Write an export's files under `folder` (`manifest.js`, `s/…`, `f/…`)."""
+    for sub in {rel.rpartition("/")[0] for rel in files}:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        with open(folder / rel, "wb") as f:
+            f.write(data)
 
 
 def search_extras(site: Site, config: Config,
                   exported: list[tuple[str, Export]] | None = None) -> Iterator[tuple[str, bytes]]:
-    """The search files of every language: `exported` when a `BackgroundExport` made them, else made now."""
+    """The search files of every language: `exported` when a `BackgroundExport` made them (none when it wrote them
+    into the output itself), else made now."""
     if not config.search:
         return
     for folder, language in (exported if exported is not None else export_site(site, config)):

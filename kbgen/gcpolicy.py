@@ -1,0 +1,35 @@
+"""Keep Python's cycle collector off the loaded site while a build renders it.
+
+A loaded site is hundreds of thousands of objects that live until the build ends. Left alone, the collector
+walks all of them again and again while pages render (a tenth of a cold build's time on a big site). Freezing
+them after loading moves them out of its sight; `thaw` hands them back when the build is over, so a process
+that builds many times (the tests, `kbgen search`) frees each build's site as before.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_spared() -> Iterator[Callable[[], None]]:
+    """Yields `freeze()`: call it once what is loaded will live until the end; thawed on the way out."""
+    frozen = False
+    threshold = gc.get_threshold()
+
+    def freeze() -> None:
+        nonlocal frozen
+        if gc.isenabled() and not frozen:
+            gc.freeze()
+            frozen = True
+
+    # Fewer young-generation passes while loading, when almost everything allocated survives anyway.
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield freeze
+    finally:
+        gc.set_threshold(*threshold)
+        if frozen:
+            gc.unfreeze()

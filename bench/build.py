@@ -17,9 +17,11 @@ Peers: MkDocs is installed from PyPI into ~/.cache/kbgen-bench/venv-peers (or $K
 Hugo is the Debian package (`apt-get install -y hugo`) and is skipped when it
 is not on PATH.  The script itself uses the standard library only.
 
-Disk: each run builds into a temp dir that is deleted afterwards, but MkDocs
-on npl writes ~28 GB there (every page carries the full 11k-entry nav), so
-TMPDIR needs that much free space.
+Disk: each run builds into its own temp dir. The dirs are deleted together when
+a corpus is done, and the disk is synced and left to settle (65 s) before the
+next corpus, so no timed run pays for another run's deleted files (see
+SETTLE_SECONDS). An output too big to keep (MkDocs on npl writes ~28 GB: every
+page carries the full 11k-entry nav) is deleted at once, then the disk settles.
 """
 
 from __future__ import annotations
@@ -183,6 +185,28 @@ def prime_page_cache(articles: Path) -> int:
         if p.is_file():
             total += len(p.read_bytes())
     return total
+
+
+#: ext4 without a journal (this kind of VM's disk) skips inodes freed in the last 60 s (300 s while their inode
+#: table block is dirty) when it allocates new ones, scanning past each. A build that starts right after another
+#: run's output was deleted pays for that scan on every file it creates — 0.1-0.8 ms per file, measured — so the
+#: deletion, not the tool, decides its time. Outputs are therefore deleted outside the timed runs: all together
+#: when a corpus is done, after which the disk is synced and left to settle before the next corpus.
+SETTLE_SECONDS = 65
+
+
+def settle() -> None:
+    """Flush writes and wait out the window in which freed inodes are skipped."""
+    os.sync()
+    print(f"(disk: synced, settling {SETTLE_SECONDS} s so no run pays for another's deleted files)",
+          file=sys.stderr, flush=True)
+    time.sleep(SETTLE_SECONDS)
+
+
+def room_to_keep(path: Path) -> bool:
+    """Keep an output until its corpus is done only while the disk has room for several more like it."""
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return shutil.disk_usage(path).free > 4 * size + (2 << 30)
 
 
 def quick_output(cmd: list[str], timeout: float = 60) -> str:
@@ -423,22 +447,28 @@ def bench_corpus(name: str, articles: Path, tools: list[Tool], runs: int, timeou
     if any(t.name == "hugo" and not t.unavailable for t in tools):
         cells["hugo"].extra["hugo_excluded"] = hugo_excludes(articles)
     prime_page_cache(articles)
-    for i in range(1, runs + 1):
-        for tool in tools:
-            cell = cells[tool.name]
-            if cell.skipped:
-                continue
-            if cell.timed_out():
-                continue  # one run past the timeout says enough; don't wait again
-            with tempfile.TemporaryDirectory(prefix=f"kbgen-bench-{tool.name}-") as tmp:
-                run, (cmd, cwd, _) = build_once(tool, articles, Path(tmp), timeout, cell.extra)
+    settle()
+    with contextlib.ExitStack() as outputs:  # deleted when the corpus is done, not between timed runs
+        for i in range(1, runs + 1):
+            for tool in tools:
+                cell = cells[tool.name]
+                if cell.skipped:
+                    continue
+                if cell.timed_out():
+                    continue  # one run past the timeout says enough; don't wait again
+                tmp = Path(outputs.enter_context(tempfile.TemporaryDirectory(prefix=f"kbgen-bench-{tool.name}-",
+                                                                           ignore_cleanup_errors=True)))
+                run, (cmd, cwd, _) = build_once(tool, articles, tmp, timeout, cell.extra)
                 cell.runs.append(run)
                 progress(name, tool.name, i, runs, run)
                 if tool.name == "kbgen" and run.returncode in tool.ok_codes:
-                    again = run_measured(cmd, cwd, timeout, Path(tmp) / "logs-rebuild")
-                    again.pages = count_pages(Path(tmp) / "site")
+                    again = run_measured(cmd, cwd, timeout, tmp / "logs-rebuild")
+                    again.pages = count_pages(tmp / "site")
                     rebuild.runs.append(again)
                     progress(name, "kbgen-rebuild", i, runs, again)
+                if not room_to_keep(tmp):  # MkDocs on npl: tens of GB per run
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    settle()
     result = [cells[t.name] for t in tools]
     if "kbgen" in cells:
         if cells["kbgen"].skipped:

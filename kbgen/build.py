@@ -134,21 +134,41 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         raise BuildFailed(len(diagnostics.errors))
 
     with stage("pages"):
+        from kbgen.pagequeue import PageQueue
         from kbgen.search.publish import BackgroundExport
 
         renderer = PageRenderer(site, config, theme)
+        routes = renderer.routes()
+        paths = list(routes)
+        queue = PageQueue(len(paths))
         staged = StagedOutput(config.output_dir) if options.write else None
-        # the index builds, and is written, on the other core while pages render
-        search = BackgroundExport(site, config, staged.root) if staged else None
+
+        def render_from_back() -> int:
+            """In the export's process, once the index is written: pages from the back, until the two meet."""
+            done = 0
+            while (i := queue.take_back()) is not None:
+                staged.write_text(paths[i], routes[paths[i]]())
+                done += 1
+            return done
+
+        # The index builds, and is written, on the other core while this one renders pages; then it helps.
+        search = BackgroundExport(site, config, staged.root, render_from_back) if staged else None
         try:
-            for path, text in renderer.pages():
+            while (i := queue.take_front()) is not None:
+                text = routes[paths[i]]()
                 result.pages += 1
                 if staged:
-                    staged.write_text(path, text)
+                    staged.write_text(paths[i], text)
                 if result.pages % 500 == 0:
-                    report("pages", result.pages, len(site.articles))
+                    report("pages", result.pages, len(paths))
             if staged:
                 _write_extras(staged, renderer, theme, site, config, search)
+                if search and search.then_done:
+                    result.pages += search.then_result
+                else:  # the other process never helped, or died: its pages may be missing
+                    for i in queue.taken_from_back():
+                        staged.write_text(paths[i], routes[paths[i]]())
+                        result.pages += 1
         except BaseException:
             if search:
                 search.close()

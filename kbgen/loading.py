@@ -85,13 +85,29 @@ def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileRes
         for index, raw, rel, display, _ in misses:
             yield index, load_file(raw, rel, display, settings)
         return
-    chunks = [misses[i::workers * 4] for i in range(workers * 4)]
+    chunks = _balanced_chunks(misses, workers)
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(settings,)) as pool:
         payloads = [[(i, raw, rel, display) for i, raw, rel, display, _ in chunk] for chunk in chunks]
         for results in pool.map(_render_chunk, payloads):
             yield from results
+
+
+def _balanced_chunks(misses: list, workers: int) -> list[list]:
+    """Largest files first, in many small chunks of about equal bytes: a free worker takes the next chunk, so the
+    workers finish together instead of one idling while the other renders a last chunk of big articles."""
+    order = sorted(misses, key=lambda m: -len(m[1]))
+    target = max(1, sum(len(m[1]) for m in misses) // (workers * 24))
+    chunks: list[list] = [[]]
+    size = 0
+    for m in order:
+        if size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(m)
+        size += len(m[1])
+    return chunks
 
 
 _worker_settings: RenderSettings | None = None

@@ -3,13 +3,16 @@ what the same export makes in-process."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kbgen.cli import main
+from kbgen.pagequeue import PageQueue
 from kbgen.search import publish
 
 
@@ -17,13 +20,16 @@ def files_under(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_background_export_publishes_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    content = tmp_path / "content"
-    for i in range(12):
+def write_site(content: Path, articles: int = 12) -> None:
+    for i in range(articles):
         page = content / f"topic-{i % 3}" / f"article-{i}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f"# Article {i}\n\nRefunds, invoices and passwords, part {i}.\n\n## Section {i}\n\nMore.\n",
                         encoding="utf-8")
+
+
+def build_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, bytes]]:
+    """The same site built with the second process (forked) and without it (in-process): every file of each."""
     runner = CliRunner()
     outputs = {}
     for name, threshold in [("forked", 1), ("in-process", 10**9)]:
@@ -32,10 +38,66 @@ def test_the_background_export_publishes_the_same_index(tmp_path: Path, monkeypa
         shutil.rmtree(tmp_path / ".kbgen", ignore_errors=True)  # no export state carried from the other build
         result = runner.invoke(main, ["build", "--content", "content", "--out", name])
         assert result.exit_code == 0, result.output
-        outputs[name] = files_under(tmp_path / name / "search")
+        outputs[name] = files_under(tmp_path / name)
+    return outputs
+
+
+def test_the_background_export_publishes_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(tmp_path / "content")
+    outputs = build_both_ways(tmp_path, monkeypatch)
     assert outputs["forked"] == outputs["in-process"]
-    assert "manifest.js" in outputs["forked"] and len(outputs["forked"]) > 2
+    assert "search/manifest.js" in outputs["forked"] and len(outputs["forked"]) > 20
     assert publish._forked is None  # nothing of the build is left behind for the next one
+
+
+def test_the_second_process_renders_pages_from_the_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's process waits at its first page until the other one has taken a page from the back: the
+    pages both wrote make the same site as one process alone."""
+    write_site(tmp_path / "content", articles=30)
+    take_front = PageQueue.take_front
+    helped = []
+
+    def after_the_other_has_started(self: PageQueue) -> int | None:
+        deadline = time.monotonic() + 20
+        while not self.taken_from_back() and time.monotonic() < deadline and publish._forked is not None:
+            time.sleep(0.01)
+        helped.append(len(self.taken_from_back()))
+        return take_front(self)
+
+    monkeypatch.setattr(PageQueue, "take_front", after_the_other_has_started)
+    outputs = build_both_ways(tmp_path, monkeypatch)
+    assert helped[0] >= 1  # the forked build: the other process rendered at least one page
+    assert outputs["forked"] == outputs["in-process"]
+
+
+def test_pages_of_a_second_process_that_dies_are_rendered_again(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed after taking three pages from the back (out of memory, say): the build still writes every page."""
+    write_site(tmp_path / "content", articles=30)
+    take_back = PageQueue.take_back
+    parent = os.getpid()
+
+    def dies_on_the_fourth(self: PageQueue) -> int | None:
+        if os.getpid() != parent and len(self.taken_from_back()) >= 3:
+            os._exit(9)
+        return take_back(self)
+
+    monkeypatch.setattr(PageQueue, "take_back", dies_on_the_fourth)
+    finished = []
+    result = publish.BackgroundExport.result
+
+    def noting_whether_it_finished(self: publish.BackgroundExport):
+        exported = result(self)
+        finished.append(self.then_done)
+        return exported
+
+    monkeypatch.setattr(publish.BackgroundExport, "result", noting_whether_it_finished)
+    monkeypatch.setattr(PageQueue, "take_front", lambda self, _front=PageQueue.take_front: (
+        time.sleep(0.05), _front(self))[1])  # slow enough that the other process gets its three pages
+    outputs = build_both_ways(tmp_path, monkeypatch)
+    assert finished[0] is False  # the forked build's other process really died
+    assert outputs["forked"] == outputs["in-process"]
+    assert len([p for p in outputs["forked"] if p.endswith("index.html")]) >= 30
 
 
 def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path, monkeypatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -41,7 +41,7 @@ def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
 
 #: Below this many articles the export takes less time than starting a process for it.
 BACKGROUND_FROM = 300
-_forked: tuple[Site, Config] | None = None  # what a forked export process finds in its copy of this module
+_forked: tuple[Site, Config, Callable[[], object] | None] | None = None  # what the forked process finds here
 
 
 class BackgroundExport:
@@ -51,15 +51,21 @@ class BackgroundExport:
     `into` (the staged output) itself: thousands of small files are created on the second core too, and nothing but
     the export's bookkeeping is sent back. Where fork is unavailable, or the site is small, it runs in this
     process when asked, and its files come back for the caller to write.
+
+    `then`, when given, runs in the forked process after the export (the build hands it the pages left to render);
+    its result is `then_result`, and `then_done` says whether it ran to the end.
     """
 
-    def __init__(self, site: Site, config: Config, into: Path | None = None) -> None:
+    def __init__(self, site: Site, config: Config, into: Path | None = None,
+                 then: Callable[[], object] | None = None) -> None:
         global _forked
         self.site, self.config = site, config
         self._pool: ProcessPoolExecutor | None = None
+        self.then_result: object = None
+        self.then_done = False
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
-            _forked = (site, config)
+            _forked = (site, config, then)
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
 
@@ -69,7 +75,8 @@ class BackgroundExport:
         if self._pool is None:
             return export_site(self.site, self.config)
         try:
-            return self._future.result()
+            exported, self.then_result, self.then_done = self._future.result()
+            return exported
         except BrokenProcessPool:  # the child died (out of memory, killed): do the work here instead
             return export_site(self.site, self.config)
         finally:
@@ -83,14 +90,17 @@ class BackgroundExport:
         _forked = None
 
 
-def _export_in_fork(into: Path | None) -> list[tuple[str, Export]]:
+def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object, bool]:
     assert _forked is not None
-    exported = export_site(*_forked)
+    site, config, then = _forked
+    exported = export_site(site, config)
     if into is not None:
         for folder, language in exported:
             place(into / folder, language.files)
             language.files = {}  # in the site already: nothing to send back
-    return exported
+    if then is None:
+        return exported, None, False
+    return exported, then(), True
 
 
 def place(folder: Path, files: dict[str, bytes]) -> None:

@@ -191,7 +191,9 @@ def prime_page_cache(articles: Path) -> int:
 #: table block is dirty) when it allocates new ones, scanning past each. A build that starts right after another
 #: run's output was deleted pays for that scan on every file it creates — 0.1-0.8 ms per file, measured — so the
 #: deletion, not the tool, decides its time. Outputs are therefore deleted outside the timed runs: all together
-#: when a corpus is done, after which the disk is synced and left to settle before the next corpus.
+#: when a corpus is done, after which the disk is synced and left to settle before the next corpus. Every run is
+#: followed by a sync as well, so the disk is not still writing one tool's output (MkDocs writes hundreds of MB)
+#: while the next one is timed.
 SETTLE_SECONDS = 65
 
 
@@ -459,10 +461,12 @@ def bench_corpus(name: str, articles: Path, tools: list[Tool], runs: int, timeou
                 tmp = Path(outputs.enter_context(tempfile.TemporaryDirectory(prefix=f"kbgen-bench-{tool.name}-",
                                                                            ignore_cleanup_errors=True)))
                 run, (cmd, cwd, _) = build_once(tool, articles, tmp, timeout, cell.extra)
+                os.sync()  # its writes reach the disk now, not during the next tool's timed run
                 cell.runs.append(run)
                 progress(name, tool.name, i, runs, run)
                 if tool.name == "kbgen" and run.returncode in tool.ok_codes:
                     again = run_measured(cmd, cwd, timeout, tmp / "logs-rebuild")
+                    os.sync()
                     again.pages = count_pages(tmp / "site")
                     rebuild.runs.append(again)
                     progress(name, "kbgen-rebuild", i, runs, again)

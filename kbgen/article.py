@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from kbgen.frontmatter import FrontMatter, decode, parse_front_matter, split
 from kbgen.markdown import Rendered, RenderSettings, render, render_inline_title
-from kbgen.search.terms import ArticleTerms, article_terms, field_texts
 
 if TYPE_CHECKING:
     from kbgen.site import Category
@@ -34,7 +33,6 @@ class FileResult:
     title_html: str
     ids: frozenset[str]
     problems: list[tuple[str, int, str, str]]
-    terms: ArticleTerms | None = None  # for the search index
 
 
 def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> FileResult:
@@ -55,9 +53,7 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
     raw_title = fm.values.get("title") or rendered.h1 or _title_from_name(rel)
     title_html, title = render_inline_title(raw_title)
     ids = frozenset(_IDS.findall(rendered.html))
-    title = title or raw_title
-    terms = article_terms(field_texts(title, rendered, fm.values))
-    return FileResult(fm, rendered, title, title_html, ids, problems, terms)
+    return FileResult(fm, rendered, title or raw_title, title_html, ids, problems)
 
 
 def _title_from_name(rel: str) -> str:

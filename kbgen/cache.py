@@ -1,7 +1,7 @@
 """The render cache in `.kbgen/`: per-file results by content hash.
 
-Rendering Markdown (and counting the article's search terms) is most of a build's work and depends only on a
-file's bytes and the render settings, so a result is reused whenever both are unchanged.
+Rendering Markdown is most of a build's work and depends only on a file's bytes and the render settings, so a
+result is reused whenever both are unchanged.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from pathlib import Path
 
 from kbgen.article import FileResult
 from kbgen.freshness import atomic_write
-from kbgen.search.analysis import ANALYSIS_VERSION
 
 
 class RenderCache:
     """`{digest: FileResult}` for one set of render settings, stored as a single file (one read, one write)."""
 
     def __init__(self, cache_dir: Path, settings_key: str) -> None:
-        # A result holds the article's search terms too: a new analysis makes the old results useless.
-        self.path = cache_dir / f"render-{settings_key}-a{ANALYSIS_VERSION}.pickle"
+        self.path = cache_dir / f"render-{settings_key}.pickle"
         self.cache_dir = cache_dir
         self.entries: dict[str, FileResult] = {}
         self.used: set[str] = set()

@@ -7,9 +7,11 @@ from __future__ import annotations
 import functools
 import heapq
 import html as html_lib
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from markupsafe import Markup
@@ -72,6 +74,8 @@ class PageRenderer:
         self.position = {id(a): i for cat in site.categories.values() for i, a in enumerate(cat.articles)}
         # Each article's place in title order (case-blind), so related articles tied on score need no sort per page.
         self.title_rank = {id(a): i for i, a in enumerate(sorted(site.articles, key=lambda a: a.title.casefold()))}
+        self.by_id: dict[int, Article] = {id(a): a for a in site.articles}
+        self._tag_cache: dict[tuple[str, str], list[int]] = {}
         self.linked_from: dict[int, list[Article]] = defaultdict(list)
         for a in site.articles:
             for target in dict.fromkeys(a.related_links):
@@ -189,26 +193,37 @@ class PageRenderer:
         the articles tied at the lowest score that still makes the top `limit` only the first few by title are
         taken (`title_rank`), not all of them sorted."""
         score: Counter[int] = Counter()
-        by_id: dict[int, Article] = {}
+        lang = article.lang
+        by_id = self.by_id
         for tag in article.meta.get("tags") or ():
-            members = self.site.tags.get(tag, ())
-            ids = [id(a) for a in members]
+            ids = self._tag_members(tag, lang)
             score.update(ids)
             score.update(ids)
-            by_id.update(zip(ids, members, strict=True))
         for linked in (list(dict.fromkeys(article.related_links)), self.linked_from[id(article)]):
-            score.update(id(a) for a in linked)
-            by_id.update((id(a), a) for a in linked)
+            same = [a for a in linked if a.lang == lang]
+            score.update(id(a) for a in same)
+            by_id.update((id(a), a) for a in same)
         score.pop(id(article), None)
-        candidates = [i for i in score if by_id[i].lang == article.lang]
+        ranked = score.most_common()  # by score, highest first, sorted in C
         rank = self.title_rank.__getitem__  # a C-level key: called once per tied article
-        if len(candidates) > limit:
-            lowest = heapq.nlargest(limit, (score[i] for i in candidates))[-1]
-            above = [i for i in candidates if score[i] > lowest]
-            tied = [i for i in candidates if score[i] == lowest]
-            candidates = above + heapq.nsmallest(limit - len(above), tied, key=rank)
-        candidates.sort(key=lambda i: (-score[i], rank(i)))
-        return [ArticleView(by_id[i]) for i in candidates[:limit]]
+        if len(ranked) > limit:
+            lowest = ranked[limit - 1][1]
+            negated = [-n for n in map(itemgetter(1), ranked)]
+            first_tied, after_tied = bisect_left(negated, -lowest), bisect_right(negated, -lowest)
+            chosen = [i for i, _ in ranked[:first_tied]] + heapq.nsmallest(
+                limit - first_tied, map(itemgetter(0), ranked[first_tied:after_tied]), key=rank)
+        else:
+            chosen = [i for i, _ in ranked]
+        chosen.sort(key=lambda i: (-score[i], rank(i)))
+        return [ArticleView(by_id[i]) for i in chosen[:limit]]
+
+    def _tag_members(self, tag: str, lang: str) -> list[int]:
+        """Ids of a tag's articles in one language, worked out once per tag and language."""
+        key = (tag, lang)
+        ids = self._tag_cache.get(key)
+        if ids is None:
+            ids = self._tag_cache[key] = [id(a) for a in self.site.tags.get(tag, ()) if a.lang == lang]
+        return ids
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for lang in self.languages.all:

@@ -23,12 +23,12 @@ import hashlib
 import json
 import shutil
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS
+from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
 from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
@@ -153,22 +153,35 @@ def _assign_ids(records: list[Record], state: dict) -> dict[str, int]:
 
 
 def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
-    """Merge the records' term counts (made when each article loaded) into postings sorted by article id."""
     postings: dict[str, list] = defaultdict(list)
+    surfaces: dict[str, set[str]] = defaultdict(set)
     lengths: dict[int, tuple[int, ...]] = {}
-    stems: dict[str, str] = {}
+    seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word); stem once per word
     for r in records:
         doc = ids[r.key]
-        lengths[doc] = r.terms.lengths
-        for s, tfs in r.terms.counts.items():
+        counts: dict[str, list[int]] = {}
+        lens = []
+        for f, text in enumerate(r.fields):
+            n = 0
+            for w, tf in Counter(words(text)).items():  # counted in C: each distinct word once per field
+                s = seen.get(w, "")
+                if s == "":
+                    s = seen[w] = stem(w)
+                    surfaces[s].add(w)
+                if s is None:
+                    continue
+                row = counts.get(s)
+                if row is None:
+                    row = counts[s] = [0, 0, 0, 0]
+                row[f] += tf
+                n += tf
+            lens.append(n)
+        lengths[doc] = tuple(lens)
+        for s, tfs in counts.items():
             postings[s].append((doc, tfs))
-        stems.update(r.terms.surfaces)
     for plist in postings.values():
         plist.sort()
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    for w, s in stems.items():
-        surfaces[s].add(w)
-    vocabulary = {w: s for w, s in stems.items() if w != s}
+    vocabulary = {w: s for s, ws in surfaces.items() for w in ws if w != s}
     return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
 
 

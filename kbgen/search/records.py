@@ -15,9 +15,8 @@ if TYPE_CHECKING:
     from kbgen.article import Article
     from kbgen.site import Site
 
-from kbgen.search.terms import FIELDS, ArticleTerms, article_terms, field_texts
-
-__all__ = ["FIELDS", "Record", "SubResult", "record", "records", "searchable"]
+#: The weighted fields, in the order postings store them.
+FIELDS = ("title", "headings", "body", "keywords")
 
 #: Display text kept per section and per article: enough for an excerpt around a match, small on the wire.
 SECTION_TEXT_LIMIT = 800
@@ -39,7 +38,6 @@ class Record:
     breadcrumb: tuple[str, ...]
     fields: tuple[str, str, str, str]  # text of each of FIELDS
     sections: tuple[SubResult, ...]
-    terms: ArticleTerms  # of `fields`, counted when the article loaded
 
 
 def searchable(article: Article) -> bool:
@@ -54,11 +52,13 @@ def records(site: Site, articles: list[Article] | None = None) -> list[Record]:
 
 def record(article: Article) -> Record:
     rendered = article.result.rendered
-    fields = field_texts(article.title, rendered, article.meta)
-    terms = article.result.terms if article.result.terms is not None else article_terms(fields)
+    sections = rendered.sections if rendered else []
+    headings = " ".join(s.title for s in sections if s.id)
+    body = " ".join(filter(None, [article.meta.get("description") or ""] + [s.text for s in sections]))
+    keywords = " ".join(article.meta.get("keywords") or ())
     return Record(
         key=article.rel, url=article.url, title=article.title, breadcrumb=_breadcrumb(article),
-        fields=fields, sections=_sub_results(rendered.sections if rendered else []), terms=terms,
+        fields=(article.title, headings, body, keywords), sections=_sub_results(sections),
     )
 
 

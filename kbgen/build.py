@@ -129,7 +129,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
         run_search_tests(site, config, diagnostics)
 
-    cache.save()
+    if diagnostics.errors or not options.write:
+        cache.save()  # a site that is written saves it beside the pages (below)
     if diagnostics.errors:
         raise BuildFailed(len(diagnostics.errors))
 
@@ -162,6 +163,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                 if result.pages % 500 == 0:
                     report("pages", result.pages, len(paths))
             if staged:
+                cache.save()  # while the export may still be running on the other core
                 _write_extras(staged, renderer, theme, site, config, search)
                 if search and search.then_done:
                     result.pages += search.then_result

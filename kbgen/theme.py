@@ -35,6 +35,9 @@ class Theme:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates never change under a Theme: `kbgen serve` makes a new one when they do. Without this, every
+            # {% include %} on every page would stat its file again.
+            auto_reload=False,
         )
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["url_path"] = lambda url: urlsplit(url).path or "/"

@@ -115,3 +115,17 @@ def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path, m
     exported = job.result()
     assert [folder for folder, _ in exported] == ["search/"]
     assert publish._forked is None and job._pool is None
+
+
+def test_the_render_cache_of_a_two_process_build_serves_the_next_build(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(tmp_path / "content", articles=30)
+    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--content", "content", "--out", "one"])
+    assert "(30 articles, 30 rendered)" in first.output
+    second = runner.invoke(main, ["build", "--content", "content", "--out", "two"])  # a new output: not up to date
+    assert second.exit_code == 0, second.output
+    assert "(30 articles, 0 rendered)" in second.output
+    assert files_under(tmp_path / "one") == files_under(tmp_path / "two")

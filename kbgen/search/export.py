@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbgen.gcpolicy import collector_paused
 from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
 from kbgen.search.records import FIELDS, Record
 
@@ -79,6 +80,12 @@ class _Index:
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
            lang: str = "en") -> Export:
     """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
+    with collector_paused():
+        return _export(records, store, popular, lang)
+
+
+def _export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None,
+            lang: str) -> Export:
     state = _read_state(store)
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
@@ -153,35 +160,44 @@ def _assign_ids(records: list[Record], state: dict) -> dict[str, int]:
 
 
 def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
+    """Postings per stem, sorted by article id. The export's hot loop (it decides when a big site's build ends): each
+    new word is stemmed once, and every occurrence is mapped to its stem and counted in C; Python only touches each
+    distinct stem of an article once."""
     postings: dict[str, list] = defaultdict(list)
-    surfaces: dict[str, set[str]] = defaultdict(set)
     lengths: dict[int, tuple[int, ...]] = {}
-    seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word); stem once per word
+    seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word)
+    stem_of = seen.__getitem__
+    body = FIELDS.index("body")
     for r in records:
         doc = ids[r.key]
-        counts: dict[str, list[int]] = {}
-        lens = []
-        for f, text in enumerate(r.fields):
-            n = 0
-            for w, tf in Counter(words(text)).items():  # counted in C: each distinct word once per field
-                s = seen.get(w, "")
-                if s == "":
-                    s = seen[w] = stem(w)
-                    surfaces[s].add(w)
-                if s is None:
-                    continue
-                row = counts.get(s)
+        counted = []
+        for text in r.fields:
+            found = words(text)
+            for w in set(found).difference(seen):
+                seen[w] = stem(w)
+            tfs = Counter(map(stem_of, found))
+            stop = tfs.pop(None, 0)
+            counted.append((tfs, len(found) - stop))
+        # The body has most of an article's stems: its rows are made in one comprehension, the rest added.
+        rows = {s: [0, 0, tf, 0] for s, tf in counted[body][0].items()}
+        for f, (tfs, _n) in enumerate(counted):
+            if f == body:
+                continue
+            for s, tf in tfs.items():
+                row = rows.get(s)
                 if row is None:
-                    row = counts[s] = [0, 0, 0, 0]
-                row[f] += tf
-                n += tf
-            lens.append(n)
-        lengths[doc] = tuple(lens)
-        for s, tfs in counts.items():
-            postings[s].append((doc, tfs))
+                    row = rows[s] = [0, 0, 0, 0]
+                row[f] = tf
+        lengths[doc] = tuple(n for _tfs, n in counted)
+        for s, row in rows.items():
+            postings[s].append((doc, row))
     for plist in postings.values():
         plist.sort()
-    vocabulary = {w: s for s, ws in surfaces.items() for w in ws if w != s}
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for w, s in seen.items():
+        if s is not None:
+            surfaces[s].add(w)
+    vocabulary = {w: s for w, s in seen.items() if s is not None and w != s}
     return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
 
 

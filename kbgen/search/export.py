@@ -204,12 +204,14 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
 def _encode(plist, suffixes: dict[int, tuple[str, ...]]) -> str:
     """`<id delta><field mark><tf if > 1>:<field length>…` per article, comma separated, base 36."""
     parts, prev = [], 0
-    for doc, tfs in plist:
+    for doc, (t0, t1, t2, t3) in plist:
         item = base36(doc - prev)
         prev = doc
         ends = suffixes[doc]
-        for f in range(4):
-            tf = tfs[f]
+        if not (t0 or t1 or t3):  # in the body only: most postings of most terms
+            parts.append(item + (ends[2] if t2 == 1 else "B" + base36(t2) + ends[2][1:]))
+            continue
+        for f, tf in enumerate((t0, t1, t2, t3)):
             if tf:
                 item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
         parts.append(item)

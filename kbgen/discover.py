@@ -28,9 +28,9 @@ def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
     if snippets.is_dir():
         for path in sorted(snippets.rglob("*.md")):
             found.snippets[path.relative_to(snippets).as_posix()[:-3]] = path.relative_to(content_dir).as_posix()
-    for dirpath, dirnames, filenames in os.walk(content_dir):
-        rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
+    root = str(content_dir)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = dirpath[len(root):].strip(os.sep).replace(os.sep, "/")
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and not _excluded(
             f"{rel_dir}/{d}".lstrip("/") + "/", exclude))
         for name in sorted(filenames):
@@ -48,6 +48,8 @@ def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
 
 def _excluded(rel: str, patterns: list[str]) -> bool:
     """gitignore-like: a pattern without `/` matches a name anywhere; `*` crosses folders."""
+    if not patterns:
+        return False
     name = PurePosixPath(rel.rstrip("/")).name
     for pattern in patterns:
         if "/" not in pattern.rstrip("/") and fnmatch.fnmatch(name, pattern.rstrip("/")):

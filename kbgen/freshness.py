@@ -58,22 +58,34 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def tree_fingerprint(folder: Path) -> list[list]:
     """(path, size, mtime) of every file below `folder`: cheap to take, and changes whenever any file does."""
-    rows = []
-    for dirpath, dirnames, files in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(files):
-            p = os.path.join(dirpath, name)
-            st = os.stat(p)
-            rows.append([os.path.relpath(p, folder), st.st_size, st.st_mtime_ns])
-    return rows
+    return [[rel, size, mtime] for rel, (size, mtime) in sorted(_files_below(str(folder)).items())]
+
+
+def _files_below(folder: str) -> dict[str, tuple[int, int]]:
+    """Relative path → (size, mtime) of every file below `folder`, by scandir (no `relpath`: it was half the time
+    of taking a site's manifest)."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(folder, "")]
+    while pending:
+        path, rel = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{rel}{entry.name}"
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                        pending.append((entry.path, f"{name}/"))
+                    continue
+                st = entry.stat()
+            except OSError:  # gone meanwhile, or a broken link
+                continue
+            found[name] = (st.st_size, st.st_mtime_ns)
+    return found
 
 
 def manifest(out: Path) -> dict[str, list[int]]:
     """Size and modification time of every file of a written site: how a later build knows it is untouched."""
-    result = {}
-    for dirpath, _dirs, files in os.walk(out):
-        for name in files:
-            p = os.path.join(dirpath, name)
-            st = os.stat(p)
-            result[os.path.relpath(p, out)] = [st.st_size, st.st_mtime_ns]
-    return result
+    return {rel: [size, mtime] for rel, (size, mtime) in _files_below(str(out)).items()}

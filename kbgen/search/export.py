@@ -78,15 +78,23 @@ class _Index:
 
 
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
-           lang: str = "en") -> Export:
-    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
+           lang: str = "en", state: dict | None = None) -> Export:
+    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only).
+    `state`: the store's state as read earlier (`read_state`), when another process must agree on the ids."""
     with collector_paused():
-        return _export(records, store, popular, lang)
+        return _export(records, store, popular, lang, read_state(store) if state is None else state)
+
+
+def fragment_files(records: list[Record], state: dict) -> dict[str, bytes]:
+    """Just the fragment files `export` makes from the same records and state, byte for byte: the build's own
+    process writes these while the export's process is still busy with the postings."""
+    out = Export()
+    _add_fragments(out, records, _assign_ids(records, state), state.get("group") or _group_size(records))
+    return out.files
 
 
 def _export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None,
-            lang: str) -> Export:
-    state = _read_state(store)
+            lang: str, state: dict) -> Export:
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
     keys = _keys(index)
@@ -97,10 +105,7 @@ def _export(records: list[Record], store: Path | None, popular: list[tuple[str, 
         name = _add(out, "s", _shard(index, members))
         shard_list.append([start, name])
     group = state.get("group") or _group_size(records)
-    fragments = _fragments(records, ids, group)
-    # Fragment names are the group's number and a short hash of its content, the hashes packed four characters
-    # each into one string: a 10,000-article site has thousands of groups, and the manifest lists them all.
-    frag_names = "".join(_add_fragment(out, i, data) if data else "~~~~" for i, data in enumerate(fragments))
+    frag_names = _add_fragments(out, records, ids, group)
     n = len(records)
     avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
     manifest = {
@@ -113,6 +118,14 @@ def _export(records: list[Record], store: Path | None, popular: list[tuple[str, 
         _save(store, out, {"version": manifest["version"], "ids": ids, "bounds": [s for s, _ in shard_list],
                            "group": group})
     return out
+
+
+def _add_fragments(out: Export, records: list[Record], ids: dict[str, int], group: int) -> str:
+    """Add the fragment files; returns their names for the manifest. A name is the group's number and a short hash
+    of its content, the hashes packed four characters each into one string: a 10,000-article site has thousands
+    of groups, and the manifest lists them all."""
+    fragments = _fragments(records, ids, group)
+    return "".join(_add_fragment(out, i, data) if data else "~~~~" for i, data in enumerate(fragments))
 
 
 def _script(name: str, data) -> bytes:
@@ -137,7 +150,7 @@ def _add_fragment(out: Export, number: int, data: dict) -> str:
     return digest
 
 
-def _read_state(store: Path | None) -> dict:
+def read_state(store: Path | None) -> dict:
     if store is None:
         return {}
     try:
@@ -313,7 +326,7 @@ def _save(store: Path, out: Export, state: dict) -> None:
     and the site already gets one copy of each. A file is "written" (changed) when the last export had no file of
     that name; names carry their content's hash.
     """
-    before = set(_read_state(store).get("files") or ())
+    before = set(read_state(store).get("files") or ())
     out.written.extend(rel for rel in out.files if rel == "manifest.js" or rel not in before)
     store.mkdir(parents=True, exist_ok=True)
     tmp = store / "index.zip.tmp"

@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbgen.search.export import Export, export
+from kbgen.search.export import Export, export, fragment_files, read_state
 from kbgen.search.records import records, searchable
 
 if TYPE_CHECKING:
@@ -31,17 +31,21 @@ def store_for(config: Config, lang: str) -> Path:
     return config.cache_dir / "search" / lang
 
 
-def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
-    """Export every language's index into its store (only new files are written) and say where each goes."""
+def export_site(site: Site, config: Config, states: dict[str, dict] | None = None) -> list[tuple[str, Export]]:
+    """Export every language's index into its store and say where each goes; `states` as read before (see
+    `BackgroundExport`), else read now."""
     out = []
     for lang, folder, articles in languages(site, config):
-        out.append((folder, export(records(site, articles), store_for(config, lang), popular(articles), lang)))
+        state = states.get(lang) if states is not None else None
+        out.append((folder, export(records(site, articles), store_for(config, lang), popular(articles), lang,
+                                   state)))
     return out
 
 
 #: Below this many articles the export takes less time than starting a process for it.
 BACKGROUND_FROM = 300
-_forked: tuple[Site, Config, Callable[[], object] | None] | None = None  # what the forked process finds here
+_Forked = tuple["Site", "Config", Callable[[], object] | None, dict[str, dict]]
+_forked: _Forked | None = None  # what the forked process finds in its copy of this module
 
 
 class BackgroundExport:
@@ -54,6 +58,9 @@ class BackgroundExport:
 
     `then`, when given, runs in the forked process after the export (the build hands it the pages left to render);
     its result is `then_result`, and `then_done` says whether it ran to the end.
+
+    The fragment files (display texts, a third of the files) are left to this process: `write_fragments` makes
+    the same bytes from the same state, read before the fork, while the other process still works on postings.
     """
 
     def __init__(self, site: Site, config: Config, into: Path | None = None,
@@ -64,10 +71,20 @@ class BackgroundExport:
         self.then_result: object = None
         self.then_done = False
         forkable = "fork" in multiprocessing.get_all_start_methods()
+        self._into = into
+        self._states: dict[str, dict] = {}
         if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
-            _forked = (site, config, then)
+            self._states = {lang: read_state(store_for(config, lang)) for lang, _f, _a in languages(site, config)}
+            _forked = (site, config, then, self._states)
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
+
+    def write_fragments(self) -> None:
+        """Write the fragment files the forked export leaves out (nothing when it runs in this process)."""
+        if self._pool is None or self._into is None:
+            return
+        for lang, folder, articles in languages(self.site, self.config):
+            place(self._into / folder, fragment_files(records(self.site, articles), self._states[lang]))
 
     def result(self) -> list[tuple[str, Export]]:
         if not self.config.search:
@@ -92,12 +109,12 @@ class BackgroundExport:
 
 def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object, bool]:
     assert _forked is not None
-    site, config, then = _forked
-    exported = export_site(site, config)
+    site, config, then, states = _forked
+    exported = export_site(site, config, states)
     if into is not None:
         for folder, language in exported:
-            place(into / folder, language.files)
-            language.files = {}  # in the site already: nothing to send back
+            place(into / folder, {rel: data for rel, data in language.files.items() if not rel.startswith("f/")})
+            language.files = {}  # in the site already, or written by the build's process: nothing to send back
     if then is None:
         return exported, None, False
     return exported, then(), True

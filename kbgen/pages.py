@@ -94,8 +94,8 @@ class PageRenderer:
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
-        """Every page's output path and how to render it, in a stable order: `pages()` renders them all for a
-        build, `kbgen serve` renders one when a browser asks, so both publish exactly the same pages."""
+        """Every page's output path and how to render it, in a stable order: a build renders them all (on both
+        cores, `kbgen.pagequeue`), `kbgen serve` renders one when a browser asks, so both publish the same pages."""
         routes: dict[str, Callable[[], str]] = {}
         if self.languages.several:
             routes["index.html"] = self.language_choice
@@ -118,11 +118,6 @@ class PageRenderer:
                 routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
         routes.update(self.redirects())
         return routes
-
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, text) for every page, in a stable order."""
-        for path, render in self.routes().items():
-            yield path, render()
 
     def language_choice(self) -> str:
         """The root of a site in several languages: a link to each, and the site's `index.md` as introduction."""

@@ -61,10 +61,9 @@ def base36(n: int) -> str:
 
 @dataclass
 class Export:
-    """What one export produced: every file by its path under `search/`, and which of them are new."""
+    """What one export produced: every file by its path under `search/`, and the article ids it used."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    written: list[str] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)  # source path → article id
 
 
@@ -323,11 +322,8 @@ def _save(store: Path, out: Export, state: dict) -> None:
     """Keep the export in two files: every file in one uncompressed zip for `kbgen search`, and the state.
 
     One zip, not a folder of thousands of small files: creating a file costs far more than writing its bytes,
-    and the site already gets one copy of each. A file is "written" (changed) when the last export had no file of
-    that name; names carry their content's hash.
+    and the site already gets one copy of each.
     """
-    before = set(read_state(store).get("files") or ())
-    out.written.extend(rel for rel in out.files if rel == "manifest.js" or rel not in before)
     store.mkdir(parents=True, exist_ok=True)
     tmp = store / "index.zip.tmp"
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
@@ -337,7 +333,6 @@ def _save(store: Path, out: Export, state: dict) -> None:
     for folder in ("s", "f"):  # the one-file-per-shard store of earlier versions
         if (store / folder).is_dir():
             shutil.rmtree(store / folder, ignore_errors=True)
-    state = state | {"files": sorted(out.files)}
     (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 

@@ -164,8 +164,6 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                     report("pages", result.pages, len(paths))
             if staged:
                 cache.save()  # while the export may still be running on the other core
-                if search:
-                    search.write_fragments()
                 _write_extras(staged, renderer, theme, site, config, search)
                 if search and search.then_done:
                     result.pages += search.then_result

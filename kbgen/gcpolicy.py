@@ -2,8 +2,8 @@
 
 A loaded site is hundreds of thousands of objects that live until the build ends. Left alone, the collector
 walks all of them again and again while pages render (a tenth of a cold build's time on a big site). Freezing
-them after loading moves them out of its sight; `thaw` hands them back when the build is over, so a process
-that builds many times (the tests, `kbgen search`) frees each build's site as before.
+them after loading moves them out of its sight; leaving `collector_spared` unfreezes them, so a process that
+builds many times (the tests, `kbgen search`) frees each build's site as before.
 """
 
 from __future__ import annotations

@@ -59,8 +59,9 @@ class BackgroundExport:
     `then`, when given, runs in the forked process after the export (the build hands it the pages left to render);
     its result is `then_result`, and `then_done` says whether it ran to the end.
 
-    The fragment files (display texts, a third of the files) are left to this process: `write_fragments` makes
-    the same bytes from the same state, read before the fork, while the other process still works on postings.
+    The fragment files (display texts, a third of the files) are left to this process: `result` writes them
+    first, the same bytes from the same state read before the fork, while the other process still works on
+    postings.
     """
 
     def __init__(self, site: Site, config: Config, into: Path | None = None,
@@ -79,7 +80,7 @@ class BackgroundExport:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
 
-    def write_fragments(self) -> None:
+    def _write_fragments(self) -> None:
         """Write the fragment files the forked export leaves out (nothing when it runs in this process)."""
         if self._pool is None or self._into is None:
             return
@@ -92,6 +93,7 @@ class BackgroundExport:
         if self._pool is None:
             return export_site(self.site, self.config)
         try:
+            self._write_fragments()
             exported, self.then_result, self.then_done = self._future.result()
             return exported
         except BrokenProcessPool:  # the child died (out of memory, killed): do the work here instead

@@ -135,13 +135,13 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         raise BuildFailed(len(diagnostics.errors))
 
     with stage("pages"):
-        from kbgen.pagequeue import PageQueue
         from kbgen.search.publish import BackgroundExport
+        from kbgen.workqueue import WorkQueue
 
         renderer = PageRenderer(site, config, theme)
         routes = renderer.routes()
         paths = list(routes)
-        queue = PageQueue(len(paths))
+        queue = WorkQueue(len(paths))
         staged = StagedOutput(config.output_dir) if options.write else None
 
         def render_from_back() -> int:

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
@@ -16,6 +17,7 @@ from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
 from kbgen.markdown import RenderSettings
 from kbgen.messages import load_catalogue
+from kbgen.workqueue import WorkQueue
 
 #: Below this many files to render, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 64
@@ -80,23 +82,59 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
 
 
 def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileResult]]:
-    workers = os.cpu_count() or 1
-    if len(misses) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    """This process renders chunks from the front of the list while forked helpers (one per other core) take
+    them from the back. Only the helpers' results are pickled back, about half of them on two cores, and the
+    pool's own thread unpickles them while this one renders."""
+    helpers = (os.cpu_count() or 1) - 1
+    if len(misses) < PARALLEL_THRESHOLD or helpers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index, raw, rel, display, _ in misses:
             yield index, load_file(raw, rel, display, settings)
         return
-    chunks = _balanced_chunks(misses, workers)
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(settings,)) as pool:
-        payloads = [[(i, raw, rel, display) for i, raw, rel, display, _ in chunk] for chunk in chunks]
-        for results in pool.map(_render_chunk, payloads):
-            yield from results
+    global _shared
+    chunks = _balanced_chunks(misses, helpers + 1)
+    queue = WorkQueue(len(chunks))
+    _shared = (chunks, settings, queue)  # seen by the helpers as it is at the fork: nothing is sent to them
+    delivered = [False] * len(chunks)
+    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = [pool.submit(_render_from_back) for _ in chunks]
+        waiting = 0
+        while (c := queue.take_front()) is not None:
+            delivered[c] = True
+            for index, raw, rel, display, _ in chunks[c]:
+                yield index, load_file(raw, rel, display, settings)
+            while waiting < len(futures) and futures[waiting].done():  # between own chunks: what is back
+                yield from _delivered(futures[waiting], delivered)
+                waiting += 1
+        for future in futures[waiting:]:
+            yield from _delivered(future, delivered)
+        for c, chunk in enumerate(chunks):  # taken by a helper that died: rendered here
+            if not delivered[c]:
+                for index, raw, rel, display, _ in chunk:
+                    yield index, load_file(raw, rel, display, settings)
+    finally:
+        queue.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _shared = None
+
+
+def _delivered(future, delivered: list[bool]) -> list[tuple[int, FileResult]]:
+    """A helper's chunk, marked delivered; nothing when the helper found the list empty, or died (killed, out of
+    memory), in which case the chunks it took stay undelivered and are rendered by the build's own process."""
+    try:
+        got = future.result()
+    except BrokenProcessPool:
+        return []
+    if got is None:
+        return []
+    chunk, results = got
+    delivered[chunk] = True
+    return results
 
 
 def _balanced_chunks(misses: list, workers: int) -> list[list]:
-    """Largest files first, in many small chunks of about equal bytes: a free worker takes the next chunk, so the
-    workers finish together instead of one idling while the other renders a last chunk of big articles."""
+    """Largest files first, in many small chunks of about equal bytes: whoever is free takes the next chunk, so
+    the processes finish together instead of one idling while another renders a last chunk of big articles."""
     order = sorted(misses, key=lambda m: -len(m[1]))
     target = max(1, sum(len(m[1]) for m in misses) // (workers * 24))
     chunks: list[list] = [[]]
@@ -110,14 +148,15 @@ def _balanced_chunks(misses: list, workers: int) -> list[list]:
     return chunks
 
 
-_worker_settings: RenderSettings | None = None
+#: (chunks, settings, queue) while a load runs: a forked helper inherits it, so no file is pickled to it.
+_shared: tuple[list[list], RenderSettings, WorkQueue] | None = None
 
 
-def _init_worker(settings: RenderSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
-def _render_chunk(chunk: list[tuple[int, bytes, str, str]]) -> list[tuple[int, FileResult]]:
-    assert _worker_settings is not None
-    return [(i, load_file(raw, rel, display, _worker_settings)) for i, raw, rel, display in chunk]
+def _render_from_back() -> tuple[int, list[tuple[int, FileResult]]] | None:
+    """In a helper: render the next chunk from the back, or None once the two ends have met."""
+    assert _shared is not None
+    chunks, settings, queue = _shared
+    c = queue.take_back()
+    if c is None:
+        return None
+    return c, [(index, load_file(raw, rel, display, settings)) for index, raw, rel, display, _ in chunks[c]]

@@ -95,7 +95,7 @@ class PageRenderer:
 
     def routes(self) -> dict[str, Callable[[], str]]:
         """Every page's output path and how to render it, in a stable order: a build renders them all (on both
-        cores, `kbgen.pagequeue`), `kbgen serve` renders one when a browser asks, so both publish the same pages."""
+        cores, `kbgen.workqueue`), `kbgen serve` renders one when a browser asks, so both publish the same pages."""
         routes: dict[str, Callable[[], str]] = {}
         if self.languages.several:
             routes["index.html"] = self.language_choice

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from kbgen.cli import main
-from kbgen.pagequeue import PageQueue
 from kbgen.search import publish
+from kbgen.workqueue import WorkQueue
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -54,17 +54,17 @@ def test_the_second_process_renders_pages_from_the_back(tmp_path: Path, monkeypa
     """The build's process waits at its first page until the other one has taken a page from the back: the
     pages both wrote make the same site as one process alone."""
     write_site(tmp_path / "content", articles=30)
-    take_front = PageQueue.take_front
+    take_front = WorkQueue.take_front
     helped = []
 
-    def after_the_other_has_started(self: PageQueue) -> int | None:
+    def after_the_other_has_started(self: WorkQueue) -> int | None:
         deadline = time.monotonic() + 20
         while not self.taken_from_back() and time.monotonic() < deadline and publish._forked is not None:
             time.sleep(0.01)
         helped.append(len(self.taken_from_back()))
         return take_front(self)
 
-    monkeypatch.setattr(PageQueue, "take_front", after_the_other_has_started)
+    monkeypatch.setattr(WorkQueue, "take_front", after_the_other_has_started)
     outputs = build_both_ways(tmp_path, monkeypatch)
     assert helped[0] >= 1  # the forked build: the other process rendered at least one page
     assert outputs["forked"] == outputs["in-process"]
@@ -74,15 +74,15 @@ def test_pages_of_a_second_process_that_dies_are_rendered_again(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Killed after taking three pages from the back (out of memory, say): the build still writes every page."""
     write_site(tmp_path / "content", articles=30)
-    take_back = PageQueue.take_back
+    take_back = WorkQueue.take_back
     parent = os.getpid()
 
-    def dies_on_the_fourth(self: PageQueue) -> int | None:
+    def dies_on_the_fourth(self: WorkQueue) -> int | None:
         if os.getpid() != parent and len(self.taken_from_back()) >= 3:
             os._exit(9)
         return take_back(self)
 
-    monkeypatch.setattr(PageQueue, "take_back", dies_on_the_fourth)
+    monkeypatch.setattr(WorkQueue, "take_back", dies_on_the_fourth)
     finished = []
     result = publish.BackgroundExport.result
 
@@ -92,7 +92,7 @@ def test_pages_of_a_second_process_that_dies_are_rendered_again(tmp_path: Path,
         return exported
 
     monkeypatch.setattr(publish.BackgroundExport, "result", noting_whether_it_finished)
-    monkeypatch.setattr(PageQueue, "take_front", lambda self, _front=PageQueue.take_front: (
+    monkeypatch.setattr(WorkQueue, "take_front", lambda self, _front=WorkQueue.take_front: (
         time.sleep(0.05), _front(self))[1])  # slow enough that the other process gets its three pages
     outputs = build_both_ways(tmp_path, monkeypatch)
     assert finished[0] is False  # the forked build's other process really died

@@ -1,9 +1,9 @@
-"""A site's pages handed out from both ends of one list, so two processes can render them together.
+"""Work handed out from both ends of one list, so processes can share it without knowing its cost in advance.
 
-The build's own process takes pages from the front; the search export's process, once its index is written,
-takes them from the back. Neither knows in advance how long its other work takes, so a fixed split would leave
-one core idle while the other finishes; taking one page at a time from opposite ends, they meet wherever the
-work runs out.
+The build's own process takes from the front; forked helpers take from the back: while loading, a helper that
+renders Markdown; while writing pages, the search export's process once its index is written. Neither side knows
+how long its items (or its other work) take, so a fixed split would leave one core idle while the other finishes;
+taking one item at a time from opposite ends, they meet wherever the work runs out.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 
 
-class PageQueue:
+class WorkQueue:
     """Indices 0..count-1; `take_front` and `take_back` each hand out an index no one else has taken."""
 
     def __init__(self, count: int) -> None:
@@ -38,3 +38,8 @@ class PageQueue:
         """The indices the back has taken so far."""
         with self._ends.get_lock():
             return range(self._ends[1], self.count)
+
+    def close(self) -> None:
+        """Hand out nothing more, from either end (the build is stopping)."""
+        with self._ends.get_lock():
+            self._ends[1] = self._ends[0]

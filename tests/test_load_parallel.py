@@ -1,0 +1,109 @@
+"""A big site's Markdown is rendered by the build's own process and a forked helper together, from the two ends
+of one list of chunks; what they render must be exactly what one process renders alone, even if the helper dies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbgen import article, loading
+from kbgen.cli import main
+from kbgen.workqueue import WorkQueue
+
+ARTICLES = 90  # above loading.PARALLEL_THRESHOLD
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_site(content: Path) -> None:
+    for i in range(ARTICLES):
+        page = content / f"topic-{i % 4}" / f"article-{i}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        following = i + 4 if i + 4 < ARTICLES else i  # same folder
+        page.write_text(
+            f"---\ntitle: Article {i}\ntags: [t{i % 5}]\n---\n\nSee [the next one](article-{following}.md)."
+            f"\n\n## Refunds {i}\n\n```python\nprint({i})\n```\n\n| a | b |\n|---|---|\n| {i} | x |\n",
+            encoding="utf-8")
+
+
+def build_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, bytes]]:
+    """The same site loaded with the helper and by one process alone: every file of each build."""
+    runner = CliRunner()
+    outputs = {}
+    for name, threshold in [("shared", 1), ("alone", 10**9)]:
+        monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", threshold)
+        monkeypatch.chdir(tmp_path)
+        shutil.rmtree(tmp_path / ".kbgen", ignore_errors=True)  # no render cache: every file is rendered
+        result = runner.invoke(main, ["build", "--content", "content", "--out", name])
+        assert result.exit_code == 0, result.output
+        outputs[name] = files_under(tmp_path / name)
+    return outputs
+
+
+def test_the_helper_and_the_build_render_the_same_site_as_one_process(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's process is slowed so the helper surely takes chunks; each process notes whose files it did."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one CPU: the load stage has no helper to share with")
+    write_site(tmp_path / "content")
+    parent = os.getpid()
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    load_file = article.load_file
+
+    def noting_who(raw: bytes, rel: str, display: str, settings):
+        (marks / f"{os.getpid()}-{rel.replace('/', '_')}").touch()
+        if os.getpid() == parent:
+            time.sleep(0.01)
+        return load_file(raw, rel, display, settings)
+
+    monkeypatch.setattr(loading, "load_file", noting_who)
+    outputs = build_both_ways(tmp_path, monkeypatch)
+    assert outputs["shared"] == outputs["alone"]
+    assert len([p for p in outputs["shared"] if p.endswith("index.html")]) >= ARTICLES
+    helpers = {m.name.split("-")[0] for m in marks.iterdir()} - {str(parent)}
+    assert helpers  # some files were rendered in another process
+    assert loading._shared is None  # nothing of the build is left behind for the next one
+
+
+def test_chunks_of_a_helper_that_dies_are_rendered_by_the_build(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed on its second chunk (out of memory, say): the build still renders every article, the same way."""
+    write_site(tmp_path / "content")
+    parent = os.getpid()
+    take_back = WorkQueue.take_back
+
+    def dies_on_the_second_chunk(self: WorkQueue) -> int | None:
+        if os.getpid() != parent and len(self.taken_from_back()) >= 1:
+            os._exit(9)
+        return take_back(self)
+
+    load_file = article.load_file
+
+    def slow_here(raw: bytes, rel: str, display: str, settings):
+        if os.getpid() == parent:
+            time.sleep(0.01)  # so the helper gets to its second chunk before the two ends meet
+        return load_file(raw, rel, display, settings)
+
+    delivered = loading._delivered
+    broken = []
+
+    def noting_a_death(future, done: list[bool]):
+        broken.append(isinstance(future.exception(), BrokenProcessPool))
+        return delivered(future, done)
+
+    monkeypatch.setattr(WorkQueue, "take_back", dies_on_the_second_chunk)
+    monkeypatch.setattr(loading, "load_file", slow_here)
+    monkeypatch.setattr(loading, "_delivered", noting_a_death)
+    outputs = build_both_ways(tmp_path, monkeypatch)
+    assert broken[0] is False and any(broken)  # its first chunk came back, then it died
+    assert outputs["shared"] == outputs["alone"]
+    assert len([p for p in outputs["shared"] if p.endswith("index.html")]) >= ARTICLES

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -83,8 +85,12 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
 
 def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileResult]]:
     """This process renders chunks from the front of the list while forked helpers (one per other core) take
-    them from the back. Only the helpers' results are pickled back, about half of them on two cores, and the
-    pool's own thread unpickles them while this one renders."""
+    them from the back. Only the helpers' results are pickled, about half of them on two cores.
+
+    A helper drops each finished chunk into a file instead of a pipe: sending megabytes through a pipe needs this
+    process's attention (its interpreter lock) for every 64 KiB, and this process is busy rendering, so the
+    helper would wait. A chunk's file appears under its final name only when complete; chunks a helper took but
+    never dropped (it died: killed, out of memory) are rendered here."""
     helpers = (os.cpu_count() or 1) - 1
     if len(misses) < PARALLEL_THRESHOLD or helpers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index, raw, rel, display, _ in misses:
@@ -93,43 +99,44 @@ def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileRes
     global _shared
     chunks = _balanced_chunks(misses, helpers + 1)
     queue = WorkQueue(len(chunks))
-    _shared = (chunks, settings, queue)  # seen by the helpers as it is at the fork: nothing is sent to them
     delivered = [False] * len(chunks)
-    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = [pool.submit(_render_from_back) for _ in chunks]
-        waiting = 0
-        while (c := queue.take_front()) is not None:
-            delivered[c] = True
-            for index, raw, rel, display, _ in chunks[c]:
-                yield index, load_file(raw, rel, display, settings)
-            while waiting < len(futures) and futures[waiting].done():  # between own chunks: what is back
-                yield from _delivered(futures[waiting], delivered)
-                waiting += 1
-        for future in futures[waiting:]:
-            yield from _delivered(future, delivered)
-        for c, chunk in enumerate(chunks):  # taken by a helper that died: rendered here
-            if not delivered[c]:
-                for index, raw, rel, display, _ in chunk:
+    with tempfile.TemporaryDirectory(prefix="kbgen-load-") as drop:
+        _shared = (chunks, settings, queue, drop)  # seen by the helpers as it is at the fork: nothing is sent
+        pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            jobs = [pool.submit(_render_from_back) for _ in range(helpers)]
+            while (c := queue.take_front()) is not None:
+                delivered[c] = True
+                for index, raw, rel, display, _ in chunks[c]:
                     yield index, load_file(raw, rel, display, settings)
-    finally:
-        queue.close()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _shared = None
+                yield from _collect(drop, delivered)  # between own chunks: what the helpers have finished
+            for job in jobs:
+                try:
+                    job.result()
+                except BrokenProcessPool:
+                    pass
+            yield from _collect(drop, delivered)
+            for c, chunk in enumerate(chunks):  # taken by a helper that died
+                if not delivered[c]:
+                    for index, raw, rel, display, _ in chunk:
+                        yield index, load_file(raw, rel, display, settings)
+        finally:
+            queue.close()
+            pool.shutdown(wait=True, cancel_futures=True)
+            _shared = None
 
 
-def _delivered(future, delivered: list[bool]) -> list[tuple[int, FileResult]]:
-    """A helper's chunk, marked delivered; nothing when the helper found the list empty, or died (killed, out of
-    memory), in which case the chunks it took stay undelivered and are rendered by the build's own process."""
-    try:
-        got = future.result()
-    except BrokenProcessPool:
-        return []
-    if got is None:
-        return []
-    chunk, results = got
-    delivered[chunk] = True
-    return results
+def _collect(drop: str, delivered: list[bool]) -> Iterator[tuple[int, FileResult]]:
+    """The results of every chunk a helper has finished and this process has not read yet."""
+    for name in sorted(os.listdir(drop)):
+        if not name.endswith(".pickle"):
+            continue  # still being written
+        path = os.path.join(drop, name)
+        with open(path, "rb") as f:
+            results = pickle.load(f)
+        os.unlink(path)
+        delivered[int(name.removesuffix(".pickle"))] = True
+        yield from results
 
 
 def _balanced_chunks(misses: list, workers: int) -> list[list]:
@@ -148,15 +155,20 @@ def _balanced_chunks(misses: list, workers: int) -> list[list]:
     return chunks
 
 
-#: (chunks, settings, queue) while a load runs: a forked helper inherits it, so no file is pickled to it.
-_shared: tuple[list[list], RenderSettings, WorkQueue] | None = None
+#: (chunks, settings, queue, drop folder) while a load runs: a forked helper inherits it, so no file is sent to it.
+_shared: tuple[list[list], RenderSettings, WorkQueue, str] | None = None
 
 
-def _render_from_back() -> tuple[int, list[tuple[int, FileResult]]] | None:
-    """In a helper: render the next chunk from the back, or None once the two ends have met."""
+def _render_from_back() -> int:
+    """In a helper: render chunks from the back until the two ends meet, dropping each into its own file."""
     assert _shared is not None
-    chunks, settings, queue = _shared
-    c = queue.take_back()
-    if c is None:
-        return None
-    return c, [(index, load_file(raw, rel, display, settings)) for index, raw, rel, display, _ in chunks[c]]
+    chunks, settings, queue, drop = _shared
+    done = 0
+    while (c := queue.take_back()) is not None:
+        results = [(index, load_file(raw, rel, display, settings)) for index, raw, rel, display, _ in chunks[c]]
+        partial = os.path.join(drop, f"{c}.partial")
+        with open(partial, "wb") as f:
+            pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, os.path.join(drop, f"{c}.pickle"))
+        done += 1
+    return done

@@ -266,15 +266,22 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
 
 
 def _inline_text(token: Token) -> str:
+    return _SPACE.sub(" ", _inline_raw(token)).strip()
+
+
+def _inline_raw(token: Token) -> str:
+    """The text of an inline token as written, spaces not yet collapsed (`_sections` collapses a whole section
+    at once)."""
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
+        kind = child.type
+        if kind == "text" or kind == "code_inline":
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif kind == "softbreak" or kind == "hardbreak":
             parts.append(" ")
-        elif child.type == "image":
-            parts.append(_inline_text(child))
-    return _SPACE.sub(" ", "".join(parts)).strip()
+        elif kind == "image":
+            parts.append(_inline_raw(child))
+    return "".join(parts)
 
 
 def _sections(tokens: list[Token], h1: str | None) -> list[Section]:
@@ -290,11 +297,12 @@ def _sections(tokens: list[Token], h1: str | None) -> list[Section]:
             sections.append(Section(str(token.attrGet("id")), _inline_text(tokens[i + 1]), int(token.tag[1]), ""))
             i += 3
             continue
-        if token.type == "inline":
-            parts.append(_inline_text(token))
-        elif token.type in ("fence", "code_block"):
+        kind = token.type
+        if kind == "inline":
+            parts.append(_inline_raw(token))
+        elif kind == "fence" or kind == "code_block":
             parts.append(token.content)
-        elif token.type == "html_block":
+        elif kind == "html_block":
             parts.append(html_lib.unescape(_TAG.sub(" ", token.content)))
         i += 1
     sections[-1].text = _SPACE.sub(" ", " ".join(parts)).strip()

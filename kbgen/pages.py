@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from kbgen import DEFAULT_THEME
@@ -63,6 +64,7 @@ class PageRenderer:
         # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
         theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
         theme.env.globals["search_enabled"] = config.values.get("search", True)
+        theme.env.globals["search_config"] = self.search_config
         theme.env.globals["analytics"] = analytics_settings(config)
         theme.env.filters["date"] = self.catalogues.date
         self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
@@ -76,10 +78,34 @@ class PageRenderer:
         self.title_rank = {id(a): i for i, a in enumerate(sorted(site.articles, key=lambda a: a.title.casefold()))}
         self.by_id: dict[int, Article] = {id(a): a for a in site.articles}
         self._tag_cache: dict[tuple[str, str], list[int]] = {}
+        self._search_configs: dict[tuple[str, str, str], Markup] = {}
         self.linked_from: dict[int, list[Article]] = defaultdict(list)
         for a in site.articles:
             for target in dict.fromkeys(a.related_links):
                 self.linked_from[id(target)].append(a)
+
+    #: The search UI's texts, by the message keys they come from.
+    SEARCH_TEXTS = {
+        "results": "search_results", "no_results": "search_no_results", "did_you_mean": "search_did_you_mean",
+        "popular": "search_popular", "contact": "contact_support", "loading": "search_loading",
+        "more": "search_more", "count_one": "search_count_one", "count_few": "search_count_few",
+        "count_many": "search_count_many", "count_other": "search_count_other", "error": "search_error",
+    }
+
+    def search_config(self, search_root: str, root: str, lang: str) -> Markup:
+        """The search UI's settings as JSON for the page's `kb-search-config` script. Every page of one language
+        and folder depth has the same, so it is made once per pair, not once per page."""
+        key = (search_root, root, lang)
+        made = self._search_configs.get(key)
+        if made is None:
+            data = {"index": f"{search_root}search/", "page": f"{search_root}search/", "root": root, "lang": lang,
+                    "support": self.info.support_url or "",
+                    "text": {name: self.catalogues.in_language(lang, message)
+                             for name, message in self.SEARCH_TEXTS.items()}}
+            policies = self.theme.env.policies
+            made = self._search_configs[key] = htmlsafe_json_dumps(
+                data, dumps=policies["json.dumps_function"], **policies["json.dumps_kwargs"])
+        return made
 
     def _render(self, template: str, url: str, key: str | None = None, **context) -> str:
         lang = self.languages.of_url(url)

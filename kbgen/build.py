@@ -153,8 +153,9 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             return done
 
         # The index builds, and is written, on the other core while this one renders pages; then it helps.
-        search = BackgroundExport(site, config, staged.root, render_from_back) if staged else None
+        search = None
         try:
+            search = BackgroundExport(site, config, staged.root, render_from_back) if staged else None
             while (i := queue.take_front()) is not None:
                 text = routes[paths[i]]()
                 result.pages += 1
@@ -172,6 +173,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                         staged.write_text(paths[i], routes[paths[i]]())
                         result.pages += 1
         except BaseException:
+            queue.close()  # the other process renders no more pages of a build that is stopping
             if search:
                 search.close()
             if staged:

@@ -86,6 +86,36 @@ def test_search_click_and_vote_send_the_documented_requests(tmp_path, monkeypatc
     assert [p for p in server.paths() if not p.startswith(prefix)] == []
 
 
+def searches_sent(server) -> list[tuple[str, str]]:
+    """(query, result count) of every search event the site's beacon file received."""
+    return [(dict(q)["q"], dict(q)["n"]) for _method, q in beacons(server) if dict(q).get("e") == "search"]
+
+
+@pytest.mark.parametrize("pause", [True, False])
+def test_a_search_sent_with_enter_counts_once(tmp_path, monkeypatch, serve, page, pause: bool) -> None:
+    """Typed in the header box, maybe left to settle there, then sent with Enter: the results page opens (and is
+    reloaded) and the search is still one event, with the results page's count; a different search counts again."""
+    site = build_golden(tmp_path, monkeypatch)
+    server = serve(site, "/")
+    page.goto(server.url + "billing/refunds/")
+    search_for(page, "refund")
+    if pause:
+        page.wait_for_timeout(1800)  # settled in the box: counted on this page already
+    with page.expect_navigation():
+        page.locator("header input[type=search]").press("Enter")
+    assert "?q=refund" in page.url
+    page.locator("#kb-search-results .search-result").first.wait_for()
+    shown = page.locator("#kb-search-results .search-result").count()
+    page.reload()
+    page.locator("#kb-search-results .search-result").first.wait_for()
+    page.locator("main input[type=search]").fill("invoice")
+    page.wait_for_timeout(1800)
+    wait_for_beacons(page, server, 2)
+    page.wait_for_timeout(500)  # and no more than that
+    assert searches_sent(server) == [("refund", str(shown)), ("invoice", "1")]
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("opt_out", ["navigator.doNotTrack", "navigator.globalPrivacyControl"])
 def test_nothing_is_sent_when_the_reader_opted_out(tmp_path, monkeypatch, serve, browser, opt_out) -> None:
     site = build_golden(tmp_path, monkeypatch)

@@ -27,10 +27,17 @@
   }
 
   /* --- analytics events (the contract in the developers' brief) --- */
+  /* The last query announced in this tab survives the trip to the results page: a search the header box already
+   * counted (it settled while the reader paused) is not counted again when its results page opens, reloads or
+   * comes back. */
+  var ANNOUNCED_KEY = "kbgen-search-announced";
+  try { announced = sessionStorage.getItem(ANNOUNCED_KEY) || ""; } catch (e) { /* storage off: per page */ }
+
   function settled(q, n) {
     clearTimeout(settleTimer);
     if (!q.trim() || q === announced) return;
     announced = q;
+    try { sessionStorage.setItem(ANNOUNCED_KEY, q); } catch (e) { /* storage off: per page */ }
     document.dispatchEvent(new CustomEvent("kb:search", { detail: { q: q, n: n, lang: config.lang } }));
   }
 
@@ -150,7 +157,7 @@
   /* --- the header box --- */
   function setupBox(form) {
     var input = form.querySelector("input[name=q]"), popup = form.querySelector(".search-popup");
-    var timer = 0, active = -1, latest = "", count = 0;
+    var timer = 0, active = -1, latest = "";
 
     function options() { return popup.querySelectorAll("[role=option]"); }
 
@@ -172,7 +179,6 @@
 
     function show(found) {
       if (found.q !== latest) return;
-      count = found.total;
       popup.replaceChildren();
       if (!found.total) {
         emptyState(popup, found);
@@ -221,9 +227,7 @@
       } else if (e.key === "Enter" && active >= 0 && !popup.hidden) {
         e.preventDefault();
         options()[active].click();
-      } else if (e.key === "Enter") {
-        settled(input.value, count);
-      }
+      }  // a plain Enter opens the results page, which counts the search with its full result count
     });
     form.addEventListener("submit", function (e) {
       if (!input.value.trim() || FROM_DISK) e.preventDefault();

@@ -279,6 +279,23 @@ def test_a_missing_page_gets_the_404_page_of_its_language(tmp_path: Path, kb) ->
         running.stop()
 
 
+def test_a_missing_page_of_a_site_published_under_a_path_links_to_the_preview(tmp_path: Path, kb) -> None:
+    """`base_url: …/help/`: the published 404 page says it lives under /help/, but the preview serves the site at its
+    root, so there its links (styles, home) must start at /."""
+    kb({"kbgen.yml": "base_url: https://example.com/help/\n",
+        "content/billing/refunds.md": "# Refunds\n\nMoney back.\n"})
+    running = Preview(BuildOptions(), port=0, log=lambda line: None).start()
+    try:
+        status, body = fetch(running.url + "no/such/page/")
+        assert status == 404 and b'<base href="/">' in body
+        stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', body).group(1).decode()
+        assert fetch(running.url + stylesheet)[0] == 200  # resolved against that base, as a browser does
+    finally:
+        running.stop()
+    assert run("build").exit_code == 0
+    assert '<base href="/help/">' in (tmp_path / "site/404.html").read_text(encoding="utf-8")  # the published page
+
+
 def test_with_analytics_off_the_preview_records_nothing(preview) -> None:
     config = preview.root / "kbgen.yml"
     before = preview.session.epoch

@@ -126,7 +126,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         session = self.server.session
         own = f"{rel.split('/', 1)[0]}/404.html"
         html = session.page(own if "/" in rel and own in session.routes else "404.html")
-        return html or "<!doctype html><title>Not found</title>"
+        return at_preview_root(html, session.config.base_url) if html else "<!doctype html><title>Not found</title>"
 
     def _beacon(self, query: str, body: bool) -> None:
         record_event(self.server.session.config.cache_dir, query)
@@ -217,6 +217,15 @@ def _split_main(html: str) -> tuple[str, str, str] | None:
     title = _TITLE.search(html)
     frame = html[:open_end] + html[end:]
     return _TITLE.sub("", frame, count=1), html[open_end:end], html_lib.unescape(title.group(1)) if title else ""
+
+
+def at_preview_root(html: str, base_url: str | None) -> str:
+    """A 404 page names where it lives on the published host (`<base href="/help/">` for a `base_url` with a
+    path); the preview serves the site at its root, so there the page lives at `/` and its links must start there."""
+    prefix = urlsplit(base_url or "").path
+    if not prefix or prefix == "/":
+        return html
+    return html.replace(f'<base href="{html_lib.escape(prefix)}', '<base href="/', 1)
 
 
 def inject_live(html: str, epoch: int) -> str:

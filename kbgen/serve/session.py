@@ -173,13 +173,15 @@ class PreviewSession:
             moved = {f"/{before[old]}": f"/{self.site.by_rel[new].url}" for old, new in plan.moved.items()
                      if old in before and new in self.site.by_rel}
             content = bool(plan.articles or plan.structure or plan.moved or plan.snippets or plan.config)
+            # The terminal hears of the rebuild before the new epoch is out: whoever sees the epoch (a tab, a
+            # test) finds its errors in the log already.
+            ms = (time.perf_counter() - start) * 1000
+            self.log(f"{plan.describe()} changed: rebuilt in {ms:.0f} ms")
+            for line in self.errors():
+                self.log(line)
             self.update = Update(self.update.epoch + 1, reload=reload, moved=moved, content=content)
             self._history.append(self.update)
             self.changed.notify_all()
-        ms = (time.perf_counter() - start) * 1000
-        self.log(f"{plan.describe()} changed: rebuilt in {ms:.0f} ms")
-        for line in self.errors():
-            self.log(line)
         return self.update
 
     def _apply(self, plan: Plan) -> None:

@@ -334,6 +334,13 @@ def test_kbgen_serve_from_the_command_line_binds_localhost_and_stops_on_ctrl_c(t
         assert status == 200 and b"Refunds" in body
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
-        proc.stderr.close()
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # so a hang fails this test alone, not the next ones too
+            proc.wait()
+            raise
+        finally:
+            proc.stderr.close()
+        assert code == 0
     assert not (tmp_path / "kb/site").exists()  # the preview lives in memory; `kbgen build` writes site/

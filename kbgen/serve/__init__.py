@@ -7,6 +7,7 @@ demand, changes.py watches the files, server.py answers the browser (pages, live
 from __future__ import annotations
 
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 
@@ -67,7 +68,10 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: 
     if open_browser:
         webbrowser.open(preview.url)
     try:
-        threading.Event().wait()
+        # Wake up twice a second: a wait with no timeout is not always woken by Ctrl-C (on Windows never, and on
+        # Linux not when the signal lands on another thread), and Python handles signals only when it wakes.
+        while True:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:

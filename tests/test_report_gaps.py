@@ -159,3 +159,29 @@ def test_without_logs_the_report_reads_what_kbgen_serve_recorded_in_each_languag
     found = gaps(report_json())
     assert found["возвраты"]["answered_by"] == {"url": "ru/billing/refunds/", "title": "Возврат денег"}
     assert found["blockchain"]["status"] == "still no result"
+
+
+def test_a_log_of_countless_one_off_searches_keeps_the_frequent_ones_and_exact_totals(kb, tmp_path,
+                                                                                    monkeypatch) -> None:
+    """Months of logs hold more distinct searches than the report remembers (a cap of 20 here): the rare ones are
+    folded into the totals, the ones readers repeat are still listed with their full counts, and the report says
+    what it left out."""
+    from kbgen.report import demand
+
+    monkeypatch.setattr(demand, "MAX_QUERIES", 20)
+    kb(KB)
+    lines = []
+    for i in range(120):
+        lines.append(beacon(f"e=search&q=oneoff{i}x&n=0&l=en"))  # each seen once
+        if i % 4 == 0:
+            lines.append(beacon("e=search&q=wire%20transfer&n=0&l=en"))  # 30 times in all, spread over the log
+        if i % 10 == 0:
+            lines.append(beacon("e=search&q=invoice&n=1&l=en"))  # 12 times
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = report_json("--log", str(log), "--min-count", "5")
+    assert data["summary"]["searches"] == 120 + 30 + 12
+    assert data["summary"]["zero_result_searches"] == 120 + 30
+    assert [(q["query"], q["count"]) for q in data["zero_result_queries"]] == [("wire transfer", 30)]
+    folded = [w for w in data["summary"]["warnings"] if "distinct searches" in w]
+    assert folded and "count in the totals but are not listed" in folded[0]

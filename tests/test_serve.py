@@ -324,8 +324,11 @@ def test_live_channel_tells_a_tab_to_swap_its_main_on_a_body_edit(preview) -> No
 
 def test_kbgen_serve_from_the_command_line_binds_localhost_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     shutil.copytree(GOLDEN_SOURCE, tmp_path / "kb")
+    # Ctrl-C in a terminal: SIGINT as the shell leaves it for a foreground command. A test run started in the
+    # background (`cmd &` in a script) ignores SIGINT, and a child inherits that, so it is reset here.
     proc = subprocess.Popen([sys.executable, "-m", "kbgen", "serve", "--port", "0"], cwd=tmp_path / "kb",
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         banner = proc.stderr.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", banner)

@@ -14,6 +14,11 @@ from kbgen.report.logs import Event
 
 #: How many spellings of one search are remembered to show the most common one.
 _MAX_FORMS = 8
+#: Distinct searches remembered at once. Months of a big site's logs hold millions of one-off searches (typos,
+#: pasted error messages), and each remembered one costs about a kilobyte. Past this many, the rarer half is
+#: folded into `Demand.folded`: still in the totals, no longer listed. A search seen once or twice is below any
+#: useful `--min-count`; one that is rare early and frequent later may be counted a little low.
+MAX_QUERIES = 100_000
 
 
 @dataclass
@@ -52,6 +57,8 @@ class Demand:
         self.votes: dict[str, Votes] = {}
         #: Monday's date ordinal → [searches, searches without results].
         self.weeks: dict[int, list[int]] = {}
+        self.folded = QueryStats()  # the searches of every rare search folded away (MAX_QUERIES)
+        self.folded_queries = 0  # how many distinct searches those were
 
     def event(self, event: Event) -> None:
         if event.kind == "vote":
@@ -103,8 +110,28 @@ class Demand:
             return None
         stats = self.queries.get(key)
         if stats is None:
+            if len(self.queries) >= MAX_QUERIES:
+                self._fold_rarest()
             stats = self.queries[key] = QueryStats()
         return stats
+
+    def _fold_rarest(self) -> None:
+        """Forget the rarer half of the distinct searches (fewest searches and clicks, then least recent), keeping
+        their counts in `folded` so totals stay exact."""
+        ranked = sorted(self.queries, key=lambda k: (self.queries[k].searches + self.queries[k].clicks,
+                                                     self.queries[k].last_day, k))
+        for key in ranked[: len(ranked) // 2 or 1]:
+            stats = self.queries.pop(key)
+            self.folded.searches += stats.searches
+            self.folded.zero += stats.zero
+            self.folded.unknown += stats.unknown
+            self.folded.clicks += stats.clicks
+            self.folded_queries += 1
+
+    def totals(self) -> tuple[int, int]:
+        """(searches, searches without results), folded ones included."""
+        kept = self.queries.values()
+        return (sum(q.searches for q in kept) + self.folded.searches, sum(q.zero for q in kept) + self.folded.zero)
 
     def demand_by_url(self) -> dict[str, int]:
         """Views plus clicks from search results per article URL."""

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kbgen.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
+from kbgen.report import demand as counting
 from kbgen.report.answering import make_answerer
 from kbgen.report.demand import Demand
 from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
@@ -71,8 +72,10 @@ def make_report(options: ReportOptions) -> Report:
                               demand.demand_by_url())
     titles = {a.url: a.title for a in site.articles}
     gaps = zero_result_queries(demand, answerer, options.min_count)
-    searches = sum(q.searches for q in demand.queries.values())
-    zero = sum(q.zero for q in demand.queries.values())
+    searches, zero = demand.totals()
+    if demand.folded_queries:
+        warnings.append(f"more than {counting.MAX_QUERIES:,} distinct searches: {demand.folded_queries:,} rare ones "
+                        f"({demand.folded.searches:,} searches) count in the totals but are not listed")
 
     summary = {
         "today": today.isoformat(),

@@ -68,8 +68,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: 
     if open_browser:
         webbrowser.open(preview.url)
     try:
-        # Wake up twice a second: a wait with no timeout is not always woken by Ctrl-C (on Windows never, and on
-        # Linux not when the signal lands on another thread), and Python handles signals only when it wakes.
+        # Wake up twice a second: on Windows a wait with no timeout is never woken by Ctrl-C, and Python handles
+        # the signal only when it wakes.
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""A/B: is a change to the build faster? Cold builds of two source trees, alternated run by run.
+
+The machines we measure on drift by tens of per cent within minutes, so two benchmarks taken one after the other
+say little about a change of a few per cent. Here the two trees take turns (A B, B A, A B, …) and each pair is
+compared as a ratio, so a slow minute slows both sides of a pair; the median of those ratios is the answer.
+Anything under about 5 % stayed within the noise on a 2-CPU VM with 8–16 pairs.
+
+    git worktree add /tmp/before HEAD~1
+    .venv/bin/python bench/ab.py /tmp/before . --pairs 12
+    .venv/bin/python bench/ab.py /tmp/before . --corpus ../shared/corpora/npl/articles
+
+Each build runs `python -m kbgen build` with the tree first on PYTHONPATH, into a fresh folder under --work
+(tmpfs by default: this measures the build, not the disk). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the build and its helpers) of one cold build."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out",
+                           str(work / "site"), "--quiet"], cwd=work, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"build with {tree} failed:\n{done.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("a", type=Path, help="source tree A (holds kbgen/)")
+    parser.add_argument("b", type=Path, help="source tree B")
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared/corpora/ru-doka/articles")
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--work", type=Path, default=Path("/dev/shm/kbgen-ab" if Path("/dev/shm").is_dir()
+                                                            else "/tmp/kbgen-ab"))
+    args = parser.parse_args()
+    trees = [args.a.resolve(), args.b.resolve()]
+    runs: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
+    for pair in range(args.pairs):
+        for tree in trees if pair % 2 == 0 else trees[::-1]:
+            runs[tree].append(build_once(tree, args.corpus.resolve(), args.work))
+    shutil.rmtree(args.work, ignore_errors=True)
+    for label, tree in zip("AB", trees, strict=True):
+        wall = [w for w, _ in runs[tree]]
+        cpu = [c for _, c in runs[tree]]
+        print(f"{label} {tree}: wall median {statistics.median(wall):.2f} s (min {min(wall):.2f}), "
+              f"CPU median {statistics.median(cpu):.2f} s")
+    pairs = list(zip(runs[trees[0]], runs[trees[1]], strict=True))
+    wall_ratio = statistics.median(b[0] / a[0] for a, b in pairs)
+    cpu_ratio = statistics.median(b[1] / a[1] for a, b in pairs)
+    print(f"B/A, median of {len(pairs)} paired ratios: wall {wall_ratio:.3f}, CPU {cpu_ratio:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -47,15 +47,10 @@ def build_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str
     return outputs
 
 
-def test_the_helper_and_the_build_render_the_same_site_as_one_process(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's process is slowed so the helper surely takes chunks; each process notes whose files it did."""
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one CPU: the load stage has no helper to share with")
-    write_site(tmp_path / "content")
+def slowed_here_and_noting_who(monkeypatch: pytest.MonkeyPatch, marks: Path) -> int:
+    """Make the build's own process render each file 10 ms slower, so the helper surely takes chunks, and have every
+    process note in `marks` which files it rendered. Returns the build process's pid."""
     parent = os.getpid()
-    marks = tmp_path / "marks"
-    marks.mkdir()
     load_file = article.load_file
 
     def noting_who(raw: bytes, rel: str, display: str, settings):
@@ -65,6 +60,18 @@ def test_the_helper_and_the_build_render_the_same_site_as_one_process(tmp_path: 
         return load_file(raw, rel, display, settings)
 
     monkeypatch.setattr(loading, "load_file", noting_who)
+    return parent
+
+
+def test_the_helper_and_the_build_render_the_same_site_as_one_process(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's process is slowed so the helper surely takes chunks; each process notes whose files it did."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one CPU: the load stage has no helper to share with")
+    write_site(tmp_path / "content")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    parent = slowed_here_and_noting_who(monkeypatch, marks)
     outputs = build_both_ways(tmp_path, monkeypatch)
     assert outputs["shared"] == outputs["alone"]
     assert len([p for p in outputs["shared"] if p.endswith("index.html")]) >= ARTICLES
@@ -80,9 +87,9 @@ def test_chunks_of_a_helper_that_dies_are_rendered_by_the_build(tmp_path: Path,
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one CPU: the load stage has no helper to share with")
     write_site(tmp_path / "content")
-    parent = os.getpid()
     marks = tmp_path / "marks"
     marks.mkdir()
+    parent = slowed_here_and_noting_who(monkeypatch, marks)  # so the helper gets to its second chunk in time
     take_back = WorkQueue.take_back
 
     def dies_with_its_second_chunk(self: WorkQueue) -> int | None:
@@ -92,15 +99,7 @@ def test_chunks_of_a_helper_that_dies_are_rendered_by_the_build(tmp_path: Path,
             os._exit(9)
         return taken
 
-    load_file = article.load_file
-
-    def slow_here(raw: bytes, rel: str, display: str, settings):
-        if os.getpid() == parent:
-            time.sleep(0.01)  # so the helper gets to its second chunk before the two ends meet
-        return load_file(raw, rel, display, settings)
-
     monkeypatch.setattr(WorkQueue, "take_back", dies_with_its_second_chunk)
-    monkeypatch.setattr(loading, "load_file", slow_here)
     outputs = build_both_ways(tmp_path, monkeypatch)
     assert [m.name for m in marks.iterdir() if m.name.startswith("died-holding-")]
     assert outputs["shared"] == outputs["alone"]

@@ -159,16 +159,13 @@ def _balanced_chunks(misses: list, workers: int) -> list[list]:
 _shared: tuple[list[list], RenderSettings, WorkQueue, str] | None = None
 
 
-def _render_from_back() -> int:
+def _render_from_back() -> None:
     """In a helper: render chunks from the back until the two ends meet, dropping each into its own file."""
     assert _shared is not None
     chunks, settings, queue, drop = _shared
-    done = 0
     while (c := queue.take_back()) is not None:
         results = [(index, load_file(raw, rel, display, settings)) for index, raw, rel, display, _ in chunks[c]]
         partial = os.path.join(drop, f"{c}.partial")
         with open(partial, "wb") as f:
             pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, os.path.join(drop, f"{c}.pickle"))
-        done += 1
-    return done

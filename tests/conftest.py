@@ -28,6 +28,11 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by its POSIX path, with its bytes: two builds compared byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def run(*args: str) -> Result:
     """Run `kbgen ARGS` in the current directory, exceptions included in the result, as a user would see it."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)

@@ -7,14 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import files_under, run
 
 SITES = Path(__file__).parent / "sites" / "invalid"
 CASES = sorted(p.name for p in SITES.iterdir() if p.is_dir())
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -27,7 +23,7 @@ def test_invalid_site_reports_file_and_line_and_keeps_old_site(case: str, tmp_pa
     (old_site / "billing").mkdir(parents=True)
     (old_site / "index.html").write_text("<p>the published site</p>", encoding="utf-8")
     (old_site / "billing" / "page.html").write_bytes(b"\x00binary\xff")
-    before = snapshot(old_site)
+    before = files_under(old_site)
     monkeypatch.chdir(tmp_path)
 
     result = run("build")
@@ -37,7 +33,7 @@ def test_invalid_site_reports_file_and_line_and_keeps_old_site(case: str, tmp_pa
     for line in expected:
         assert line in printed, f"missing diagnostic:\n{line}\n--- got:\n{result.stderr}"
     assert "Traceback" not in result.output
-    assert snapshot(old_site) == before
+    assert files_under(old_site) == before
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
     assert leftovers == []
 

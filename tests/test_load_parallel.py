@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import files_under
 
 from kbgen import article, loading
 from kbgen.cli import main
 from kbgen.workqueue import WorkQueue
 
 ARTICLES = 90  # above loading.PARALLEL_THRESHOLD
-
-
-def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_site(content: Path) -> None:

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import files_under
 
 from kbgen.cli import main
 from kbgen.search import publish
 from kbgen.workqueue import WorkQueue
-
-
-def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_site(content: Path, articles: int = 12) -> None:

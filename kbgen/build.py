@@ -124,10 +124,13 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         for draft in site.drafts:
             check_draft(draft, resolver, diagnostics)
 
-    with stage("search tests"):
-        from kbgen.search.checks import run_search_tests
+    from kbgen.search.checks import run_search_tests
 
-        run_search_tests(site, config, diagnostics)
+    # A build checks its `search_tests` against the index it exports (below); `check` exports one in memory.
+    tests_on_export = options.write and config.search
+    if not tests_on_export:
+        with stage("search tests"):
+            run_search_tests(site, config, diagnostics)
 
     if diagnostics.errors or not options.write:
         cache.save()  # a site that is written saves it beside the pages (below)
@@ -172,6 +175,10 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                     for i in queue.taken_from_back():
                         staged.write_text(paths[i], routes[paths[i]]())
                         result.pages += 1
+                if tests_on_export:
+                    run_search_tests(site, config, diagnostics, exported=True)
+                    if diagnostics.errors:
+                        raise BuildFailed(len(diagnostics.errors))
         except BaseException:
             queue.close()  # the other process renders no more pages of a build that is stopping
             if search:

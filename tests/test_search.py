@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CORPORA, REPO, run
+from conftest import CORPORA, REPO, files_under, run
 
 from kbgen.search.analysis import words
 from kbgen.search.engine import SearchIndex
@@ -95,6 +95,27 @@ def test_a_failing_search_test_fails_check_naming_the_query(kb) -> None:
     assert "kbgen.yml:3: error[search-test]: search for 'refund' should show account/reset-password.md" \
         in result.output
     assert "forgot password" not in result.output
+
+
+def test_a_build_checks_its_search_tests_on_the_index_it_exports(kb, monkeypatch) -> None:
+    """The tests rank against the index the build writes, not a second one made for them; a failing test fails
+    the build, naming the query, and the last good site stays as it was."""
+    from kbgen.search import export as export_module
+
+    kb(KB | {"kbgen.yml": "search_tests:\n  - {query: forgot password, expect: account/reset-password.md}\n"})
+    inversions = []
+    invert = export_module._invert
+    monkeypatch.setattr(export_module, "_invert", lambda *a: inversions.append(1) or invert(*a))
+    assert run("build").exit_code == 0
+    assert len(inversions) == 1  # one export, which the test ran against
+    good = files_under(kb.root / "site")
+    (kb.root / "kbgen.yml").write_text("search_tests:\n  - {query: refund, expect: account/reset-password, top: 1}\n",
+                                       encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 1
+    assert "kbgen.yml:2: error[search-test]: search for 'refund' should show account/reset-password.md" \
+        in result.output
+    assert files_under(kb.root / "site") == good
 
 
 def test_search_can_be_switched_off(kb) -> None:

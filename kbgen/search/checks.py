@@ -7,11 +7,12 @@ these tests catch that in CI the way a broken link is caught.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 from kbgen.search.engine import SearchIndex
-from kbgen.search.export import export
-from kbgen.search.publish import languages
+from kbgen.search.export import export, open_store
+from kbgen.search.publish import languages, store_for
 from kbgen.search.records import records
 from kbgen.yamlsource import parse_yaml
 
@@ -21,32 +22,45 @@ if TYPE_CHECKING:
     from kbgen.site import Site
 
 
-def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics) -> None:
+def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, exported: bool = False) -> None:
+    """Run every test against each language's index: the one this build has `exported` into its store, else one
+    exported now, in memory (`kbgen check`, which writes nothing)."""
     tests = config.search_tests
     if not tests or not config.search:
         return
     shown = config.path.name if config.path else "kbgen.yml"
     lines = parse_yaml(config.path.read_text(encoding="utf-8-sig")) if config.path else None
-    indexes = []
-    for _lang, _folder, articles in languages(site, config):
-        exported = export(records(site, articles), None)
-        files = exported.files
-        index = SearchIndex(lambda name, files=files: _read(files[f"{name}.js"]))
-        ids = {i: key for key, i in exported.ids.items()}
-        indexes.append((index, ids))
-    for n, test in enumerate(tests):
-        line = lines.line("search_tests", n) if lines else 1
-        expect = test["expect"] if test["expect"].endswith(".md") else f"{test['expect']}.md"
-        ranks = []
-        for index, ids in indexes:
-            keys = [ids[h.doc] for h in index.search(test["query"]).hits]
-            if expect in keys:
-                ranks.append(keys.index(expect) + 1)
-        if not any(r <= test["top"] for r in ranks):
-            where = f"at rank {min(ranks)}" if ranks else "not at all"
-            diagnostics.add(shown, line, "search-test",
-                            f"search for '{test['query']}' should show {expect} in the top {test['top']}, "
-                            f"but finds it {where}")
+    with ExitStack() as opened:
+        indexes = [_stored(config, lang, opened) if exported else _in_memory(site, articles)
+                   for lang, _folder, articles in languages(site, config)]
+        for n, test in enumerate(tests):
+            line = lines.line("search_tests", n) if lines else 1
+            expect = test["expect"] if test["expect"].endswith(".md") else f"{test['expect']}.md"
+            ranks = []
+            for index, ids in indexes:
+                keys = [ids[h.doc] for h in index.search(test["query"]).hits]
+                if expect in keys:
+                    ranks.append(keys.index(expect) + 1)
+            if not any(r <= test["top"] for r in ranks):
+                where = f"at rank {min(ranks)}" if ranks else "not at all"
+                diagnostics.add(shown, line, "search-test",
+                                f"search for '{test['query']}' should show {expect} in the top {test['top']}, "
+                                f"but finds it {where}")
+
+
+def _in_memory(site: Site, articles) -> tuple[SearchIndex, dict[int, str]]:
+    exported = export(records(site, articles), None)
+    files = exported.files
+    return (SearchIndex(lambda name: _read(files[f"{name}.js"])),
+            {i: key for key, i in exported.ids.items()})
+
+
+def _stored(config: Config, lang: str, opened: ExitStack) -> tuple[SearchIndex, dict[int, str]]:
+    store = store_for(config, lang)
+    reader = open_store(store)
+    opened.callback(reader.close)
+    ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
+    return SearchIndex(reader), {i: key for key, i in ids.items()}
 
 
 def _read(data: bytes):

@@ -24,7 +24,6 @@ import json
 import shutil
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -336,12 +335,20 @@ def _save(store: Path, out: Export, state: dict) -> None:
     (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
-def open_store(store: Path) -> Callable[[str], dict]:
-    """`load(name) -> data` over the store's zip, for `SearchIndex`."""
-    archive = zipfile.ZipFile(store / "index.zip")
+def open_store(store: Path) -> StoreReader:
+    """The store's files, for `SearchIndex`."""
+    return StoreReader(store / "index.zip")
 
-    def load(name: str) -> dict:
-        text = archive.read(f"{name}.js").decode("utf-8")
+
+class StoreReader:
+    """`reader(name) -> data` over the store's zip, which stays open until `close()`."""
+
+    def __init__(self, path: Path) -> None:
+        self._archive = zipfile.ZipFile(path)
+
+    def __call__(self, name: str) -> dict:
+        text = self._archive.read(f"{name}.js").decode("utf-8")
         return json.loads(text[text.index(",") + 1: text.rindex(")")])
 
-    return load
+    def close(self) -> None:
+        self._archive.close()

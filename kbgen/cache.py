@@ -44,7 +44,8 @@ class RenderCache:
         if not self.changed and len(self.used) == len(self.entries):
             return
         kept = {k: v for k, v in self.entries.items() if k in self.used}
-        atomic_write(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        # Pickled straight into the file: no copy of the whole cache in memory first (tens of MB on a big site).
+        atomic_write(self.path, lambda f: pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL))
         for old in self.cache_dir.glob("render-*.pickle"):
             if old != self.path:
                 old.unlink(missing_ok=True)

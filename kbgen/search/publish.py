@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kbgen.search.export import Export, export, fragment_files, read_state
 from kbgen.search.records import records, searchable
+from kbgen.writer import write_file
 
 if TYPE_CHECKING:
     from kbgen.article import Article
@@ -127,8 +128,7 @@ def place(folder: Path, files: dict[str, bytes]) -> None:
     for sub in {rel.rpartition("/")[0] for rel in files}:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
-        with open(folder / rel, "wb") as f:
-            f.write(data)
+        write_file(folder / rel, data)
 
 
 def search_extras(site: Site, config: Config,

@@ -14,7 +14,6 @@ from kbgen import __version__
 from kbgen.build import BuildOptions, build
 from kbgen.diagnostics import Diagnostics, KbgenError, Severity
 from kbgen.progress import LazyProgress
-from kbgen.scaffold import create_article, create_project
 
 
 def _common(command):
@@ -77,6 +76,8 @@ def check_command(config: Path | None, content: Path | None, drafts: bool, stric
 @_common
 def init_command(directory: Path) -> None:
     """Start a new knowledge base in DIRECTORY: kbgen.yml, sample articles, .gitignore."""
+    from kbgen.scaffold import create_project
+
     written = create_project(directory)
     if not click.get_current_context().meta["quiet"]:
         for path in written:
@@ -93,6 +94,8 @@ def init_command(directory: Path) -> None:
 @_common
 def new_command(title: str, category: str, faq: bool, content: Path | None) -> None:
     """Create a new article with front matter filled in, and print its path."""
+    from kbgen.scaffold import create_article
+
     path = create_article(title, category, faq, content)
     click.echo(str(path))
 

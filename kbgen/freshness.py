@@ -7,22 +7,25 @@ starting Python: the point of a no-change rebuild is that it is instant.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from kbgen import __version__
 
+try:  # BLAKE2 without `hashlib`, which loads OpenSSL first: milliseconds of a rebuild that finds nothing to do
+    from _blake2 import blake2b
+except ImportError:  # another Python implementation
+    from hashlib import blake2b
+
 STAMP = "last-build.json"
 
 
 def build_key(*parts: Any) -> str:
     """A digest of everything a build's output depends on."""
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     h.update(__version__.encode())
     for part in parts:
         h.update(repr(part).encode())
@@ -48,6 +51,8 @@ def clear_stamp(cache_dir: Path) -> None:
 def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write `data` (or what `data(file)` writes) to `path` whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, not at the top: a rebuild that finds nothing to do writes nothing
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as f:

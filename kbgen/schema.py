@@ -7,7 +7,6 @@ validation pass reports every problem together, each with the YAML line of the o
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -289,5 +288,7 @@ def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
 @functools.lru_cache(maxsize=1024)
 def _closest(word: str, options: tuple[str, ...]) -> str:
     """Cached: a corpus tends to repeat the same unknown field in every article."""
+    import difflib  # only when a key is misspelt
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -7,8 +7,6 @@ from that folder never see half of a build.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from kbgen.diagnostics import KbgenError
@@ -43,6 +41,8 @@ class StagedOutput:
     def __init__(self, out: Path) -> None:
         self.out = out
         out.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here, not at the top: a rebuild that finds nothing to do writes nothing
+
         self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.kbgen-", dir=out.parent))
         self._made: set[str] = set()
 
@@ -61,12 +61,16 @@ class StagedOutput:
         write_file(self._target(rel), data)
 
     def copy(self, source: Path, rel: str) -> None:
+        import shutil
+
         shutil.copyfile(source, self._target(rel))
 
     def commit(self) -> None:
         """Swap the staged tree in: two renames, so the old site is whole until the new one is."""
         old = None
         if self.out.exists():
+            import tempfile
+
             old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
             os.rmdir(old)
             os.rename(self.out, old)
@@ -78,7 +82,11 @@ class StagedOutput:
             raise
         os.chmod(self.out, 0o755)
         if old is not None:
+            import shutil
+
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
+        import shutil
+
         shutil.rmtree(self.root, ignore_errors=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-# libyaml's parser is ~10× faster than the pure-Python one and gives the same marks; it matters on 10,000 files.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML is imported on first use: a rebuild that finds nothing changed, with no kbgen.yml, never needs it.
 
 
 @dataclass
@@ -45,7 +45,10 @@ class YamlSyntaxError(Exception):
 
 def parse_yaml(text: str) -> YamlValue:
     """Parse one YAML document with safe types and record the line of every mapping key and list item."""
-    loader = _Loader(text)
+    import yaml
+
+    # libyaml's parser is ~10× faster than the pure-Python one and gives the same marks; it matters on 10,000 files.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -80,6 +83,8 @@ def cut_value_message(path: tuple, dropped: str) -> str:
 
 
 def _find_cut_values(node: yaml.Node, path: tuple, text_lines: list[str], cut: list[tuple[tuple, int, str]]) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
@@ -95,6 +100,8 @@ def _find_cut_values(node: yaml.Node, path: tuple, text_lines: list[str], cut: l
 
 
 def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

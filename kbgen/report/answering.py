@@ -67,8 +67,6 @@ class EngineAnswerer:
         """(SearchIndex, id → source path, sorted words) of one language, exported on first use."""
         lang = lang if lang in self._languages else self._default
         if lang not in self._engines:
-            import json
-
             from kbgen.search.analysis import words
             from kbgen.search.engine import SearchIndex
             from kbgen.search.export import export
@@ -76,13 +74,9 @@ class EngineAnswerer:
 
             recs = records(self._site, self._languages.get(lang, []))
             exported = export(recs, None, None, lang)
-
-            def load(name: str, files=exported.files) -> dict:
-                text = files[f"{name}.js"].decode("utf-8")
-                return json.loads(text[text.index(",") + 1: text.rindex(")")])
-
             vocabulary = sorted({w for r in recs for field in r.fields for w in words(field)})
-            self._engines[lang] = (SearchIndex(load), {i: key for key, i in exported.ids.items()}, vocabulary)
+            keys = {i: key for key, i in exported.ids.items()}
+            self._engines[lang] = (SearchIndex.from_files(exported.files), keys, vocabulary)
         return self._engines[lang]
 
     def answer(self, query: str, lang: str = "") -> Answer | None:

@@ -6,12 +6,11 @@ these tests catch that in CI the way a broken link is caught.
 
 from __future__ import annotations
 
-import json
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 from kbgen.search.engine import SearchIndex
-from kbgen.search.export import export, open_store
+from kbgen.search.export import export, open_store, stored_keys
 from kbgen.search.publish import languages, store_for
 from kbgen.search.records import records
 from kbgen.yamlsource import parse_yaml
@@ -50,19 +49,11 @@ def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, expor
 
 def _in_memory(site: Site, articles) -> tuple[SearchIndex, dict[int, str]]:
     exported = export(records(site, articles), None)
-    files = exported.files
-    return (SearchIndex(lambda name: _read(files[f"{name}.js"])),
-            {i: key for key, i in exported.ids.items()})
+    return SearchIndex.from_files(exported.files), {i: key for key, i in exported.ids.items()}
 
 
 def _stored(config: Config, lang: str, opened: ExitStack) -> tuple[SearchIndex, dict[int, str]]:
     store = store_for(config, lang)
     reader = open_store(store)
     opened.callback(reader.close)
-    ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
-    return SearchIndex(reader), {i: key for key, i in ids.items()}
-
-
-def _read(data: bytes):
-    text = data.decode("utf-8")
-    return json.loads(text[text.index(",") + 1: text.rindex(")")])
+    return SearchIndex(reader), stored_keys(store)

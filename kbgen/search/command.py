@@ -13,7 +13,7 @@ from kbgen.config import load_config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.freshness import clear_stamp
 from kbgen.search.engine import SearchIndex
-from kbgen.search.export import open_store
+from kbgen.search.export import open_store, stored_keys
 from kbgen.search.publish import store_for
 
 
@@ -37,8 +37,7 @@ def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, di
         build(options, Diagnostics())
     if not (store / "index.zip").exists():
         raise KbgenError(f"no search index for language '{lang or config.language}' (is it one of the site's?)")
-    ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
-    return SearchIndex(open_store(store)), {i: key for key, i in ids.items()}
+    return SearchIndex(open_store(store)), stored_keys(store)
 
 
 def search(index: SearchIndex, keys: dict[int, str], query: str, limit: int, details: bool = True) -> list[Found]:

@@ -50,6 +50,11 @@ class Result:
     suggestion: str | None = None  # "did you mean"
 
 
+def script_data(text: str):
+    """The data an index file (`__kbgenSearch(name, data);`) hands to the browser."""
+    return json.loads(text[text.index(",") + 1: text.rindex(")")])
+
+
 class Missing(Exception):
     """A shard the ranking needs is not loaded yet (the browser fetches it and runs the ranking again)."""
 
@@ -68,11 +73,12 @@ class SearchIndex:
 
     @classmethod
     def from_folder(cls, folder: Path) -> SearchIndex:
-        def load(name: str) -> dict:
-            text = (folder / f"{name}.js").read_text(encoding="utf-8")
-            return json.loads(text[text.index(",") + 1: text.rindex(")")])
+        return cls(lambda name: script_data((folder / f"{name}.js").read_text(encoding="utf-8")))
 
-        return cls(load)
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> SearchIndex:
+        """Over an export held in memory (`Export.files`)."""
+        return cls(lambda name: script_data(files[f"{name}.js"].decode("utf-8")))
 
     def search(self, query: str, typing: bool = False) -> Result:
         while True:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from kbgen.gcpolicy import collector_paused
 from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
+from kbgen.search.engine import script_data
 from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
@@ -335,6 +336,12 @@ def _save(store: Path, out: Export, state: dict) -> None:
     (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
+def stored_keys(store: Path) -> dict[int, str]:
+    """Article id → source path, as the store's last export numbered them."""
+    ids = json.loads((store / "state.json").read_text(encoding="utf-8"))["ids"]
+    return {i: key for key, i in ids.items()}
+
+
 def open_store(store: Path) -> StoreReader:
     """The store's files, for `SearchIndex`."""
     return StoreReader(store / "index.zip")
@@ -347,8 +354,7 @@ class StoreReader:
         self._archive = zipfile.ZipFile(path)
 
     def __call__(self, name: str) -> dict:
-        text = self._archive.read(f"{name}.js").decode("utf-8")
-        return json.loads(text[text.index(",") + 1: text.rindex(")")])
+        return script_data(self._archive.read(f"{name}.js").decode("utf-8"))
 
     def close(self) -> None:
         self._archive.close()

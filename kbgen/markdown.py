@@ -17,11 +17,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from kbgen.highlight import highlight, lexer_for
 from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
@@ -31,7 +28,6 @@ RENDER_VERSION = "3"
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -133,25 +129,14 @@ def _parser() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=256)
-def _lexer(lang: str):
-    try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return None
-
-
-_FORMATTER = HtmlFormatter(nowrap=True)
-
-
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Pygments colours with CSS classes, so one page works in light and dark mode."""
     lang = (lang or "").strip().split()[0].lower() if lang else ""
-    lexer = _lexer(lang) if lang else None
+    lexer = lexer_for(lang) if lang else None
     if lexer is None:
         return ""  # markdown-it escapes and wraps it as plain code
     cls = html_lib.escape(f"language-{lang}")
-    return f'<pre class="highlight"><code class="{cls}">{pygments_highlight(code, lexer, _FORMATTER)}</code></pre>\n'
+    return f'<pre class="highlight"><code class="{cls}">{highlight(code, lexer)}</code></pre>\n'
 
 
 def _line(token: Token, env: dict, extra: int = 0) -> tuple[str, int]:
@@ -266,7 +251,13 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
 
 
 def _inline_text(token: Token) -> str:
-    return _SPACE.sub(" ", _inline_raw(token)).strip()
+    return _collapse(_inline_raw(token))
+
+
+def _collapse(text: str) -> str:
+    """Runs of white space as one space, none at the ends (`str.split` counts the same characters as white space
+    as the `\\s` of a regular expression, and is three times faster than substituting one)."""
+    return " ".join(text.split())
 
 
 def _inline_raw(token: Token) -> str:
@@ -292,7 +283,7 @@ def _sections(tokens: list[Token], h1: str | None) -> list[Section]:
     while i < len(tokens):
         token = tokens[i]
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
-            sections[-1].text = _SPACE.sub(" ", " ".join(parts)).strip()
+            sections[-1].text = _collapse(" ".join(parts))
             parts = []
             sections.append(Section(str(token.attrGet("id")), _inline_text(tokens[i + 1]), int(token.tag[1]), ""))
             i += 3
@@ -305,5 +296,5 @@ def _sections(tokens: list[Token], h1: str | None) -> list[Section]:
         elif kind == "html_block":
             parts.append(html_lib.unescape(_TAG.sub(" ", token.content)))
         i += 1
-    sections[-1].text = _SPACE.sub(" ", " ".join(parts)).strip()
+    sections[-1].text = _collapse(" ".join(parts))
     return sections

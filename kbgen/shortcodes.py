@@ -31,6 +31,8 @@ def expand(
     body: str, path: str, first_line: int, variables: dict[str, str], snippets: dict[str, tuple[str, str]]
 ) -> Expanded:
     """Expand shortcodes in an article body. `snippets` maps a name to (display path, text)."""
+    if "{{<" not in body and "{%" not in body:  # most articles: nothing to expand, every line is its own origin
+        return Expanded(body, [(path, first_line + i) for i in range(body.count("\n") + 1)])
     out = Expanded("", [])
     lines: list[str] = []
     _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())

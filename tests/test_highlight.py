@@ -1,0 +1,79 @@
+"""Code blocks are coloured exactly as Pygments' own HTML formatter would colour them, and a fence in a language
+Pygments does not know stays plain code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA, REPO, run, write_files
+from markdown_it import MarkdownIt
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+
+from kbgen.highlight import highlight, lexer_for
+
+TRICKY = [
+    ("python", 'def f(x):\n    """Doc\n    string"""\n    return x < 1 and x > 0 & 1\n'),
+    ("python", "x = 1"),  # no newline at the end
+    ("python", "\n\n\nx = 1\n\n\n"),  # blank lines around
+    ("js", "/* a comment\n\nover lines */\nconst s = `a\n${b}\nc`;\n"),
+    ("html", '<script>\nconst a = "<b>&amp;";\n</script>\n<style>p { color: red }</style>\n'),
+    ("bash", "echo 'a\nb' | grep -v \"c\" > out.txt\n"),
+    ("css", "@media (max-width: 10px) {\n  a::before { content: '\\201C'; }\n}\n"),
+    ("yaml", "key: value\nlist:\n  - one  # comment\n"),
+]
+
+
+def fences(folder: Path) -> list[tuple[str, str]]:
+    """(language, code) of every fenced block with a language in the Markdown files under `folder`."""
+    md = MarkdownIt("commonmark")
+    found = []
+    for path in sorted(folder.rglob("*.md")):
+        for token in md.parse(path.read_text(encoding="utf-8", errors="replace")):
+            if token.type == "fence" and token.info.strip():
+                found.append((token.info.split()[0], token.content))
+    return found
+
+
+def assert_same_as_pygments(blocks: list[tuple[str, str]]) -> int:
+    formatter = HtmlFormatter(nowrap=True)
+    compared = 0
+    for lang, code in blocks:
+        lexer = lexer_for(lang)
+        if lexer is None:
+            continue
+        assert highlight(code, lexer) == pygments_highlight(code, lexer, formatter), (lang, code[:200])
+        compared += 1
+    return compared
+
+
+def test_code_is_coloured_byte_for_byte_as_pygments_colours_it():
+    assert assert_same_as_pygments(TRICKY + fences(REPO / "content")) > len(TRICKY)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
+@pytest.mark.parametrize("corpus", ["ru-doka", "en-arduino-helpcenter"])
+def test_every_code_block_of_a_real_knowledge_base_is_coloured_as_pygments_colours_it(corpus):
+    blocks = fences(CORPORA / corpus / "articles")
+    assert assert_same_as_pygments(blocks) > 0.9 * len(blocks)
+
+
+def test_a_language_pygments_does_not_know_is_shown_as_plain_escaped_code(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"content/setup.md": """
+        # Setup
+
+        ```no-such-language
+        <b>not bold</b>
+        ```
+
+        ```JS
+        const a = 1;
+        ```
+        """})
+    assert run("build").exit_code == 0
+    page = (tmp_path / "site/setup/index.html").read_text(encoding="utf-8")
+    assert '<code class="language-no-such-language">&lt;b&gt;not bold&lt;/b&gt;\n</code>' in page
+    assert '<span class="kd">const</span>' in page
+    assert lexer_for("no-such-language") is None and lexer_for("JS") is lexer_for("js")

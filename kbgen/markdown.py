@@ -126,6 +126,9 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "tasklists": True, "alerts": True})
     md.enable(["table", "strikethrough"])
     md.use(gfm_autolink_plugin).use(footnote_plugin).use(admon_plugin)
+    # Percent-encoding a link parses the whole URL; a site links to the same pages over and over (ru-doka: 8,730
+    # links, 2,798 distinct), so each distinct one is worked out once.
+    md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
     return md
 
 

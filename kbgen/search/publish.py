@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbgen.search.export import Export, export, fragment_files, read_state
 from kbgen.search.records import records, searchable
@@ -47,7 +47,7 @@ def export_site(site: Site, config: Config, states: dict[str, dict] | None = Non
 
 #: Below this many articles the export takes less time than starting a process for it.
 BACKGROUND_FROM = 300
-_Forked = tuple["Site", "Config", Callable[[], object] | None, dict[str, dict]]
+_Forked = tuple["Site", "Config", Callable[[], object] | None, dict[str, dict], Any]
 _forked: _Forked | None = None  # what the forked process finds in its copy of this module
 _never_freed: list = []  # in the forked process: the export's working data, left for os._exit
 
@@ -63,9 +63,10 @@ class BackgroundExport:
     `then`, when given, runs in the forked process after the export (the build hands it the pages left to render);
     its result is `then_result`, and `then_done` says whether it ran to the end.
 
-    The fragment files (display texts, a third of the files) are left to this process: `result` writes them
-    first, the same bytes from the same state read before the fork, while the other process still works on
-    postings.
+    The fragment files (display texts, a third of the files) go to whichever process is free first: the forked
+    one has them in memory once its export is done, this one makes them again (the same bytes, from the same state
+    read before the fork) when it reaches `result` while the other is still busy with postings. A flag in shared
+    memory says who took them.
     """
 
     def __init__(self, site: Site, config: Config, into: Path | None = None,
@@ -80,13 +81,14 @@ class BackgroundExport:
         self._states: dict[str, dict] = {}
         if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
             self._states = {lang: read_state(store_for(config, lang)) for lang, _f, _a in languages(site, config)}
-            _forked = (site, config, then, self._states)
+            self._fragments_taken = multiprocessing.Value("b", 0)
+            _forked = (site, config, then, self._states, self._fragments_taken)
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
 
     def _write_fragments(self) -> None:
         """Write the fragment files the forked export leaves out (nothing when it runs in this process)."""
-        if self._pool is None or self._into is None:
+        if self._pool is None or self._into is None or not _take(self._fragments_taken):
             return
         for lang, folder, articles in languages(self.site, self.config):
             place(self._into / folder, fragment_files(records(self.site, articles), self._states[lang]))
@@ -115,7 +117,7 @@ class BackgroundExport:
 
 def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object, bool]:
     assert _forked is not None
-    site, config, then, states = _forked
+    site, config, then, states, fragments_taken = _forked
     # This process lives for one export and a share of the pages, then ends with os._exit (multiprocessing's fork
     # start), which frees nothing. So the cycle collector stays off for good: turned back on after the export, its
     # first pass would walk every object the export made (a fifth of a second on ru-doka) for nothing. And what
@@ -123,12 +125,21 @@ def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object
     gc.disable()
     exported = export_site(site, config, states, keep=_never_freed)
     if into is not None:
+        fragments_too = _take(fragments_taken)
         for folder, language in exported:
-            place(into / folder, {rel: data for rel, data in language.files.items() if not rel.startswith("f/")})
+            place(into / folder, {rel: data for rel, data in language.files.items()
+                                  if fragments_too or not rel.startswith("f/")})
             language.files = {}  # in the site already, or written by the build's process: nothing to send back
     if then is None:
         return exported, None, False
     return exported, then(), True
+
+
+def _take(flag) -> bool:
+    """Claim a job both processes may do: True for the first to ask, False for the other."""
+    with flag.get_lock():
+        taken, flag.value = flag.value, 1
+        return not taken
 
 
 def place(folder: Path, files: dict[str, bytes]) -> None:

@@ -139,16 +139,20 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
     with stage("pages"):
         from kbgen.search.publish import BackgroundExport
-        from kbgen.workqueue import WorkQueue
+        from kbgen.workqueue import Claim, WorkQueue
 
         renderer = PageRenderer(site, config, theme)
         routes = renderer.routes()
         paths = list(routes)
         queue = WorkQueue(len(paths))
+        cache_saving = Claim()
         staged = StagedOutput(config.output_dir) if options.write else None
 
         def render_from_back() -> int:
-            """In the export's process, once the index is written: pages from the back, until the two meet."""
+            """In the export's process, once the index is written: the render cache, unless this process got
+            there first, then pages from the back, until the two meet."""
+            if cache_saving.take():
+                cache.save()
             done = 0
             while (i := queue.take_back()) is not None:
                 staged.write_text(paths[i], routes[paths[i]]())
@@ -167,11 +171,15 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                 if result.pages % 500 == 0:
                     report("pages", result.pages, len(paths))
             if staged:
-                cache.save()  # while the export may still be running on the other core
+                saved_here = cache_saving.take()
+                if saved_here:
+                    cache.save()  # while the export may still be running on the other core
                 _write_extras(staged, renderer, theme, site, config, search)
                 if search and search.then_done:
                     result.pages += search.then_result
-                else:  # the other process never helped, or died: its pages may be missing
+                else:  # the other process never helped, or died: its pages (and the cache) may be missing
+                    if not saved_here:
+                        cache.save()
                     for i in queue.taken_from_back():
                         staged.write_text(paths[i], routes[paths[i]]())
                         result.pages += 1

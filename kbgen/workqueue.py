@@ -43,3 +43,18 @@ class WorkQueue:
         """Hand out nothing more, from either end (the build is stopping)."""
         with self._ends.get_lock():
             self._ends[1] = self._ends[0]
+
+
+class Claim:
+    """A job either process may do, done once: `take()` is True for the first process to ask, False after.
+
+    For the end of a build's pages stage, where what is left (the render cache, the search fragments) is best done
+    by whichever process is free first."""
+
+    def __init__(self) -> None:
+        self._taken = multiprocessing.Value("b", 0)  # shared memory and a lock, inherited by a fork
+
+    def take(self) -> bool:
+        with self._taken.get_lock():
+            taken, self._taken.value = self._taken.value, 1
+            return not taken

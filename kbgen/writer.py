@@ -44,15 +44,17 @@ class StagedOutput:
         import tempfile  # here, not at the top: a rebuild that finds nothing to do writes nothing
 
         self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.kbgen-", dir=out.parent))
-        self._made: set[str] = set()
+        self._root = str(self.root)
+        self._made: set[str] = {""}
 
-    def _target(self, rel: str) -> Path:
-        path = self.root / rel
-        parent = os.path.dirname(rel)
+    def _target(self, rel: str) -> str:
+        """Where `rel` (a POSIX path) goes, its folder made on first use. A string, not a `Path`: joining and
+        parsing paths was a visible part of writing a big site's thousands of files."""
+        parent = rel.rpartition("/")[0]
         if parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(f"{self._root}/{parent}", exist_ok=True)
             self._made.add(parent)
-        return path
+        return f"{self._root}/{rel}"
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))

@@ -126,3 +126,42 @@ def test_the_render_cache_of_a_two_process_build_serves_the_next_build(tmp_path:
     assert second.exit_code == 0, second.output
     assert "(30 articles, 0 rendered)" in second.output
     assert files_under(tmp_path / "one") == files_under(tmp_path / "two")
+
+
+def test_the_render_cache_is_saved_by_whichever_process_is_free_first(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's process is slow with its pages, so the export's process saves the cache; or that process dies
+    as it starts to, and the build's process saves it. Either way the next build renders nothing again."""
+    from kbgen.cache import RenderCache
+
+    write_site(tmp_path / "content", articles=30)
+    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(WorkQueue, "take_front", lambda self, _front=WorkQueue.take_front: (
+        time.sleep(0.05), _front(self))[1])
+    monkeypatch.chdir(tmp_path)
+    parent = os.getpid()
+    saved_by: list[str] = []
+    save = RenderCache.save
+
+    def noting_who_saves(self: RenderCache) -> None:
+        if os.getpid() != parent and (tmp_path / "die").exists():
+            os._exit(9)
+        save(self)
+        (tmp_path / f"saved-by-{'build' if os.getpid() == parent else 'other'}").touch()
+
+    monkeypatch.setattr(RenderCache, "save", noting_who_saves)
+    runner = CliRunner()
+    for dies in (False, True):
+        shutil.rmtree(tmp_path / ".kbgen", ignore_errors=True)
+        for marker in tmp_path.glob("saved-by-*"):
+            marker.unlink()
+        if dies:
+            (tmp_path / "die").touch()
+        first = runner.invoke(main, ["build", "--content", "content", "--out", f"one-{dies}"])
+        assert "(30 articles, 30 rendered)" in first.output, first.output
+        saved_by.append(" ".join(sorted(p.name for p in tmp_path.glob("saved-by-*"))))
+        second = runner.invoke(main, ["build", "--content", "content", "--out", f"two-{dies}"])
+        assert "(30 articles, 0 rendered)" in second.output, second.output
+        assert files_under(tmp_path / f"one-{dies}") == files_under(tmp_path / f"two-{dies}")
+    assert saved_by[0] == "saved-by-other"
+    assert saved_by[1] == "saved-by-build"

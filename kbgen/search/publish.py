@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kbgen.search.export import Export, export, fragment_files, read_state
 from kbgen.search.records import records, searchable
+from kbgen.workqueue import Claim
 from kbgen.writer import write_file
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ def export_site(site: Site, config: Config, states: dict[str, dict] | None = Non
 
 #: Below this many articles the export takes less time than starting a process for it.
 BACKGROUND_FROM = 300
-_Forked = tuple["Site", "Config", Callable[[], object] | None, dict[str, dict], Any]
+_Forked = tuple["Site", "Config", Callable[[], object] | None, dict[str, dict], Claim]
 _forked: _Forked | None = None  # what the forked process finds in its copy of this module
 _never_freed: list = []  # in the forked process: the export's working data, left for os._exit
 
@@ -65,8 +67,7 @@ class BackgroundExport:
 
     The fragment files (display texts, a third of the files) go to whichever process is free first: the forked
     one has them in memory once its export is done, this one makes them again (the same bytes, from the same state
-    read before the fork) when it reaches `result` while the other is still busy with postings. A flag in shared
-    memory says who took them.
+    read before the fork) when it reaches `result` while the other is still busy with postings (`Claim`).
     """
 
     def __init__(self, site: Site, config: Config, into: Path | None = None,
@@ -81,14 +82,14 @@ class BackgroundExport:
         self._states: dict[str, dict] = {}
         if config.search and len(site.articles) >= BACKGROUND_FROM and forkable:
             self._states = {lang: read_state(store_for(config, lang)) for lang, _f, _a in languages(site, config)}
-            self._fragments_taken = multiprocessing.Value("b", 0)
-            _forked = (site, config, then, self._states, self._fragments_taken)
+            self._fragments = Claim()
+            _forked = (site, config, then, self._states, self._fragments)
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
 
     def _write_fragments(self) -> None:
         """Write the fragment files the forked export leaves out (nothing when it runs in this process)."""
-        if self._pool is None or self._into is None or not _take(self._fragments_taken):
+        if self._pool is None or self._into is None or not self._fragments.take():
             return
         for lang, folder, articles in languages(self.site, self.config):
             place(self._into / folder, fragment_files(records(self.site, articles), self._states[lang]))
@@ -117,7 +118,7 @@ class BackgroundExport:
 
 def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object, bool]:
     assert _forked is not None
-    site, config, then, states, fragments_taken = _forked
+    site, config, then, states, fragments = _forked
     # This process lives for one export and a share of the pages, then ends with os._exit (multiprocessing's fork
     # start), which frees nothing. So the cycle collector stays off for good: turned back on after the export, its
     # first pass would walk every object the export made (a fifth of a second on ru-doka) for nothing. And what
@@ -125,7 +126,7 @@ def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object
     gc.disable()
     exported = export_site(site, config, states, keep=_never_freed)
     if into is not None:
-        fragments_too = _take(fragments_taken)
+        fragments_too = fragments.take()
         for folder, language in exported:
             place(into / folder, {rel: data for rel, data in language.files.items()
                                   if fragments_too or not rel.startswith("f/")})
@@ -135,19 +136,13 @@ def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object
     return exported, then(), True
 
 
-def _take(flag) -> bool:
-    """Claim a job both processes may do: True for the first to ask, False for the other."""
-    with flag.get_lock():
-        taken, flag.value = flag.value, 1
-        return not taken
-
-
 def place(folder: Path, files: dict[str, bytes]) -> None:
     """Write an export's files under `folder` (`manifest.js`, `s/…`, `f/…`)."""
+    root = str(folder)
     for sub in {rel.rpartition("/")[0] for rel in files}:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        os.makedirs(f"{root}/{sub}", exist_ok=True)
     for rel, data in files.items():
-        write_file(folder / rel, data)
+        write_file(f"{root}/{rel}", data)  # a string: thousands of files, and `Path` joins cost more than writes
 
 
 def search_extras(site: Site, config: Config,

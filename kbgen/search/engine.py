@@ -5,7 +5,8 @@ Both read the exported files (manifest, shards) and nothing else, which is why `
 not a whoosh index: one index, one ranking, no second analysis that could drift.
 
 The ranking, in short:
-- each query word becomes a clause of stems with a weight: its own stem (1.0, found through the vocabulary);
+- each query word becomes a clause of stems with a weight: its own stem (found through the vocabulary: 1.0 in an
+  article that uses the word as typed, STEMMED_WEIGHT in one that has only other words of the same stem);
   while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
   (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
@@ -29,6 +30,7 @@ from kbgen.search.analysis import normalise
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
+STEMMED_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.5
 PREFIX_MAX = 10
 FUZZY_WEIGHTS = (1.0, 0.4, 0.25)  # by edit distance
@@ -223,9 +225,14 @@ def _fuzzy_stems(ix: SearchIndex, word: str, missing: set[int]) -> list[tuple[st
     return [(s, d, k) for d, _, s, k in ranked[:FUZZY_MAX]]
 
 
-def _decode(postings: str) -> list[tuple[int, list[int], list[int]]]:
+def _decode(postings: str) -> list[tuple[int, list[int], list[int], str | None]]:
+    """(article id, term frequency per field, field lengths, which of the stem's words it uses or None: the first
+    alone) per posting."""
     out, doc = [], 0
     for item in postings.split(","):
+        used = None
+        if "~" in item:
+            item, used = item.split("~")
         i = 0
         while i < len(item) and item[i] not in "THBK":
             i += 1
@@ -240,8 +247,24 @@ def _decode(postings: str) -> list[tuple[int, list[int], list[int]]]:
                 j += 1
             lens[f] = int(item[colon + 1: j], 36)
             i = j
-        out.append((doc, tfs, lens))
+        out.append((doc, tfs, lens, used))
     return out
+
+
+def _uses_word(forms: list[str], word: str) -> Callable[[str | None], bool]:
+    """Whether a posting's article uses `word` itself, from the posting's mark (see `_decode`)."""
+    if word not in forms:
+        return lambda used: False
+    place = forms.index(word)
+    width = 2 if len(forms) > 36 else 1
+    code = _base36(place).rjust(width, "0")
+    if place == 0:
+        return lambda used: used is None or _has_code(used, code, width)
+    return lambda used: used is not None and _has_code(used, code, width)
+
+
+def _has_code(used: str, code: str, width: int) -> bool:
+    return any(used[i: i + width] == code for i in range(0, len(used), width))
 
 
 def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Result:
@@ -249,6 +272,7 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Resul
     ws = _WORD.findall(text)
     partial = typing and bool(_WORD_END.search(text))
     clauses: list[dict[str, float]] = []
+    typed: list[tuple[str | None, str]] = []  # per clause: the word's own stem, and the word
     shown: list[str] = []
     changed = False
     for i, w in enumerate(ws):
@@ -278,13 +302,14 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Resul
         changed = changed or said != w
         shown.append(said)
         clauses.append(terms)
+        typed.append((exact, w))
     if missing:
         return Result()
-    return _score(ix, clauses, shown if changed else None, missing)
+    return _score(ix, clauses, typed, shown if changed else None, missing)
 
 
-def _score(ix: SearchIndex, clauses: list[dict[str, float]], shown: list[str] | None,
-           missing: set[int]) -> Result:
+def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[str | None, str]],
+           shown: list[str] | None, missing: set[int]) -> Result:
     m = ix.manifest
     n, avg, params = m["n"], m["avg"], m["params"]
     k1, b, w = params["k1"], params["b"], params["w"]
@@ -295,12 +320,16 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], shown: list[str] | 
             entry = _entry(ix, s, missing)
             if entry is None:
                 continue
-            highlight.update(entry[1].split(" "))
+            forms = entry[1].split(" ")
+            highlight.update(forms)
             plist = _decode(entry[0])
             df = len(plist)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             weight = terms[s]
-            for doc, tfs, lens in plist:
+            own = _uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
+            for doc, tfs, lens, used in plist:
+                if own is not None:
+                    weight = 1.0 if own(used) else STEMMED_WEIGHT
                 tfw = 0.0
                 for f in range(4):
                     if tfs[f]:

@@ -6,10 +6,12 @@ file forever and a rebuild changes only the files whose content changed:
 
 - `manifest.js` — collection statistics (N, average field lengths), ranking parameters, stop words, the first key
   of every term shard and the name of every fragment group. The only file whose name is fixed.
-- `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words;
-  each surface word that is not its own stem maps to its stem. Shards are cut by postings volume, at the shortest
-  prefix that separates two neighbouring keys; the cut points are kept between builds so one new article touches
-  only the shards of its own terms.
+- `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words,
+  the most widespread first; each surface word that is not its own stem maps to its stem. Where a stem has
+  several surface words, a posting says which of them the article uses unless that is the first one alone
+  (`~` and their places in the list), so a query word found as written outranks one found through its stem.
+  Shards are cut by postings volume, at the shortest prefix that separates two neighbouring keys; the cut points
+  are kept between builds so one new article touches only the shards of its own terms.
 - `f/<hash>.js` — a fragment group: title, URL, breadcrumb and section texts of a few articles with neighbouring
   ids, loaded only for results the reader sees.
 
@@ -33,7 +35,7 @@ from kbgen.search.engine import script_data
 from kbgen.search.records import FIELDS, Record
 
 #: Bump when the exported format changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Raw bytes of postings per term shard before a new one starts (about 0.45 KB gzipped): a reader's next query
 #: should cost a few small files, not one big one.
 SHARD_BYTES = 700
@@ -73,7 +75,10 @@ class _Index:
     surfaces: dict[str, set[str]]
     lengths: dict[int, tuple[int, ...]]
     vocabulary: dict[str, str]  # surface word → its stem, where they differ
+    uses: dict[str, list[int]]  # surface word → the articles that use it
+    present: dict[int, set[str]]  # article id → the surface words it uses (stop words left out)
     encoded: dict[str, str] = field(default_factory=dict)  # stem → postings as exported
+    forms: dict[str, list[str]] = field(default_factory=dict)  # stem → its surface words as exported
 
 
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
@@ -185,11 +190,15 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
     seen: dict[str, str | None] = dict.fromkeys(STOPWORDS)  # word → stem (None: a stop word)
     stem_of = seen.__getitem__
     body = FIELDS.index("body")
+    uses: dict[str, list[int]] = defaultdict(list)
+    present: dict[int, set[str]] = {}
     for r in records:
         doc = ids[r.key]
         counted = []
+        used: set[str] = set()
         for text in r.fields:
             found = words(text)
+            used.update(found)
             for w in set(found).difference(seen):
                 seen[w] = stem(w)
             tfs = Counter(map(stem_of, found))
@@ -208,6 +217,10 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
         lengths[doc] = tuple(n for _tfs, n in counted)
         for s, row in rows.items():
             postings[s].append((doc, row))
+        used.difference_update(STOPWORDS)
+        present[doc] = used
+        for w in used:
+            uses[w].append(doc)
     for plist in postings.values():
         plist.sort()
     surfaces: dict[str, set[str]] = defaultdict(set)
@@ -215,22 +228,47 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
         if s is not None:
             surfaces[s].add(w)
     vocabulary = {w: s for w, s in seen.items() if s is not None and w != s}
-    return _Index(dict(postings), dict(surfaces), lengths, vocabulary)
+    return _Index(dict(postings), dict(surfaces), lengths, vocabulary, uses, present)
 
 
-def _encode(plist, suffixes: dict[int, tuple[str, ...]]) -> str:
-    """`<id delta><field mark><tf if > 1>:<field length>…` per article, comma separated, base 36."""
+def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
+    """A stem's surface words, used by the most articles first, and for each article that uses any but the first
+    alone, which it uses: their places in that list, one base-36 digit each (two past 36 words)."""
+    words_ = index.surfaces[s]
+    if len(words_) == 1:
+        return list(words_), {}
+    uses = index.uses
+    forms = sorted(words_, key=lambda w: (-len(uses[w]), w))
+    first, present = forms[0], index.present
+    wide = len(forms) > 36
+    marks: dict[int, str] = {}
+    for i, w in enumerate(forms[1:1296], 1):  # in order, so each mark lists its words in order
+        code = _DIGITS[i // 36] + _DIGITS[i % 36] if wide else _DIGITS[i]
+        for doc in uses[w]:
+            mark = marks.get(doc)
+            if mark is None:
+                marks[doc] = ("00" if wide else "0") + code if first in present[doc] else code
+            else:
+                marks[doc] = mark + code
+    return forms, marks
+
+
+def _encode(plist, suffixes: dict[int, tuple[str, ...]], marks: dict[int, str]) -> str:
+    """`<id delta><field mark><tf if > 1>:<field length>…[~<surface words used>]` per article, comma separated,
+    base 36."""
     parts, prev = [], 0
     for doc, (t0, t1, t2, t3) in plist:
         item = base36(doc - prev)
         prev = doc
         ends = suffixes[doc]
         if not (t0 or t1 or t3):  # in the body only: most postings of most terms
-            parts.append(item + (ends[2] if t2 == 1 else "B" + base36(t2) + ends[2][1:]))
-            continue
-        for f, tf in enumerate((t0, t1, t2, t3)):
-            if tf:
-                item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
+            item += ends[2] if t2 == 1 else "B" + base36(t2) + ends[2][1:]
+        else:
+            for f, tf in enumerate((t0, t1, t2, t3)):
+                if tf:
+                    item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
+        if marks and doc in marks:
+            item += "~" + marks[doc]
         parts.append(item)
     return ",".join(parts)
 
@@ -242,8 +280,10 @@ def _keys(index: _Index) -> dict[str, int]:
     suffixes = {doc: tuple(f"{_MARKS[f]}:{base36(n)}" for f, n in enumerate(lens))
                 for doc, lens in index.lengths.items()}
     for s, plist in index.postings.items():
-        index.encoded[s] = _encode(plist, suffixes)
-        keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in index.surfaces[s])
+        forms, marks = _forms(index, s)
+        index.forms[s] = forms
+        index.encoded[s] = _encode(plist, suffixes, marks)
+        keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in forms)
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
     return dict(sorted(keys.items()))
@@ -296,7 +336,7 @@ def _shard(index: _Index, members: list[str]) -> dict:
     terms, vocab = {}, {}
     for k in members:
         if k in index.postings:
-            terms[k] = [index.encoded[k], " ".join(sorted(index.surfaces[k]))]
+            terms[k] = [index.encoded[k], " ".join(index.forms[k])]
         if k in index.vocabulary:
             vocab[k] = index.vocabulary[k]
     return {"t": terms, "v": vocab}

@@ -6,7 +6,7 @@
   "use strict";
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
-  var PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.4, 0.25], FUZZY_MAX = 3,
+  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.4, 0.25], FUZZY_MAX = 3,
     FUZZY_SHARDS = 4, AND_WORDS = 3, MARKS = "THBK";
 
   function normalise(text) {
@@ -164,9 +164,11 @@
   }
 
   function decode(postings) {
+    /* [article id, tf per field, field lengths, which of the stem's words it uses or null: the first alone] */
     var out = [], doc = 0, items = postings.split(",");
     for (var n = 0; n < items.length; n++) {
-      var item = items[n], i = 0;
+      var item = items[n], i = 0, used = null, tilde = item.indexOf("~");
+      if (tilde >= 0) { used = item.slice(tilde + 1); item = item.slice(0, tilde); }
       while (i < item.length && MARKS.indexOf(item[i]) < 0) i++;
       doc += parseInt(item.slice(0, i), 36);
       var tfs = [0, 0, 0, 0], lens = [0, 0, 0, 0];
@@ -178,9 +180,23 @@
         lens[f] = parseInt(item.slice(colon + 1, j), 36);
         i = j;
       }
-      out.push([doc, tfs, lens]);
+      out.push([doc, tfs, lens, used]);
     }
     return out;
+  }
+
+  function usesWord(forms, word) {
+    /* whether a posting's article uses `word` itself, from the posting's mark (see decode) */
+    var place = forms.indexOf(word);
+    if (place < 0) return function () { return false; };
+    var width = forms.length > 36 ? 2 : 1, code = place.toString(36);
+    while (code.length < width) code = "0" + code;
+    function hasCode(used) {
+      for (var i = 0; i < used.length; i += width) if (used.slice(i, i + width) === code) return true;
+      return false;
+    }
+    if (place === 0) return function (used) { return used === null || hasCode(used); };
+    return function (used) { return used !== null && hasCode(used); };
   }
 
   function words(text) { return text.match(WORD) || []; }
@@ -188,7 +204,7 @@
   function rank(ix, query, typing, missing) {
     var text = normalise(query), ws = words(text);
     var partial = typing && WORD_END.test(text);
-    var clauses = [], shown = [], changed = false;
+    var clauses = [], typed = [], shown = [], changed = false;  /* typed: per clause, the word's own stem and the word */
     for (var i = 0; i < ws.length; i++) {
       var w = ws[i], lastPartial = partial && i === ws.length - 1;
       if (ix.stop.has(w) && !lastPartial) continue;
@@ -214,23 +230,27 @@
       changed = changed || said !== w;
       shown.push(said);
       clauses.push(terms);
+      typed.push([exact, w]);
     }
     if (missing.size) return null;
-    return score(ix, clauses, changed ? shown : null, missing);
+    return score(ix, clauses, typed, changed ? shown : null, missing);
   }
 
-  function score(ix, clauses, shown, missing) {
+  function score(ix, clauses, typed, shown, missing) {
     var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
     var scores = new Map(), highlight = new Set(), nc = clauses.length;
     clauses.forEach(function (terms, ci) {
       Array.from(terms.keys()).sort(cmp).forEach(function (s) {
         var e = entry(ix, s, missing);
         if (!e) return;
-        e[1].split(" ").forEach(function (x) { highlight.add(x); });
+        var forms = e[1].split(" ");
+        forms.forEach(function (x) { highlight.add(x); });
         var plist = decode(e[0]), dfs = plist.length;
         var idf = Math.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), weight = terms.get(s);
+        var own = s === typed[ci][0] ? usesWord(forms, typed[ci][1]) : null;
         for (var p = 0; p < plist.length; p++) {
           var doc = plist[p][0], tfs = plist[p][1], lens = plist[p][2], tfw = 0.0;
+          if (own) weight = own(plist[p][3]) ? 1.0 : STEMMED_WEIGHT;
           for (var f = 0; f < 4; f++) {
             if (tfs[f]) {
               var norm = avg[f] ? 1 - b[f] + b[f] * lens[f] / avg[f] : 1;

@@ -76,7 +76,6 @@ class _Index:
     lengths: dict[int, tuple[int, ...]]
     vocabulary: dict[str, str]  # surface word → its stem, where they differ
     uses: dict[str, list[int]]  # surface word → the articles that use it
-    present: dict[int, set[str]]  # article id → the surface words it uses (stop words left out)
     encoded: dict[str, str] = field(default_factory=dict)  # stem → postings as exported
     forms: dict[str, list[str]] = field(default_factory=dict)  # stem → its surface words as exported
 
@@ -191,15 +190,15 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
     stem_of = seen.__getitem__
     body = FIELDS.index("body")
     uses: dict[str, list[int]] = defaultdict(list)
-    present: dict[int, set[str]] = {}
     for r in records:
         doc = ids[r.key]
         counted = []
         used: set[str] = set()
         for text in r.fields:
             found = words(text)
-            used.update(found)
-            for w in set(found).difference(seen):
+            distinct = set(found)
+            used |= distinct
+            for w in distinct.difference(seen):
                 seen[w] = stem(w)
             tfs = Counter(map(stem_of, found))
             stop = tfs.pop(None, 0)
@@ -218,7 +217,6 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
         for s, row in rows.items():
             postings[s].append((doc, row))
         used.difference_update(STOPWORDS)
-        present[doc] = used
         for w in used:
             uses[w].append(doc)
     for plist in postings.values():
@@ -228,7 +226,7 @@ def _invert(records: list[Record], ids: dict[str, int]) -> _Index:
         if s is not None:
             surfaces[s].add(w)
     vocabulary = {w: s for w, s in seen.items() if s is not None and w != s}
-    return _Index(dict(postings), dict(surfaces), lengths, vocabulary, uses, present)
+    return _Index(dict(postings), dict(surfaces), lengths, vocabulary, uses)
 
 
 def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
@@ -239,7 +237,7 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
         return list(words_), {}
     uses = index.uses
     forms = sorted(words_, key=lambda w: (-len(uses[w]), w))
-    first, present = forms[0], index.present
+    first: set[int] | None = None  # the articles that use the first word, when needed
     wide = len(forms) > 36
     marks: dict[int, str] = {}
     for i, w in enumerate(forms[1:1296], 1):  # in order, so each mark lists its words in order
@@ -247,7 +245,9 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
         for doc in uses[w]:
             mark = marks.get(doc)
             if mark is None:
-                marks[doc] = ("00" if wide else "0") + code if first in present[doc] else code
+                if first is None:
+                    first = set(uses[forms[0]])
+                marks[doc] = ("00" if wide else "0") + code if doc in first else code
             else:
                 marks[doc] = mark + code
     return forms, marks
@@ -255,11 +255,14 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
 
 def _encode(plist, suffixes: dict[int, tuple[str, ...]], marks: dict[int, str]) -> str:
     """`<id delta><field mark><tf if > 1>:<field length>…[~<surface words used>]` per article, comma separated,
-    base 36."""
-    parts, prev = [], 0
+    base 36. The build's hot loop, with its lookups hoisted."""
+    parts: list[str] = []
+    append, small, mark_of = parts.append, _SMALL, marks.get
+    prev = 0
     for doc, (t0, t1, t2, t3) in plist:
-        item = base36(doc - prev)
+        delta = doc - prev
         prev = doc
+        item = small[delta] if delta < 1296 else base36(delta)
         ends = suffixes[doc]
         if not (t0 or t1 or t3):  # in the body only: most postings of most terms
             item += ends[2] if t2 == 1 else "B" + base36(t2) + ends[2][1:]
@@ -267,9 +270,8 @@ def _encode(plist, suffixes: dict[int, tuple[str, ...]], marks: dict[int, str]) 
             for f, tf in enumerate((t0, t1, t2, t3)):
                 if tf:
                     item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
-        if marks and doc in marks:
-            item += "~" + marks[doc]
-        parts.append(item)
+        mark = mark_of(doc)
+        append(item if mark is None else item + "~" + mark)
     return ",".join(parts)
 
 

@@ -8,8 +8,8 @@ known, author and publisher), `BreadcrumbList` (absolute `item` URLs, so only wi
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from kbgen.article import Article
 from kbgen.faq import faq_entries
@@ -67,24 +67,36 @@ def atom_feed(title: str, lang: str, feed_url: str, home_url: str, site_id: str,
     updated = max((a.updated for a in articles), default=dt.date(2000, 1, 1))
     rows = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(lang)}>',
-        f"  <title>{escape(title)}</title>",
-        f"  <id>{escape(entry_id(home_url))}</id>",
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attr(lang)}>',
+        f"  <title>{_text(title)}</title>",
+        f"  <id>{_text(entry_id(home_url))}</id>",
         f"  <updated>{updated.isoformat()}T00:00:00Z</updated>",
-        f'  <link rel="self" href={quoteattr(link(feed_url))}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(link(home_url))}/>',
-        f"  <author><name>{escape(title)}</name></author>",
+        f'  <link rel="self" href={_attr(link(feed_url))}/>',
+        f'  <link rel="alternate" type="text/html" href={_attr(link(home_url))}/>',
+        f"  <author><name>{_text(title)}</name></author>",
     ]
     for a in articles:
         rows += [
             "  <entry>",
-            f"    <title>{escape(a.title)}</title>",
-            f"    <id>{escape(entry_id(a.url))}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(link(a.url))}/>',
+            f"    <title>{_text(a.title)}</title>",
+            f"    <id>{_text(entry_id(a.url))}</id>",
+            f'    <link rel="alternate" type="text/html" href={_attr(link(a.url))}/>',
             f"    <updated>{a.updated.isoformat()}T00:00:00Z</updated>",
         ]
         if a.meta.get("description"):
-            rows.append(f"    <summary>{escape(a.meta['description'])}</summary>")
+            rows.append(f"    <summary>{_text(a.meta['description'])}</summary>")
         rows.append("  </entry>")
     rows.append("</feed>")
     return "\n".join(rows) + "\n"
+
+
+
+def _text(value: str) -> str:
+    """XML character data. Not `xml.sax.saxutils`: importing it pulls in urllib.request, http.client and ssl,
+    36 ms of every build's start."""
+    return html_lib.escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    """A double-quoted XML attribute value."""
+    return '"' + html_lib.escape(value) + '"'

@@ -1,5 +1,5 @@
 """The ranking of `themes/default/assets/search-core.js`, ported line for line so `kbgen search` ranks as the
-reader's browser does. Change one, change the other: tests/test_search_engine.py compares them on real corpora.
+reader's browser does. Change one, change the other: tests/test_search.py compares them on real corpora.
 
 Both read the exported files (manifest, shards) and nothing else, which is why `kbgen search` uses the export and
 not a whoosh index: one index, one ranking, no second analysis that could drift.
@@ -30,6 +30,9 @@ from kbgen.search.analysis import normalise
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
+#: A match through another form of the reader's word. Lower ranks exact forms higher still, but costs relevance on
+#: real English queries, where stemming joins forms readers treat as one word: at 0.85 the MAP of npl (in
+#: ../shared/corpora) falls under the BM25 baseline; 0.9 keeps every collection above it.
 STEMMED_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.5
 PREFIX_MAX = 10

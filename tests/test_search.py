@@ -107,6 +107,19 @@ def test_search_builds_the_index_when_there_is_none(kb) -> None:
     assert hits[0]["url"] == "billing/refunds/" and hits[0]["title"] == "Refunds"
 
 
+def test_search_rebuilds_an_index_of_an_older_format(kb) -> None:
+    """After an upgrade, `kbgen search` does not rank with data the engine no longer reads the same way."""
+    kb(KB)
+    assert run("build").exit_code == 0
+    state = kb.root / ".kbgen" / "search" / "en" / "state.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    current = data["version"]
+    data["version"] = "0.0"
+    state.write_text(json.dumps(data), encoding="utf-8")
+    assert [h["key"] for h in _hits("refund")] == ["billing/refunds.md"]
+    assert json.loads(state.read_text(encoding="utf-8"))["version"] == current
+
+
 def test_batch_prints_a_trec_run(kb) -> None:
     kb(KB | {"queries.tsv": "q1\tpassword reset\nq2\trefund\n"})
     result = run("search", "--batch", "queries.tsv")

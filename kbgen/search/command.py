@@ -13,7 +13,7 @@ from kbgen.config import load_config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.freshness import clear_stamp
 from kbgen.search.engine import SearchIndex
-from kbgen.search.export import open_store, stored_keys
+from kbgen.search.export import open_store, read_state, stored_keys
 from kbgen.search.publish import store_for
 
 
@@ -27,12 +27,13 @@ class Found:
 
 
 def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, dict[int, str]]:
-    """The exported index and its article ids → source paths; builds the site first when there is none yet."""
+    """The exported index and its article ids → source paths; builds the site first when there is none yet, or
+    when the last build's index is of another format (a kbgen upgrade): this engine reads only its own."""
     config = load_config(options.config, options.content, options.out, Diagnostics())
     if not config.search:
         raise KbgenError("search is switched off in kbgen.yml (search: false)")
     store = store_for(config, lang or config.language)
-    if not (store / "index.zip").exists():
+    if not (store / "index.zip").exists() or not read_state(store):
         clear_stamp(config.cache_dir)  # the site may be up to date without the index: export it again
         build(options, Diagnostics())
     if not (store / "index.zip").exists():

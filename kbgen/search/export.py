@@ -288,7 +288,7 @@ def _keys(index: _Index) -> dict[str, int]:
         keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in forms)
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
-    return dict(sorted(keys.items()))
+    return {k: keys[k] for k in sorted(keys)}  # sorting the strings alone takes half the time of the pairs
 
 
 def _bounds(keys: dict[str, int], previous: list[str], stems) -> list[str]:

@@ -20,6 +20,7 @@ header and footer), then measures:
     .venv/bin/python bench/search.py                    # everything
     .venv/bin/python bench/search.py --corpus med --skip-build-time
     .venv/bin/python bench/search.py --json bench-search.json
+    .venv/bin/python bench/search.py --shared /path/to/shared    # a tree with no ../shared beside it
 """
 
 from __future__ import annotations
@@ -469,7 +470,12 @@ def main() -> None:
     ap.add_argument("--build-time-only", action="store_true",
                     help="Only the ru-doka build time against Hugo + Pagefind.")
     ap.add_argument("--json", type=Path, help="Also write the figures as JSON.")
+    ap.add_argument("--shared", type=Path, default=SHARED,
+                    help="Folder holding corpora/ and tools/eval_ir.py (default: ../shared beside the repository; "
+                         "give it when the tree runs from elsewhere, say a git worktree).")
     args = ap.parse_args()
+    global CORPORA, EVAL
+    CORPORA, EVAL = args.shared / "corpora", args.shared / "tools" / "eval_ir.py"
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} not found: the benchmark needs the shared corpora")
     wanted = [] if args.build_time_only else args.corpus or [*IR_CORPORA, "ru-doka"]

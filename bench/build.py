@@ -83,6 +83,8 @@ class Run:
     timed_out: bool
     pages: int
     stderr_tail: str = ""
+    user_s: float = 0.0  # CPU time of the build and the helper processes it waited for
+    sys_s: float = 0.0  # kernel time: page faults, and file creation, which some disks make costly
 
 
 @dataclass
@@ -162,6 +164,8 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path) -> Ru
         timed_out=killed.is_set(),
         pages=0,
         stderr_tail=tail.strip(),
+        user_s=usage.ru_utime,
+        sys_s=usage.ru_stime,
     )
 
 
@@ -487,8 +491,8 @@ def progress(corpus: str, tool: str, i: int, n: int, run: Run) -> None:
     """One line per run on stderr, so a long bench shows it is alive."""
     state = "TIMEOUT" if run.timed_out else f"rc={run.returncode}"
     print(
-        f"[{corpus}] {tool} run {i}/{n}: {run.seconds:.2f} s, {run.maxrss_kib / 1024:.0f} MiB, "
-        f"{run.pages} pages, {state}",
+        f"[{corpus}] {tool} run {i}/{n}: {run.seconds:.2f} s (CPU {run.user_s:.2f} user + {run.sys_s:.2f} sys), "
+        f"{run.maxrss_kib / 1024:.0f} MiB, {run.pages} pages, {state}",
         file=sys.stderr,
         flush=True,
     )
@@ -510,6 +514,8 @@ def summarize(cell: Cell, tools: dict[str, Tool], timeout: float) -> dict:
         "timed_out": cell.timed_out(),
         "median_seconds": statistics.median(r.seconds for r in ok) if ok else None,
         "median_peak_mib": statistics.median(r.maxrss_kib for r in ok) / 1024 if ok else None,
+        "median_cpu_seconds": statistics.median(r.user_s + r.sys_s for r in ok) if ok else None,
+        "median_sys_seconds": statistics.median(r.sys_s for r in ok) if ok else None,
         "pages": statistics.median_low([r.pages for r in ok]) if ok else None,
         "returncodes": [r.returncode for r in cell.runs],
         "skipped": cell.skipped,
@@ -560,7 +566,7 @@ def row_ratio(s: dict, cold: dict | None) -> str:
 def build_table(summaries: list[dict], tools: dict[str, Tool], timeout: float) -> list[list[str]]:
     """Rows of the one results table, ratios in the row of the tool they compare to."""
     by_key = {(s["corpus"], s["tool"]): s for s in summaries}
-    rows = [["corpus", "tool", "runs", "median s", "peak MiB", "pages", "time ratio", "status"]]
+    rows = [["corpus", "tool", "runs", "median s", "CPU s (sys)", "peak MiB", "pages", "time ratio", "status"]]
     for s in summaries:
         tool = tools["kbgen" if s["tool"] == "kbgen-rebuild" else s["tool"]]
         cold = by_key.get((s["corpus"], "kbgen"))
@@ -580,6 +586,8 @@ def build_table(summaries: list[dict], tools: dict[str, Tool], timeout: float) -
                 label,
                 f"{s['ok_runs']}/{s['runs']}" if s["runs"] else "0",
                 secs,
+                f"{s['median_cpu_seconds']:.2f} ({s['median_sys_seconds']:.2f})" if s.get("median_cpu_seconds")
+                is not None else "-",
                 f"{s['median_peak_mib']:.0f}" if s["median_peak_mib"] is not None else "-",
                 str(s["pages"]) if s["pages"] is not None else "-",
                 ratio,
@@ -590,13 +598,13 @@ def build_table(summaries: list[dict], tools: dict[str, Tool], timeout: float) -
             nonzero = [c for c in s["returncodes"] if c]
             if nonzero and all(c in tool.ok_codes for c in nonzero):
                 why = f"kbgen exited {sorted(set(nonzero))} in {len(nonzero)}/{s['runs']} runs"
-                rows.append([s["corpus"], "  ! warning", "", "", "", "", "", why + " (1 = content errors)"])
+                rows.append([s["corpus"], "  ! warning", "", "", "", "", "", "", why + " (1 = content errors)"])
     return rows
 
 
 def format_table(rows: list[list[str]]) -> str:
     """Plain aligned text; numbers right-aligned so medians line up."""
-    numeric = {2, 3, 4, 5}
+    numeric = {2, 3, 4, 5, 6}
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):

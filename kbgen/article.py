@@ -98,7 +98,7 @@ class Article:
     @property
     def is_index(self) -> bool:
         """`folder/index.md` is the folder's own page."""
-        return PurePosixPath(self.rel).name == "index.md"
+        return self.rel == "index.md" or self.rel.endswith("/index.md")  # asked for every page: no Path made
 
     @property
     def output_path(self) -> str:

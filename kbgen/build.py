@@ -171,6 +171,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                 if result.pages % 500 == 0:
                     report("pages", result.pages, len(paths))
             if staged:
+                if search:
+                    search.write_fragments()  # unless the other process, done with its shards, took them first
                 saved_here = cache_saving.take()
                 if saved_here:
                     cache.save()  # while the export may still be running on the other core

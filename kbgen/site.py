@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbgen.article import Article
@@ -61,20 +61,25 @@ class Category:
 
 
 def url_for_path(rel: str, slug: str | None = None) -> str:
-    """`Hardware Support/Yún Board/Reset.md` → `hardware-support/yun-board/reset/`; `x/index.md` → `x/`."""
-    path = PurePosixPath(rel)
-    folders = [url_slug(p) for p in path.parent.parts]
-    if path.name == "index.md":
+    """`Hardware Support/Yún Board/Reset.md` → `hardware-support/yun-board/reset/`; `x/index.md` → `x/`.
+
+    `rel` is a clean POSIX path as `discover` writes it, so plain string splits do (no `Path` for each of a big
+    site's pages and folders: the build waits for this stage on one core)."""
+    folder, _, name = rel.rpartition("/")
+    folders = [url_slug(p) for p in folder.split("/")] if folder else []
+    if name == "index.md":
         if slug is not None and folders:
             folders[-1] = url_slug(slug)
         return "".join(f"{p}/" for p in folders)
-    return "".join(f"{p}/" for p in folders) + f"{url_slug(slug if slug is not None else path.stem)}/"
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as `PurePosixPath.stem`
+    return "".join(f"{p}/" for p in folders) + f"{url_slug(slug if slug is not None else stem)}/"
 
 
 def static_url(rel: str) -> str:
     """Files next to articles keep their names; their folders are slugged like the pages beside them."""
-    path = PurePosixPath(rel)
-    return "".join(f"{url_slug(p)}/" for p in path.parent.parts) + path.name
+    folder, _, name = rel.rpartition("/")
+    return "".join(f"{url_slug(p)}/" for p in folder.split("/")) + name if folder else name
 
 
 class Site:
@@ -126,8 +131,7 @@ def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, 
 
 
 def _folder_of(rel: str) -> str:
-    parent = str(PurePosixPath(rel).parent)
-    return "" if parent == "." else parent
+    return rel.rpartition("/")[0]
 
 
 def _category_tree(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
@@ -144,7 +148,7 @@ def _category_tree(articles: list[Article], files: ContentFiles, content_dir: Pa
     with_file = set(files.categories)
     for folder in sorted(all_folders, key=lambda f: (f.count("/"), f)):
         parent = nodes[_folder_of(folder)]
-        name = PurePosixPath(folder).name
+        name = folder.rpartition("/")[2]
         words = name.replace("-", " ").replace("_", " ").strip() or name
         cat = Category(rel=folder, title=words[:1].upper() + words[1:],
                        url=url_for_path(folder + "/index.md"), parent=parent)

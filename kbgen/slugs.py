@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
@@ -42,6 +43,7 @@ def anchor_slug(text: str, style: str = "translit") -> str:
     return re.sub(r"-{2,}", "-", slug).strip("-") or "section"
 
 
+@lru_cache(maxsize=65536)  # a site's folder names come back for every page under them
 def url_slug(text: str) -> str:
     """One URL path segment: `Licensing & Counterfeits` → `licensing-counterfeits`, `Оплата` → `oplata`."""
     slug = _URL_DROP.sub("-", transliterate(text))

@@ -67,7 +67,7 @@ class BackgroundExport:
 
     The fragment files (display texts, a third of the files) go to whichever process is free first: the forked
     one has them in memory once its export is done, this one makes them again (the same bytes, from the same state
-    read before the fork) when it reaches `result` while the other is still busy with postings (`Claim`).
+    read before the fork) when its pages are done while the other is still busy with postings or shards (`Claim`).
     """
 
     def __init__(self, site: Site, config: Config, into: Path | None = None,
@@ -87,8 +87,9 @@ class BackgroundExport:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             self._future = self._pool.submit(_export_in_fork, into)
 
-    def _write_fragments(self) -> None:
-        """Write the fragment files the forked export leaves out (nothing when it runs in this process)."""
+    def write_fragments(self) -> None:
+        """Write the fragment files, unless the forked export has taken them (or runs in this process): called
+        as soon as this process is free, and again by `result`."""
         if self._pool is None or self._into is None or not self._fragments.take():
             return
         for lang, folder, articles in languages(self.site, self.config):
@@ -100,7 +101,7 @@ class BackgroundExport:
         if self._pool is None:
             return export_site(self.site, self.config)
         try:
-            self._write_fragments()
+            self.write_fragments()
             exported, self.then_result, self.then_done = self._future.result()
             return exported
         except BrokenProcessPool:  # the child died (out of memory, killed): do the work here instead
@@ -126,10 +127,14 @@ def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object
     gc.disable()
     exported = export_site(site, config, states, keep=_never_freed)
     if into is not None:
+        for folder, language in exported:
+            place(into / folder, {rel: data for rel, data in language.files.items() if not rel.startswith("f/")})
+        # Only now, after the shards: by then the build's process may have finished its pages and be free to write
+        # the fragments, while this one goes on to what is left (the render cache, the last pages).
         fragments_too = fragments.take()
         for folder, language in exported:
-            place(into / folder, {rel: data for rel, data in language.files.items()
-                                  if fragments_too or not rel.startswith("f/")})
+            if fragments_too:
+                place(into / folder, {rel: data for rel, data in language.files.items() if rel.startswith("f/")})
             language.files = {}  # in the site already, or written by the build's process: nothing to send back
     if then is None:
         return exported, None, False

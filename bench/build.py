@@ -238,7 +238,19 @@ def setup_kbgen() -> Tool:
     match = re.search(r"\d+\.\d+[\w.+-]*", out)
     tool.version = match.group(0) if match else "?"
     tool.label = f"kbgen {tool.version}" if match else "kbgen"
+    compile_kbgen()
+    tool.notes.append("kbgen: its modules' bytecode compiled first, as pip does when it installs MkDocs")
     return tool
+
+
+def compile_kbgen() -> None:
+    """Write the bytecode of this checkout's modules, as `pip install` does for MkDocs' in its venv: a source
+    tree holds none when PYTHONDONTWRITEBYTECODE is set, and every run would compile kbgen's modules again."""
+    import compileall
+
+    import kbgen
+
+    compileall.compile_dir(Path(kbgen.__file__).parent, quiet=1)
 
 
 def kbgen_exe() -> Path:

@@ -474,6 +474,11 @@ def main() -> None:
                     help="Folder holding corpora/ and tools/eval_ir.py (default: ../shared beside the repository; "
                          "give it when the tree runs from elsewhere, say a git worktree).")
     args = ap.parse_args()
+    import compileall
+
+    import kbgen
+
+    compileall.compile_dir(Path(kbgen.__file__).parent, quiet=1)  # kbgen's bytecode, as an install has it
     global CORPORA, EVAL
     CORPORA, EVAL = args.shared / "corpora", args.shared / "tools" / "eval_ir.py"
     if not CORPORA.is_dir():

@@ -95,7 +95,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
     # so it costs little more than starting Python.
     from kbgen.cache import RenderCache
     from kbgen.languages import site_languages
-    from kbgen.links import LinkResolver, check_draft, resolve_article
+    from kbgen.links import resolve_links
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
     from kbgen.pages import PageRenderer
@@ -117,52 +117,58 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         site_languages(site, config, diagnostics)
         result.site = site
 
-    with stage("links"):
-        resolver = LinkResolver(site, config.content_dir)
-        for a in site.articles:
-            resolve_article(a, resolver, diagnostics)
-        for draft in site.drafts:
-            check_draft(draft, resolver, diagnostics)
-
-    from kbgen.search.checks import run_search_tests
+    from kbgen.workqueue import Claim, WorkQueue
 
     # A build checks its `search_tests` against the index it exports (below); `check` exports one in memory.
     tests_on_export = options.write and config.search
-    if not tests_on_export:
-        with stage("search tests"):
-            run_search_tests(site, config, diagnostics)
+    staged = StagedOutput(config.output_dir) if options.write else None
+    queue = WorkQueue()  # the pages, once this process has resolved the links and knows them
+    cache_saving = Claim()
 
-    if diagnostics.errors or not options.write:
-        cache.save()  # a site that is written saves it beside the pages (below)
-    if diagnostics.errors:
-        raise BuildFailed(len(diagnostics.errors))
-
-    with stage("pages"):
-        from kbgen.search.publish import BackgroundExport
-        from kbgen.workqueue import Claim, WorkQueue
-
-        renderer = PageRenderer(site, config, theme)
-        routes = renderer.routes()
+    def render_from_back() -> int:
+        """In the export's process, once the index is written: the render cache, unless this process got there
+        first, then pages from the back, until the two meet. Its copy of the site was made before the links
+        were resolved, so it resolves them too (the same work; this process reports the problems) if there are
+        pages left to help with."""
+        if cache_saving.take():
+            cache.save()
+        if not queue.left():
+            return 0
+        resolve_links(site, config.content_dir, Diagnostics())
+        routes = PageRenderer(site, config, theme).routes()
         paths = list(routes)
-        queue = WorkQueue(len(paths))
-        cache_saving = Claim()
-        staged = StagedOutput(config.output_dir) if options.write else None
+        done = 0
+        while (i := queue.take_back()) is not None:
+            staged.write_text(paths[i], routes[paths[i]]())
+            done += 1
+        return done
 
-        def render_from_back() -> int:
-            """In the export's process, once the index is written: the render cache, unless this process got
-            there first, then pages from the back, until the two meet."""
-            if cache_saving.take():
-                cache.save()
-            done = 0
-            while (i := queue.take_back()) is not None:
-                staged.write_text(paths[i], routes[paths[i]]())
-                done += 1
-            return done
+    search = None
+    try:
+        # The index needs the articles placed, not their links resolved: from here it is built, and written, on
+        # the other core while this one resolves links and renders pages; then it helps with the pages.
+        from kbgen.search.publish import BackgroundExport
 
-        # The index builds, and is written, on the other core while this one renders pages; then it helps.
-        search = None
-        try:
-            search = BackgroundExport(site, config, staged.root, render_from_back) if staged else None
+        search = BackgroundExport(site, config, staged.root, render_from_back) if staged else None
+        from kbgen.search.checks import run_search_tests
+
+        with stage("links"):
+            resolve_links(site, config.content_dir, diagnostics)
+
+        if not tests_on_export:
+            with stage("search tests"):
+                run_search_tests(site, config, diagnostics)
+
+        if (diagnostics.errors or not options.write) and cache_saving.take():
+            cache.save()  # a site that is written saves it beside the pages (below)
+        if diagnostics.errors:
+            raise BuildFailed(len(diagnostics.errors))
+
+        with stage("pages"):
+            renderer = PageRenderer(site, config, theme)
+            routes = renderer.routes()
+            paths = list(routes)
+            queue.open(len(paths))
             while (i := queue.take_front()) is not None:
                 text = routes[paths[i]]()
                 result.pages += 1
@@ -189,13 +195,13 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                     run_search_tests(site, config, diagnostics, exported=True)
                     if diagnostics.errors:
                         raise BuildFailed(len(diagnostics.errors))
-        except BaseException:
-            queue.close()  # the other process renders no more pages of a build that is stopping
-            if search:
-                search.close()
-            if staged:
-                staged.discard()
-            raise
+    except BaseException:
+        queue.close()  # the other process renders no more pages of a build that is stopping
+        if search:
+            search.close(stop=True)
+        if staged:
+            staged.discard()
+        raise
 
     if staged:
         with stage("write"):

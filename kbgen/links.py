@@ -106,6 +106,41 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
     article.html = _PLACEHOLDER.sub(replace, rendered.html) if (link_urls or image_tags) else rendered.html
 
 
+def resolve_links(site: Site, content_dir: Path, diagnostics: Diagnostics) -> None:
+    """The links stage: every published article's links and images, then the drafts' (checked, not published)."""
+    resolver = LinkResolver(site, content_dir)
+    for a in site.articles:
+        a.related_links = []  # filled here, as `related_articles` may have filled them before
+        resolve_article(a, resolver, diagnostics)
+    for draft in site.drafts:
+        check_draft(draft, resolver, diagnostics)
+
+
+def related_articles(site: Site, content_dir: Path) -> None:
+    """Only `related_links` of every article, as the links stage finds them, without its URLs, HTML or reports:
+    all the search export needs (its most linked-to articles), in a process forked before the links stage."""
+    resolver = LinkResolver(site, content_dir)
+    quiet = _Quiet()
+    for article in site.articles:
+        rendered = article.result.rendered
+        found_here: list[Article] = []
+        base_dir = posixpath.dirname(article.rel)
+        for ref in rendered.links if rendered else ():
+            raw_path = ref.target.partition("#")[0].split("?", 1)[0]
+            if raw_path:
+                found, _draft = _find(raw_path, base_dir, article.url, resolver, ref.path, ref.line, quiet)
+                if found is not None and found.article is not None and found.article is not article:
+                    found_here.append(found.article)
+        article.related_links = found_here
+
+
+class _Quiet:
+    """Diagnostics that go nowhere: the links stage itself reports them."""
+
+    def add(self, *_args, **_kwargs) -> None:
+        pass
+
+
 def check_draft(draft: Article, resolver: LinkResolver, diagnostics: Diagnostics) -> None:
     """Check the links of a draft that is left out of the site, so it does not go live with broken ones.
 

@@ -165,3 +165,23 @@ def test_the_render_cache_is_saved_by_whichever_process_is_free_first(tmp_path: 
         assert files_under(tmp_path / f"one-{dies}") == files_under(tmp_path / f"two-{dies}")
     assert saved_by[0] == "saved-by-other"
     assert saved_by[1] == "saved-by-build"
+
+
+def test_a_build_whose_links_fail_stops_the_export_and_keeps_the_last_site(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export's process starts before the links are checked; a broken link still fails the build at once,
+    with the message, the previous site untouched and nothing of the failed build left beside it."""
+    write_site(tmp_path / "content", articles=30)
+    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--content", "content", "--out", "site"]).exit_code == 0
+    before = files_under(tmp_path / "site")
+    (tmp_path / "content/topic-0/article-0.md").write_text("# Article 0\n\nSee [refunds](../nowhere/refunds.md).\n",
+                                                         encoding="utf-8")
+    failed = runner.invoke(main, ["build", "--content", "content", "--out", "site"])
+    assert failed.exit_code == 1
+    assert "content/topic-0/article-0.md:3: error[broken-link]" in failed.output
+    assert files_under(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kbgen", "content", "site"]
+    assert publish._forked is None

@@ -109,9 +109,15 @@ class BackgroundExport:
         finally:
             self.close()
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """Wait for the other process to end; `stop` ends it first (a build that is failing wants nothing more
+        from it, and since it starts before the links are checked, it may be only halfway through the index)."""
         global _forked
         if self._pool is not None:
+            if stop:
+                # No public way to end a worker before Python 3.14 (`terminate_workers`): its processes, then.
+                for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                    process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _forked = None
@@ -125,6 +131,9 @@ def _export_in_fork(into: Path | None) -> tuple[list[tuple[str, Export]], object
     # first pass would walk every object the export made (a fifth of a second on ru-doka) for nothing. And what
     # the export built is kept to the end instead of being freed object by object while the build waits.
     gc.disable()
+    from kbgen.links import related_articles
+
+    related_articles(site, config.content_dir)  # forked before the links stage: "popular" needs who links where
     exported = export_site(site, config, states, keep=_never_freed)
     if into is not None:
         for folder, language in exported:

@@ -614,6 +614,22 @@ def build_table(summaries: list[dict], tools: dict[str, Tool], timeout: float) -
     return rows
 
 
+def round_ratios(cells: list[Cell], tools: dict[str, Tool]) -> list[str]:
+    """kbgen against each peer round by round: the runs of a round follow each other, so a slow minute of the
+    machine slows both sides of one ratio, and the spread says how far the medians' ratio can be trusted."""
+    lines = []
+    for kb in (c for c in cells if c.tool == "kbgen"):
+        for peer in (c for c in cells if c.corpus == kb.corpus and c.tool in ("mkdocs", "hugo")):
+            ok_codes = tools["kbgen"].ok_codes, tools[peer.tool].ok_codes
+            ratios = [a.seconds / b.seconds for a, b in zip(kb.runs, peer.runs, strict=False)
+                      if not a.timed_out and not b.timed_out and a.returncode in ok_codes[0]
+                      and b.returncode in ok_codes[1]]
+            if ratios:
+                lines.append(f"{kb.corpus}: kbgen/{peer.tool} by round: {', '.join(f'{r:.3f}' for r in ratios)} "
+                             f"(median {statistics.median(ratios):.3f}, highest {max(ratios):.3f})")
+    return lines
+
+
 def format_table(rows: list[list[str]]) -> str:
     """Plain aligned text; numbers right-aligned so medians line up."""
     numeric = {2, 3, 4, 5, 6}
@@ -721,6 +737,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak MiB: each process's own max RSS (wait4), median over runs; "
         "pages: .html files in the output dir."
     )
+    for line in round_ratios(cells, tool_map):
+        print(line)
     for name, _ in corpora:
         cell = next((c for c in cells if c.corpus == name and c.tool == "hugo"), None)
         if cell and cell.extra.get("hugo_excluded"):

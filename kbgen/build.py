@@ -144,6 +144,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         return done
 
     search = None
+    cache_here = False  # this process has the render cache to save (the other one may have it instead)
     try:
         # The index needs the articles placed, not their links resolved: from here it is built, and written, on
         # the other core while this one resolves links and renders pages; then it helps with the pages.
@@ -159,8 +160,10 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             with stage("search tests"):
                 run_search_tests(site, config, diagnostics)
 
-        if (diagnostics.errors or not options.write) and cache_saving.take():
-            cache.save()  # a site that is written saves it beside the pages (below)
+        if diagnostics.errors or not options.write:
+            cache_here = cache_saving.take()  # a site that is written saves it beside the pages (below)
+            if cache_here:
+                cache.save()
         if diagnostics.errors:
             raise BuildFailed(len(diagnostics.errors))
 
@@ -179,7 +182,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             if staged:
                 if search:
                     search.write_fragments()  # unless the other process, done with its shards, took them first
-                saved_here = cache_saving.take()
+                saved_here = cache_here = cache_saving.take()
                 if saved_here:
                     cache.save()  # while the export may still be running on the other core
                 _write_extras(staged, renderer, theme, site, config, search)
@@ -198,7 +201,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
     except BaseException:
         queue.close()  # the other process renders no more pages of a build that is stopping
         if search:
-            search.close(stop=True)
+            # Ended at once, unless it is saving the render cache: then its index is done, and so is it, nearly.
+            search.close(stop=cache_here or cache_saving.take())
         if staged:
             staged.discard()
         raise

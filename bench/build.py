@@ -17,9 +17,9 @@ Peers: MkDocs is installed from PyPI into ~/.cache/kbgen-bench/venv-peers (or $K
 Hugo is the Debian package (`apt-get install -y hugo`) and is skipped when it
 is not on PATH.  The script itself uses the standard library only.
 
-Disk: each run builds into its own temp dir. The dirs are deleted together when
-a corpus is done, and the disk is synced and left to settle (65 s) before the
-next corpus, so no timed run pays for another run's deleted files (see
+Disk: each run builds into its own temp dir. The dirs are all kept until the
+bench is done, and the disk is synced and left to settle (six minutes) before
+the first run, so no timed run pays for another run's deleted files (see
 SETTLE_SECONDS). An output too big to keep (MkDocs on npl writes ~28 GB: every
 page carries the full 11k-entry nav) is deleted at once, then the disk settles.
 """
@@ -191,14 +191,17 @@ def prime_page_cache(articles: Path) -> int:
     return total
 
 
-#: ext4 without a journal (this kind of VM's disk) skips inodes freed in the last 60 s (300 s while their inode
-#: table block is dirty) when it allocates new ones, scanning past each. A build that starts right after another
-#: run's output was deleted pays for that scan on every file it creates — 0.1-0.8 ms per file, measured — so the
-#: deletion, not the tool, decides its time. Outputs are therefore deleted outside the timed runs: all together
-#: when a corpus is done, after which the disk is synced and left to settle before the next corpus. Every run is
-#: followed by a sync as well, so the disk is not still writing one tool's output (MkDocs writes hundreds of MB)
-#: while the next one is timed.
-SETTLE_SECONDS = 65
+#: ext4 without a journal (this kind of VM's disk) skips inodes freed in the last 60 s, and in the last 360 s while
+#: their inode table block is dirty, when it allocates new ones, scanning past each. A build that starts after
+#: another run's output was deleted pays for that scan on every file it creates — 0.1-0.8 ms per file, measured —
+#: so the deletion, not the tool, decides its time. A sync does not end the longer window: the timed run's own new
+#: files dirty the same inode table blocks again. Measured: kbgen on ru-doka, 65 s after five of its outputs were
+#: deleted and the disk synced, spent 2.81 s and then 1.70 s in the kernel (4.22 s and 3.77 s wall); seven minutes
+#: after, 0.79 s and 0.53 s (2.90 s wall). So outputs are deleted only when the whole bench is done, and the first
+#: run waits out the longer window after whatever was deleted before the bench. Every run is followed by a sync
+#: as well, so the disk is not still writing one tool's output (MkDocs writes hundreds of MB) while the next one is
+#: timed.
+SETTLE_SECONDS = 365
 
 
 def settle() -> None:
@@ -455,8 +458,10 @@ def build_once(tool: Tool, articles: Path, work: Path, timeout: float, extra: di
     return run, (cmd, cwd, out)
 
 
-def bench_corpus(name: str, articles: Path, tools: list[Tool], runs: int, timeout: float) -> list[Cell]:
-    """All runs of all tools on one corpus, interleaved so drift hits every tool alike."""
+def bench_corpus(name: str, articles: Path, tools: list[Tool], runs: int, timeout: float,
+                 outputs: contextlib.ExitStack) -> list[Cell]:
+    """All runs of all tools on one corpus, interleaved so drift hits every tool alike; their outputs are deleted
+    when `outputs` closes (when the bench is done), unless too big to keep."""
     cells = {t.name: Cell(name, t.name) for t in tools}
     rebuild = Cell(name, "kbgen-rebuild")
     for tool in tools:
@@ -465,30 +470,28 @@ def bench_corpus(name: str, articles: Path, tools: list[Tool], runs: int, timeou
     if any(t.name == "hugo" and not t.unavailable for t in tools):
         cells["hugo"].extra["hugo_excluded"] = hugo_excludes(articles)
     prime_page_cache(articles)
-    settle()
-    with contextlib.ExitStack() as outputs:  # deleted when the corpus is done, not between timed runs
-        for i in range(1, runs + 1):
-            for tool in tools:
-                cell = cells[tool.name]
-                if cell.skipped:
-                    continue
-                if cell.timed_out():
-                    continue  # one run past the timeout says enough; don't wait again
-                tmp = Path(outputs.enter_context(tempfile.TemporaryDirectory(prefix=f"kbgen-bench-{tool.name}-",
-                                                                           ignore_cleanup_errors=True)))
-                run, (cmd, cwd, _) = build_once(tool, articles, tmp, timeout, cell.extra)
-                os.sync()  # its writes reach the disk now, not during the next tool's timed run
-                cell.runs.append(run)
-                progress(name, tool.name, i, runs, run)
-                if tool.name == "kbgen" and run.returncode in tool.ok_codes:
-                    again = run_measured(cmd, cwd, timeout, tmp / "logs-rebuild")
-                    os.sync()
-                    again.pages = count_pages(tmp / "site")
-                    rebuild.runs.append(again)
-                    progress(name, "kbgen-rebuild", i, runs, again)
-                if not room_to_keep(tmp):  # MkDocs on npl: tens of GB per run
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    settle()
+    for i in range(1, runs + 1):
+        for tool in tools:
+            cell = cells[tool.name]
+            if cell.skipped:
+                continue
+            if cell.timed_out():
+                continue  # one run past the timeout says enough; don't wait again
+            tmp = Path(outputs.enter_context(tempfile.TemporaryDirectory(prefix=f"kbgen-bench-{tool.name}-",
+                                                                       ignore_cleanup_errors=True)))
+            run, (cmd, cwd, _) = build_once(tool, articles, tmp, timeout, cell.extra)
+            os.sync()  # its writes reach the disk now, not during the next tool's timed run
+            cell.runs.append(run)
+            progress(name, tool.name, i, runs, run)
+            if tool.name == "kbgen" and run.returncode in tool.ok_codes:
+                again = run_measured(cmd, cwd, timeout, tmp / "logs-rebuild")
+                os.sync()
+                again.pages = count_pages(tmp / "site")
+                rebuild.runs.append(again)
+                progress(name, "kbgen-rebuild", i, runs, again)
+            if not room_to_keep(tmp):  # MkDocs on npl: tens of GB per run
+                shutil.rmtree(tmp, ignore_errors=True)
+                settle()
     result = [cells[t.name] for t in tools]
     if "kbgen" in cells:
         if cells["kbgen"].skipped:
@@ -718,8 +721,10 @@ def main(argv: list[str] | None = None) -> int:
     tool_map = {t.name: t for t in tools}
     started = time.time()
     cells: list[Cell] = []
-    for name, articles in corpora:
-        cells.extend(bench_corpus(name, articles, tools, args.runs, args.timeout))
+    with contextlib.ExitStack() as outputs:  # every output is deleted when the bench is done, not between runs
+        settle()
+        for name, articles in corpora:
+            cells.extend(bench_corpus(name, articles, tools, args.runs, args.timeout, outputs))
     summaries = [summarize(c, tool_map, args.timeout) for c in cells]
 
     print()

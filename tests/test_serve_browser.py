@@ -12,7 +12,9 @@ TIMEOUT = 5000  # ms: a save normally shows in well under 100 ms; this is only t
 
 
 def main_has(page, text: str) -> None:
-    page.wait_for_function("t => document.querySelector('main').innerText.includes(t)", arg=text, timeout=TIMEOUT)
+    # While the tab moves to another page there is a moment with no <main> yet: wait through it, don't fail on it.
+    page.wait_for_function("t => { const m = document.querySelector('main');"
+                           " return m !== null && m.innerText.includes(t); }", arg=text, timeout=TIMEOUT)
 
 
 def overlay(page):
@@ -68,7 +70,8 @@ def test_a_deleted_article_404s_and_links_to_it_become_errors_in_the_overlay(pre
     overlay(page).wait_for(timeout=TIMEOUT)
     text = overlay(page).inner_text()
     assert "content/getting-started/create-account.md:13" in text and "broken-link" in text
-    page.wait_for_function("() => !document.querySelector('main').innerText.includes('unused months')",
+    page.wait_for_function("() => { const m = document.querySelector('main');"
+                           " return m !== null && !m.innerText.includes('unused months'); }",
                            timeout=TIMEOUT)
     assert page.request.get(preview.url + "billing/refunds/").status == 404
 

@@ -126,7 +126,7 @@ def related_articles(site: Site, content_dir: Path) -> None:
         found_here: list[Article] = []
         base_dir = posixpath.dirname(article.rel)
         for ref in rendered.links if rendered else ():
-            raw_path = ref.target.partition("#")[0].split("?", 1)[0]
+            raw_path = _split_target(ref.target)[0]
             if raw_path:
                 found, _draft = _find(raw_path, base_dir, article.url, resolver, ref.path, ref.line, quiet)
                 if found is not None and found.article is not None and found.article is not article:
@@ -171,9 +171,14 @@ def relative_url(from_url: str, to_url: str) -> str:
     return url or "./"
 
 
-def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) -> str:
+def _split_target(target: str) -> tuple[str, str]:
+    """`../billing/refunds.md?x=1#fees` → (`../billing/refunds.md`, `fees`)."""
     raw_path, _, fragment = target.partition("#")
-    raw_path = raw_path.split("?", 1)[0]
+    return raw_path.split("?", 1)[0], fragment
+
+
+def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) -> str:
+    raw_path, fragment = _split_target(target)
     if not raw_path:
         if fragment and fragment not in article.result.ids:
             diagnostics.add(path, line, "broken-anchor", f"no heading or id '#{fragment}' on this page")

@@ -21,10 +21,6 @@ class WorkQueue:
         # front, back, count, closed: shared memory and a lock, inherited by a fork
         self._ends = multiprocessing.Array("q", [0, count, count, 0])
 
-    @property
-    def count(self) -> int:
-        return self._ends[2]
-
     def open(self, count: int) -> None:
         """Hand out 0..count-1 from now on (unless the queue was closed)."""
         with self._ends.get_lock():
@@ -62,6 +58,8 @@ class WorkQueue:
         with self._ends.get_lock():
             self._ends[1] = self._ends[0]
             self._ends[3] = 1  # and `open` no longer opens it
+
+
 class Claim:
     """A job either process may do, done once: `take()` is True for the first process to ask, False after.
 

@@ -6,9 +6,10 @@ config → discover → (up to date?) → load & render → place → resolve li
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from kbgen.discover import discover
 from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
 from kbgen.gcpolicy import collector_spared
+from kbgen.locks import build_lock, remove_leftovers
+from kbgen.ownership import check_replaceable
 from kbgen.writer import StagedOutput, check_output_dir
 
 if TYPE_CHECKING:
@@ -54,12 +57,12 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult:
     """Run the pipeline. Diagnostics go to `diagnostics`; content errors raise BuildFailed after the cache is
     saved, and the output folder is only replaced when there are none."""
-    with collector_spared() as loaded:
-        return _build(options, diagnostics, progress, loaded)
+    with collector_spared() as loaded, ExitStack() as held:
+        return _build(options, diagnostics, progress, loaded, held)
 
 
 def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None,
-           loaded: Callable[[], None]) -> BuildResult:
+           loaded: Callable[[], None], held: ExitStack) -> BuildResult:
     result = BuildResult()
     report = progress or (lambda stage, done, total: None)
 
@@ -77,8 +80,17 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         include_drafts = options.drafts or config.drafts
         site_theme = config.root / "themes" / config.theme if config.theme else None
         if options.write:
-            check_output_dir(config.output_dir, [config.content_dir, config.root] + (
-                [config.path] if config.path else []))
+            check_output_dir(config.output_dir, _protected(config, site_theme), config.root)
+    replaceable = frozenset[str]()
+    if options.write:
+        with stage("output"):
+            # One build of a project at a time (a second waits); then, nothing written yet, whether the output
+            # folder is kbgen's to replace; then what builds killed before this one left beside it.
+            held.enter_context(build_lock(config.cache_dir, lambda: print(
+                f"waiting for another build of this site to finish ({config.cache_dir}/build.lock)",
+                file=sys.stderr)))
+            replaceable = check_replaceable(config.output_dir, read_stamp(config.cache_dir))
+            remove_leftovers(config.output_dir)
     display_root = display_path(config.content_dir)
 
     with stage("discover"):
@@ -121,7 +133,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
     # A build checks its `search_tests` against the index it exports (below); `check` exports one in memory.
     tests_on_export = options.write and config.search
-    staged = StagedOutput(config.output_dir) if options.write else None
+    staged = StagedOutput(config.output_dir, replaceable) if options.write else None
     queue = WorkQueue()  # the pages, once this process has resolved the links and knows them
     cache_saving = Claim()
 
@@ -226,6 +238,14 @@ def display_path(content_dir: Path) -> str:
     except ValueError:
         return str(content_dir)
     return str(content_dir) if rel.startswith(f"..{os.sep}..") else rel
+
+
+def _protected(config: Config, site_theme: Path | None) -> list[tuple[str, Path]]:
+    """What the output folder must neither be nor contain, and what it must not be inside (but the project)."""
+    return [("the project folder", config.root), ("the content folder", config.content_dir),
+            ("kbgen's own folder", config.cache_dir)] + (
+        [("the config file", config.path)] if config.path else []) + (
+        [("the theme folder", site_theme)] if site_theme else [])
 
 
 def _up_to_date(config: Config, key: str, diagnostics: Diagnostics) -> bool:

@@ -59,7 +59,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/).")
 @_common
 def build_command(config: Path | None, content: Path | None, out: Path | None, drafts: bool, strict: bool) -> None:
-    """Build the site into the output folder (replaced only when the build succeeds)."""
+    """Build the site into the output folder (replaced only when the build succeeds, and only if kbgen wrote it)."""
     _run_build(BuildOptions(config=config, content=content, out=out, drafts=drafts, strict=strict))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -73,9 +73,23 @@ def tree_fingerprint(folder: Path) -> list[list]:
 
 
 def _files_below(folder: str) -> dict[str, tuple[int, int]]:
-    """Relative path → (size, mtime) of every file below `folder`, by scandir (no `relpath`: it was half the time
-    of taking a site's manifest)."""
+    """Relative path → (size, mtime) of every file below `folder` (no `relpath`: it was half the time of taking a
+    site's manifest)."""
     found: dict[str, tuple[int, int]] = {}
+    for name, entry in entries_below(folder):
+        try:
+            if entry.is_dir():  # as os.walk: a linked folder is not entered
+                continue
+            st = entry.stat()
+        except OSError:  # gone meanwhile, or a broken link
+            continue
+        found[name] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def entries_below(folder: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """(POSIX path relative to `folder`, entry) of everything below it that is not a folder: files, and links of
+    any kind, never followed. By scandir, which hands each entry's type over without a `stat`."""
     pending = [(folder, "")]
     while pending:
         path, rel = pending.pop()
@@ -84,17 +98,10 @@ def _files_below(folder: str) -> dict[str, tuple[int, int]]:
         except OSError:
             continue
         for entry in entries:
-            name = f"{rel}{entry.name}"
-            try:
-                if entry.is_dir():
-                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                        pending.append((entry.path, f"{name}/"))
-                    continue
-                st = entry.stat()
-            except OSError:  # gone meanwhile, or a broken link
-                continue
-            found[name] = (st.st_size, st.st_mtime_ns)
-    return found
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{rel}{entry.name}/"))
+            else:
+                yield f"{rel}{entry.name}", entry
 
 
 def manifest(out: Path) -> dict[str, list[int]]:

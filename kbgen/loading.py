@@ -19,7 +19,7 @@ from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
 from kbgen.markdown import RenderSettings
 from kbgen.messages import load_catalogue
-from kbgen.workqueue import WorkQueue
+from kbgen.workqueue import WorkQueue, exit_with_parent
 
 #: Below this many files to render, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 64
@@ -102,7 +102,8 @@ def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileRes
     delivered = [False] * len(chunks)
     with tempfile.TemporaryDirectory(prefix="kbgen-load-") as drop:
         _shared = (chunks, settings, queue, drop)  # seen by the helpers as it is at the fork: nothing is sent
-        pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=exit_with_parent)
         try:
             jobs = [pool.submit(_render_from_back) for _ in range(helpers)]
             while (c := queue.take_front()) is not None:

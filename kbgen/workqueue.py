@@ -9,6 +9,8 @@ taking one item at a time from opposite ends, they meet wherever the work runs o
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 
 
 class WorkQueue:
@@ -73,3 +75,23 @@ class Claim:
         with self._taken.get_lock():
             taken, self._taken.value = self._taken.value, 1
             return not taken
+
+
+def exit_with_parent() -> None:
+    """A forked helper's `initializer`: end this helper as soon as the process that forked it is gone.
+
+    Killed alone (`kill -9`, the out-of-memory killer), the build's process leaves its helpers waiting for work on a
+    queue only it could feed: they would wait forever (issue 17). So each helper watches its parent's sentinel, the
+    read end of a pipe whose only writer is the parent (`multiprocessing.parent_process()`), and exits when it reads
+    end-of-file. Chosen over Linux's `prctl(PR_SET_PDEATHSIG)`: that fires when the parent *thread* that forked ends,
+    which the live preview's threads would trigger, needs ctypes, and exists on Linux only; the sentinel works
+    wherever fork does. The watcher needs the interpreter lock to act, so a helper inside one long C call ends when
+    the call returns, well within a second for anything kbgen does."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent,), name="kbgen-exit-with-parent", daemon=True).start()
+
+
+def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns once the pipe reports end-of-file: the parent has exited, however it ended
+    os._exit(1)

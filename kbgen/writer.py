@@ -1,7 +1,7 @@
 """Write the site into a temporary folder beside the output, then swap it into place.
 
 A build that fails, or is interrupted, leaves the previous `site/` exactly as it was: readers of a site served
-from that folder never see half of a build.
+from that folder never see half of a build. Which folders may be replaced at all: `kbgen.ownership`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 from kbgen.diagnostics import KbgenError
+from kbgen.locks import WorkFolder
+from kbgen.ownership import SITE_MARKER, appeared, files_below, name_files, refuse_appeared, site_marker
 
 
 def write_file(path: Path | str, data: bytes) -> None:
@@ -24,26 +26,42 @@ def write_file(path: Path | str, data: bytes) -> None:
         os.close(fd)
 
 
-def check_output_dir(out: Path, protected: list[Path]) -> None:
-    """Refuse an output folder whose replacement would delete the content, the config or the project."""
+def check_output_dir(out: Path, protected: list[tuple[str, Path]], root: Path) -> None:
+    """Refuse an output folder whose replacement would delete the content, the config, the theme, kbgen's own
+    `.kbgen/` or the project (`protected`: what each is, and where), or that lies inside one of them but the
+    project folder `root` (a site inside the content would be read back as content)."""
+    if out.is_symlink():
+        raise KbgenError(f"output folder {out} is a symbolic link to {out.resolve()}: a build would replace the link, "
+                         f"not the folder it points to; give that folder itself (--out {out.resolve()})")
     out = out.resolve()
-    for p in protected:
+    for what, p in protected:
         p = p.resolve()
-        if out == p or out in p.parents:
-            raise KbgenError(f"output folder {out} contains {p}; building there would replace it — choose another")
+        if out == p:
+            raise KbgenError(f"output folder {out} is {what} ({name_files(out)}): building there would delete it — "
+                             "choose another folder (--out, or output_dir: in kbgen.yml)")
+        if out in p.parents:
+            raise KbgenError(f"output folder {out} contains {what} {p} ({name_files(out)}): building there would "
+                             "delete it — choose another folder (--out, or output_dir: in kbgen.yml)")
+        if p != root.resolve() and p in out.parents:
+            raise KbgenError(f"output folder {out} is inside {what} {p} ({name_files(out)}): the site would be "
+                             "mixed into it — choose a folder outside it (--out, or output_dir: in kbgen.yml)")
     if out.exists() and not out.is_dir():
         raise KbgenError(f"output path {out} exists and is not a folder")
 
 
 class StagedOutput:
-    """A temporary tree that becomes the output folder on `commit()`, or disappears on `discard()`."""
+    """A temporary tree that becomes the output folder on `commit()`, or disappears on `discard()`.
 
-    def __init__(self, out: Path) -> None:
+    It lives in a work folder beside the output (`kbgen.locks.WorkFolder`), and so does the old site while the
+    two are swapped: a build killed at any moment leaves one marked folder, which the next build removes."""
+
+    def __init__(self, out: Path, replaceable: frozenset[str] = frozenset()) -> None:
         self.out = out
+        self.replaceable = replaceable  # the files of `out` that the build checked are kbgen's
         out.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # here, not at the top: a rebuild that finds nothing to do writes nothing
-
-        self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.kbgen-", dir=out.parent))
+        self._work = WorkFolder(out)
+        self.root = self._work.path / "site"
+        self.root.mkdir()
         self._root = str(self.root)
         self._made: set[str] = {""}
 
@@ -68,27 +86,25 @@ class StagedOutput:
         shutil.copyfile(source, self._target(rel))
 
     def commit(self) -> None:
-        """Swap the staged tree in: two renames, so the old site is whole until the new one is."""
-        old = None
-        if self.out.exists():
-            import tempfile
-
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.rmdir(old)
-            os.rename(self.out, old)
+        """Mark the staged tree as kbgen's and swap it in: two renames, so the old site is whole until the new one
+        is. Refused (the old site kept) when files appeared in the output folder while the site was building."""
         try:
-            os.rename(self.root, self.out)
-        except OSError:
-            if old is not None:
-                os.rename(old, self.out)
-            raise
-        os.chmod(self.out, 0o755)
-        if old is not None:
-            import shutil
-
-            shutil.rmtree(old, ignore_errors=True)
+            write_file(self.root / SITE_MARKER, site_marker(files_below(self.root)))
+            if foreign := appeared(self.out, self.replaceable):
+                raise refuse_appeared(self.out, foreign)
+            old = self._work.path / "old"
+            had_old = os.path.lexists(self.out)
+            if had_old:
+                os.rename(self.out, old)
+            try:
+                os.rename(self.root, self.out)
+            except OSError:
+                if had_old:
+                    os.rename(old, self.out)
+                raise
+            os.chmod(self.out, 0o755)
+        finally:
+            self._work.remove()  # the old site, or the staged one if the swap did not happen
 
     def discard(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.root, ignore_errors=True)
+        self._work.remove()

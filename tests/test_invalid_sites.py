@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import files_under, run
 
+from kbgen.ownership import SITE_MARKER, site_marker
+
 SITES = Path(__file__).parent / "sites" / "invalid"
 CASES = sorted(p.name for p in SITES.iterdir() if p.is_dir())
 
@@ -23,6 +25,7 @@ def test_invalid_site_reports_file_and_line_and_keeps_old_site(case: str, tmp_pa
     (old_site / "billing").mkdir(parents=True)
     (old_site / "index.html").write_text("<p>the published site</p>", encoding="utf-8")
     (old_site / "billing" / "page.html").write_bytes(b"\x00binary\xff")
+    (old_site / SITE_MARKER).write_bytes(site_marker(["index.html", "billing/page.html"]))  # as kbgen marks a site
     before = files_under(old_site)
     monkeypatch.chdir(tmp_path)
 

@@ -28,7 +28,9 @@ import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+from kbgen.freshness import atomic_write
 from kbgen.gcpolicy import collector_paused
 from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
 from kbgen.search.engine import script_data
@@ -371,16 +373,18 @@ def _save(store: Path, out: Export, state: dict) -> None:
     One zip, not a folder of thousands of small files: creating a file costs far more than writing its bytes,
     and the site already gets one copy of each.
     """
-    store.mkdir(parents=True, exist_ok=True)
-    tmp = store / "index.zip.tmp"
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
-        for rel, data in sorted(out.files.items()):
-            archive.writestr(zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0)), data)
-    tmp.replace(store / "index.zip")
+    def write_zip(f: BinaryIO) -> None:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as archive:
+            for rel, data in sorted(out.files.items()):
+                archive.writestr(zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
+    # Each through a temporary file of its own: a fixed `index.zip.tmp` made two builds (or a build and the live
+    # preview) of one site fail on each other's file (issue 17).
+    atomic_write(store / "index.zip", write_zip)
     for folder in ("s", "f"):  # the one-file-per-shard store of earlier versions
         if (store / folder).is_dir():
             shutil.rmtree(store / folder, ignore_errors=True)
-    (store / "state.json").write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    atomic_write(store / "state.json", json.dumps(state, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def stored_keys(store: Path) -> dict[int, str]:

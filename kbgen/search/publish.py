@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kbgen.search.export import Export, export, fragment_files, read_state
 from kbgen.search.records import records, searchable
-from kbgen.workqueue import Claim
+from kbgen.workqueue import Claim, exit_with_parent
 from kbgen.writer import write_file
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ class BackgroundExport:
             self._states = {lang: read_state(store_for(config, lang)) for lang, _f, _a in languages(site, config)}
             self._fragments = Claim()
             _forked = (site, config, then, self._states, self._fragments)
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=exit_with_parent)
             self._future = self._pool.submit(_export_in_fork, into)
 
     def write_fragments(self) -> None:

@@ -1,6 +1,7 @@
 """The build: one short, ordered pipeline of named stages, each timed.
 
-config → discover → (up to date?) → load & render → place → resolve links → pages → write & swap → remember
+config → output (lock; may it be replaced?) → discover → (up to date?) → load & render → place → resolve links →
+pages → write & swap → remember
 """
 
 from __future__ import annotations

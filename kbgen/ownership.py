@@ -50,17 +50,17 @@ def check_replaceable(out: Path, stamp: dict[str, Any] | None) -> frozenset[str]
     if not present and not any(out.iterdir()):
         return frozenset()
     written = _written_by_kbgen(out, stamp)
-    foreign = [rel for rel in present if rel not in written] if written is not None else present
     if written is None:
+        lost = present or sorted(f"{p.name}/" for p in out.iterdir())  # only empty folders: name them, then
         raise KbgenError(
             f"output folder {out} is not empty and was not written by kbgen: building there would delete "
-            f"{_a_few(foreign or sorted(f'{p.name}/' for p in out.iterdir()))}. Choose a new or empty folder (--out, or output_dir: in "
-            "kbgen.yml); if it is a site an older kbgen built, delete it yourself and build again")
-    if foreign:
+            f"{_a_few(lost)}. Choose a new or empty folder (--out, or output_dir: in kbgen.yml); if it is a site an "
+            "older kbgen built, delete it yourself and build again")
+    if foreign := [rel for rel in present if rel not in written]:
         raise KbgenError(
             f"output folder {out} holds {_count(foreign)} kbgen did not write: {_a_few(foreign)}; building would "
-            "delete them. Move them out (files the site should publish belong in the content folder), or choose "
-            "another output folder")
+            f"delete {'it' if len(foreign) == 1 else 'them'}. Move {'it' if len(foreign) == 1 else 'them'} out "
+            "(files the site should publish belong in the content folder), or choose another output folder")
     return frozenset(present)
 
 

@@ -7,6 +7,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,22 @@ def test_leftovers_of_killed_builds_are_removed_but_not_folders_in_use_or_not_kb
     write_files(tmp_path, {"content/start.md": "# Changed again\n"})
     assert run("build").exit_code == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.kbgen-users"]
+
+
+def test_a_file_saved_into_the_site_while_it_builds_is_kept(kb, tmp_path: Path) -> None:
+    kb({f"content/topic-{n // 50}/article-{n}.md": f"# Article {n}\n\n" + "Words about refunds. " * 200
+        for n in range(400)})
+    assert run("build").exit_code == 0
+    write_files(tmp_path, {"content/topic-0/article-0.md": "# Changed\n"})
+    before = files_under(tmp_path / "site")
+    build = subprocess.Popen([sys.executable, "-m", "kbgen", "build", "-q"], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not any(tmp_path.glob(".site.kbgen-*")) and build.poll() is None:  # the build has begun writing
+        time.sleep(0.002)
+    (tmp_path / "site/late.txt").write_text("saved while the site was building\n", encoding="utf-8")
+    _, err = build.communicate(timeout=120)
+
+    assert build.returncode == 1, err
+    assert "late.txt" in err and "during the build" in err and str(tmp_path / "site") in err
+    assert files_under(tmp_path / "site") == before | {"late.txt": b"saved while the site was building\n"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []

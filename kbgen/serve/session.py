@@ -29,6 +29,7 @@ from kbgen.languages import site_languages
 from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
+from kbgen.outputs import check_outputs
 from kbgen.pages import PageRenderer
 from kbgen.serve.plan import Plan
 from kbgen.site import Site, build_site
@@ -333,6 +334,9 @@ class PreviewSession:
             check_draft(draft, resolver, diagnostics)
             self._link_problems[draft.rel] = diagnostics.items
         self.renderer = PageRenderer(self.site, self.config, self.theme)
+        diagnostics = self._diagnostics()
+        check_outputs(self.renderer, self.theme, self.site, self.config, self.display_root, diagnostics)
+        self._site_problems += diagnostics.items
         self.routes = self.renderer.routes()
         self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)

@@ -112,7 +112,10 @@ class Site:
 
 def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
                include_drafts: bool, diagnostics: Diagnostics, languages: list[str] | None = None) -> Site:
-    """Place every article: give it a URL and a category, and report duplicate URLs."""
+    """Place every article: give it a URL and a category, and report duplicate URLs (and the files `discover`
+    skipped: links out of the content folder, pipes)."""
+    for rel, code, why in files.skipped:
+        diagnostics.add(f"{display_root}/{rel}", 0, code, why)
     published = [a for a in articles if include_drafts or not a.meta.get("draft")]
     drafts = [a for a in articles if not include_drafts and a.meta.get("draft")]
     root, categories = _category_tree(published, files, content_dir, display_root, diagnostics)

@@ -22,7 +22,7 @@ from kbgen.build import BuildOptions, display_path
 from kbgen.cache import RenderCache
 from kbgen.config import CONFIG_FILE, Config, load_config
 from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
-from kbgen.discover import ContentFiles, discover
+from kbgen.discover import ContentFiles, content_file, discover
 from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
 from kbgen.languages import site_languages
@@ -109,9 +109,9 @@ class PreviewSession:
             return None
 
     def allowed_roots(self) -> list[Path]:
-        """Folders a served file may really live in: the project (with its themes and, say, a logo), the content
-        and the default theme. A symlink leading anywhere else is refused."""
-        roots = [self.config.root, self.config.content_dir, DEFAULT_THEME]
+        """Folders a served file may really live in: the content, the site's theme and the default theme. A symlink
+        leading anywhere else (to kbgen.yml, to the rest of the project) is refused."""
+        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
         return [r.resolve() for r in roots]
 
     def errors(self) -> list[str]:
@@ -286,6 +286,8 @@ class PreviewSession:
     def _read(self, rel: str) -> Article | None:
         """One article file, rendered unless the cache already holds these bytes."""
         path = self.config.content_dir / rel
+        if not content_file(self.config.content_dir, rel):
+            return None  # a link out of the content folder, a pipe: listing the folder again reports it
         try:
             raw, mtime = path.read_bytes(), path.stat().st_mtime
         except OSError:

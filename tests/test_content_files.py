@@ -1,5 +1,5 @@
-"""Only regular files inside the content folder are read: a symbolic link out of it is never published, and a
-named pipe never makes kbgen wait (issue 17)."""
+"""Only regular files inside the content folder are read: a symbolic link out of it is never published, a named
+pipe never makes kbgen wait, and `kbgen new` writes nowhere else (issue 17)."""
 
 from __future__ import annotations
 
@@ -171,3 +171,38 @@ def test_a_named_pipe_does_not_hang_the_preview_and_ctrl_c_stops_it_at_once(site
             proc.stderr.close()
     assert code == 0
     assert "rebuilt" in log  # the new pipe was noticed, and not read
+
+
+# -- kbgen new writes only inside the content folder ---------------------------------------------------------------
+
+@pytest.mark.parametrize("category", ["../..", "../outside", "billing/../../..", "/tmp", "/etc"])
+def test_new_refuses_a_category_outside_the_content_folder(site_kb, category: str) -> None:
+    before = {p for p in site_kb.parent.rglob("*")}
+    result = run("new", "Sneaky article", "--category", category)
+    assert result.exit_code == 2
+    assert f"--category {category} leads outside the content folder" in result.output
+    assert {p for p in site_kb.parent.rglob("*")} == before
+    assert not Path("/tmp/sneaky-article.md").exists()
+
+
+def test_new_refuses_a_category_that_is_a_link_out_of_the_content_folder(site_kb, outside) -> None:
+    os.symlink(outside, site_kb / "content/elsewhere")
+    result = run("new", "Sneaky article", "--category", "elsewhere")
+    assert result.exit_code == 2
+    assert not (outside / "sneaky-article.md").exists()
+
+
+def test_new_accepts_a_folder_inside_given_either_way(site_kb) -> None:
+    assert run("new", "One", "--category", "billing/./refunds").exit_code == 0
+    assert (site_kb / "content/billing/refunds/one.md").is_file()
+    result = run("new", "Two", "--category", str(site_kb / "content/billing"))
+    assert result.exit_code == 0, result.output
+    assert (site_kb / "content/billing/two.md").is_file()
+
+
+def test_new_never_writes_through_a_dangling_link(site_kb, outside) -> None:
+    os.symlink(outside / "planted.md", site_kb / "content/billing/sneaky-article.md")
+    result = run("new", "Sneaky article", "--category", "billing")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert not (outside / "planted.md").exists()

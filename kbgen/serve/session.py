@@ -407,7 +407,7 @@ class LazyExtras:
                 except BaseException:
                     self._producer = None
                     raise
-                self.files[rel] = data
+                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.outputs` claims them
         return self.files.get(path)
 
 

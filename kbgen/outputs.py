@@ -16,6 +16,7 @@ from kbgen.diagnostics import Diagnostics
 from kbgen.site import alias_line, alias_url, redirect_path, static_url
 
 if TYPE_CHECKING:
+    from kbgen.article import Article
     from kbgen.config import Config
     from kbgen.pages import PageRenderer
     from kbgen.site import Site
@@ -97,16 +98,20 @@ def check_outputs(renderer: PageRenderer, theme: Theme, site: Site, config: Conf
         else:
             claims.take(url, shown)
 
+    redirected: dict[str, Article] = {}  # redirect path → the article it leads to
     for article in site.articles:
         for i, alias in enumerate(article.meta.get("aliases") or ()):
             url = alias_url(alias)
             if url is None:
                 continue  # not a path inside the site: reported while placing pages
             path = redirect_path(url)
+            if redirected.get(path.casefold()) is article:
+                continue  # one article's old address listed twice (`/old/` and `/old/index.html`): one redirect
             holder = claims.holder(path)
             if holder is None:
                 claims.take(path, f"the redirect of alias '{alias}' in {article.display}")
-            elif holder != f"the redirect of alias '{alias}' in {article.display}":  # the same alias twice
+                redirected[path.casefold()] = article
+            else:
                 diagnostics.add(article.display, alias_line(article, i), "duplicate-url",
                                 f"alias '{alias}' would replace {holder}; choose another alias or remove it")
 

@@ -107,7 +107,8 @@ def test_two_articles_may_not_claim_the_same_old_address(tmp_path: Path, monkeyp
 
 def test_one_article_listing_an_address_twice_is_fine(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = build_kb(tmp_path, {**BASE_KB, "content/billing/refunds.md": with_aliases("/old/", "/old/")})
+    result = build_kb(tmp_path, {**BASE_KB, "content/billing/refunds.md": with_aliases("/old/", "/old/index.html",
+                                                                                     "/OLD/")})
     assert result.exit_code == 0, result.output
     assert "content=\"0; url=../billing/refunds/\"" in (tmp_path / "site/old/index.html").read_text()
 
@@ -191,3 +192,12 @@ def test_every_file_of_a_built_site_is_taken(tmp_path: Path, monkeypatch) -> Non
         result = CliRunner().invoke(main, ["check"])
         # Reported at the setting, or at the alias or file that now lands on the endpoint (claimed after it).
         assert result.exit_code == 1 and "error[duplicate-url]" in result.output, rel
+
+
+def test_each_language_home_is_taken_on_a_site_in_two_languages(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = build_kb(tmp_path, {"kbgen.yml": "languages: [en, ru]\n", "content/ru/start.md": "# Начало\n\nТекст.\n",
+                                 "content/en/billing/refunds.md": with_aliases("/ru/", "/en/start/")})
+    assert result.exit_code == 1
+    assert "refunds.md:4: error[duplicate-url]: alias '/ru/' would replace the home page /ru/" in result.output
+    assert "refunds.md:5" not in result.output

@@ -111,6 +111,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
     from kbgen.links import resolve_links
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
+    from kbgen.outputs import check_outputs
     from kbgen.pages import PageRenderer
     from kbgen.site import build_site
     from kbgen.theme import Theme
@@ -168,6 +169,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
         with stage("links"):
             resolve_links(site, config.content_dir, diagnostics)
+            renderer = PageRenderer(site, config, theme)
+            check_outputs(renderer, theme, site, config, display_root, diagnostics)  # before anything is written
 
         if not tests_on_export:
             with stage("search tests"):
@@ -181,7 +184,6 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             raise BuildFailed(len(diagnostics.errors))
 
         with stage("pages"):
-            renderer = PageRenderer(site, config, theme)
             routes = renderer.routes()
             paths = list(routes)
             queue.open(len(paths))

@@ -1,12 +1,17 @@
 """Which files under the content folder are articles, snippets, category files and static files.
 
-Kept free of heavy imports: a rebuild with nothing changed runs this and the freshness check, and nothing else.
+Only regular files inside the content folder are ever read (issue 17): a symlink is followed when its target,
+resolved, is inside the content folder too, and skipped with a warning otherwise, so a link to `/etc/passwd` or to
+the project's `kbgen.yml` is never published; a named pipe, device or socket is skipped with a warning (opening a
+pipe would wait forever). Kept free of heavy imports: a rebuild with nothing changed runs this and the freshness
+check, and nothing else.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,31 +24,124 @@ class ContentFiles:
     static: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # folders that have a _category.yml
     snippets: dict[str, str] = field(default_factory=dict)  # name → relative path
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (relative path, code, why) never read
 
 
 def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
     """Walk the content folder once, sorted, so every build sees the same order."""
     found = ContentFiles()
-    snippets = content_dir / "_snippets"
-    if snippets.is_dir():
-        for path in sorted(snippets.rglob("*.md")):
-            found.snippets[path.relative_to(snippets).as_posix()[:-3]] = path.relative_to(content_dir).as_posix()
-    root = str(content_dir)
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = dirpath[len(root):].strip(os.sep).replace(os.sep, "/")
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and not _excluded(
-            f"{rel_dir}/{d}".lstrip("/") + "/", exclude))
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}".lstrip("/")
-            if name == "_category.yml":
-                found.categories.append(rel_dir)
-            elif name.startswith((".", "_")) or _excluded(rel, exclude):
-                continue
-            elif name.endswith(".md"):
-                found.articles.append(rel)
-            else:
-                found.static.append(rel)
+    walk = _Walk(str(content_dir), found.skipped)
+    if walk.kind("_snippets") == "folder":
+        for rel in walk.files("_snippets", lambda folder: True):
+            if rel.endswith(".md"):
+                found.snippets[rel[len("_snippets/"):-3]] = rel
+
+    def keep_folder(rel: str) -> bool:
+        return not rel.rpartition("/")[2].startswith((".", "_")) and not _excluded(rel + "/", exclude)
+
+    for rel in walk.files("", keep_folder, lambda rel: _wanted(rel, exclude)):
+        folder, _, name = rel.rpartition("/")
+        if name == "_category.yml":
+            found.categories.append(folder)
+        elif name.endswith(".md"):
+            found.articles.append(rel)
+        else:
+            found.static.append(rel)
     return found
+
+
+def _wanted(rel: str, exclude: list[str]) -> bool:
+    """A file kbgen reads: `_category.yml`, or a page or static file (not hidden, `_`-named or excluded)."""
+    name = rel.rpartition("/")[2]
+    return name == "_category.yml" or not (name.startswith((".", "_")) or _excluded(rel, exclude))
+
+
+def content_file(content_dir: Path, rel: str) -> bool:
+    """Whether `rel` is a file `discover` would read: a regular file inside the content folder, after links. For
+    the live preview, which reads a saved file before listing the folder again."""
+    return _Walk(str(content_dir), []).kind(rel) == "file"
+
+
+class _Walk:
+    """A sorted walk of the content folder that follows links only inside it and records what it skips."""
+
+    def __init__(self, root: str, skipped: list[tuple[str, str, str]]) -> None:
+        self.root = os.path.realpath(root)
+        self.skipped = skipped
+        self._linked: dict[str, str] = {}  # real folder → the link it was first read through
+
+    def kind(self, rel: str) -> str | None:
+        """'file', 'folder', or None (gone, or skipped for a reason it records) for the entry at `rel`."""
+        kind, problem = self._look(os.path.join(self.root, rel), None)
+        if problem:
+            self.skipped.append((rel, *problem))
+        return kind
+
+    def files(self, top: str, keep_folder, keep_file=lambda rel: True) -> list[str]:
+        """Files below `top` that `keep_file` wants, a folder's own files (by name) before its sub-folders (by
+        name), as `os.walk` lists them; sub-folders only where `keep_folder` wants them."""
+        found: list[str] = []
+        self._folder(top, [os.path.realpath(os.path.join(self.root, top))], keep_folder, keep_file, found)
+        return found
+
+    def _folder(self, rel_dir: str, above: list[str], keep_folder, keep_file, found: list[str]) -> None:
+        try:
+            with os.scandir(os.path.join(self.root, rel_dir)) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return  # gone meanwhile, or not readable
+        folders = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            kind, problem = self._look(entry.path, entry)
+            if kind == "folder":
+                if keep_folder(rel):
+                    folders.append((rel, entry.is_symlink()))
+            elif kind == "file":
+                if keep_file(rel):
+                    found.append(rel)
+            elif problem and keep_file(rel):  # said only of what kbgen would have read
+                self.skipped.append((rel, *problem))
+        for rel, linked in folders:
+            # A plain folder's real path follows from its parent's: `realpath` costs a system call per level.
+            real = os.path.realpath(os.path.join(self.root, rel)) if linked else f"{above[-1]}/{rel.rpartition('/')[2]}"
+            if linked:
+                if real in above:
+                    self.skipped.append((rel, "symlink-loop", "a link to a folder above it (a loop); not read"))
+                    continue
+                first = self._linked.setdefault(real, rel)
+                if first != rel:  # else two links per level would read a folder 2, 4, 8… times
+                    self.skipped.append((rel, "symlink-loop", f"links to the same folder as {first}, which is read "
+                                                              "already; a folder is read through one link at most"))
+                    continue
+            self._folder(rel, above + [real], keep_folder, keep_file, found)
+
+    def _look(self, path: str, entry: os.DirEntry | None) -> tuple[str | None, tuple[str, str] | None]:
+        """(kind, problem): a plain file or folder is told by the directory entry alone, without a `stat` (a big
+        site has tens of thousands); a link is resolved and must stay inside the content folder."""
+        try:
+            if entry is not None and not entry.is_symlink():
+                if entry.is_file(follow_symlinks=False):
+                    return "file", None
+                if entry.is_dir(follow_symlinks=False):
+                    return "folder", None
+                mode = entry.stat(follow_symlinks=False).st_mode
+            else:  # a link, or a path by name (whose folders may be links): where it really is counts
+                real = os.path.realpath(path, strict=True)
+                if real != self.root and not real.startswith(self.root + os.sep):
+                    return None, ("symlink-outside", f"a link to {real}, outside the content folder; not published")
+                mode = os.stat(real).st_mode
+        except OSError as exc:
+            if not (entry.is_symlink() if entry is not None else os.path.islink(path)):
+                return None, None  # gone between listing and looking
+            return None, ("broken-symlink", f"a link that leads nowhere ({exc.strerror or exc}); skipped")
+        if stat.S_ISDIR(mode):
+            return "folder", None
+        if stat.S_ISREG(mode):
+            return "file", None
+        what = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        return None, ("special-file", f"{what}, not a regular file; skipped (reading it could wait forever)")
 
 
 def _excluded(rel: str, patterns: list[str]) -> bool:

@@ -43,3 +43,24 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
 
     yield from search_extras(site, config, search.result() if search else None)
     yield from beacon_extras(config)
+
+
+def kbgen_paths(renderer: PageRenderer, theme: Theme, site: Site, config: Config) -> Iterator[tuple[str, str]]:
+    """Where `site_extras` writes kbgen's own files, known before any is made, each with what it is: theme assets,
+    code colours, sitemap, robots.txt, feeds, and each search index as its folder (`search/`, ending in `/`: its
+    file names are content hashes, known only once it is exported). The files next to articles and the analytics
+    beacon are the site's, claimed by `kbgen.outputs` after these."""
+    from kbgen.pages import static_assets
+    from kbgen.search.publish import languages
+
+    for path in static_assets(theme):
+        yield path, "the theme's file"
+    yield "assets/pygments.css", "the code colours"
+    if renderer.info.base_url:  # as `PageRenderer.sitemap`
+        yield "sitemap.xml", "the sitemap"
+    yield "robots.txt", "robots.txt"
+    for lang in renderer.languages.all:
+        yield f"{lang.url}feed.xml", "the Atom feed"
+    if config.search:
+        for _lang, folder, _articles in languages(site, config):
+            yield folder, "the search index"

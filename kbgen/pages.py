@@ -25,7 +25,7 @@ from kbgen.faq import faq_html, with_copy_links
 from kbgen.languages import Language, site_languages
 from kbgen.links import relative_url
 from kbgen.messages import Catalogues
-from kbgen.site import Category, Site, alias_url
+from kbgen.site import Category, Site, alias_url, redirect_path
 from kbgen.slugs import url_slug
 from kbgen.structured import article_data, atom_feed, breadcrumb_data, faq_data
 from kbgen.theme import Theme
@@ -121,7 +121,15 @@ class PageRenderer:
 
     def routes(self) -> dict[str, Callable[[], str]]:
         """Every page's output path and how to render it, in a stable order: a build renders them all (on both
-        cores, `kbgen.workqueue`), `kbgen serve` renders one when a browser asks, so both publish the same pages."""
+        cores, `kbgen.workqueue`), `kbgen serve` renders one when a browser asks, so both publish the same pages.
+        A redirect never takes the path of a page (`kbgen.outputs` reports the alias as a duplicate URL)."""
+        routes = self.page_routes()
+        for path, render in self.redirects():
+            routes.setdefault(path, render)
+        return routes
+
+    def page_routes(self) -> dict[str, Callable[[], str]]:
+        """`routes` without the redirects of aliases: the pages kbgen writes whatever the aliases say."""
         routes: dict[str, Callable[[], str]] = {}
         if self.languages.several:
             routes["index.html"] = self.language_choice
@@ -142,7 +150,6 @@ class PageRenderer:
                 routes[f"{lang.url}404.html"] = functools.partial(self.not_found, lang.url)
             if self.config.values.get("search", True):
                 routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
-        routes.update(self.redirects())
         return routes
 
     def language_choice(self) -> str:
@@ -280,8 +287,7 @@ class PageRenderer:
                     continue  # reported as an error while placing pages
                 page_dir = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/" if "/" in url else ""
                 target = relative_url(page_dir, article.url)
-                path = url if url.endswith((".html", ".htm")) else f"{url}index.html"
-                yield path, functools.partial(self.theme.render, "redirect.html", target=target,
+                yield redirect_path(url), functools.partial(self.theme.render, "redirect.html", target=target,
                                               title=article.title, lang=article.lang or self.info.language)
 
     def sitemap(self) -> str | None:

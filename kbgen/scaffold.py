@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import click
 import yaml
 
 from kbgen.config import CONFIG_FILE
@@ -42,6 +43,17 @@ def _configured_content_dir() -> Path:
     return Path(folder) if isinstance(folder, str) else Path("content")
 
 
+def _category_folder(content_dir: Path, category: str) -> Path:
+    """The folder `--category` names: under the content folder, or an absolute path inside it. Anything leading
+    out of it (`../..`, `/etc`, a linked folder pointing elsewhere) is a usage error: `new` writes only there."""
+    folder = content_dir / category if category else content_dir  # an absolute `category` replaces content_dir
+    inside, real = content_dir.resolve(), folder.resolve()
+    if real != inside and inside not in real.parents:
+        raise click.UsageError(f"--category {category} leads outside the content folder {content_dir}; "
+                               "give a folder inside it, like billing/refunds")
+    return folder
+
+
 def create_article(title: str, category: str, faq: bool, content: Path | None) -> Path:
     """Write `content/<category>/<slug>.md` with today's dates, refusing to replace an existing file."""
     if not title.strip():
@@ -49,9 +61,9 @@ def create_article(title: str, category: str, faq: bool, content: Path | None) -
     content_dir = content or _configured_content_dir()
     if not content_dir.is_dir():
         raise KbgenError(f"content folder not found: {content_dir} (run kbgen init first, or pass --content)")
-    folder = content_dir / category.strip("/") if category else content_dir
+    folder = _category_folder(content_dir, category)
     path = folder / f"{url_slug(title)}.md"
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a dangling link would be written through, wherever it points
         raise KbgenError(f"{path} already exists")
     today = dt.date.today().isoformat()
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')

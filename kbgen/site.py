@@ -112,7 +112,10 @@ class Site:
 
 def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,
                include_drafts: bool, diagnostics: Diagnostics, languages: list[str] | None = None) -> Site:
-    """Place every article: give it a URL and a category, and report duplicate URLs."""
+    """Place every article: give it a URL and a category, and report duplicate URLs (and the files `discover`
+    skipped: links out of the content folder, pipes)."""
+    for rel, code, why in files.skipped:
+        diagnostics.add(f"{display_root}/{rel}", 0, code, why)
     published = [a for a in articles if include_drafts or not a.meta.get("draft")]
     drafts = [a for a in articles if not include_drafts and a.meta.get("draft")]
     root, categories = _category_tree(published, files, content_dir, display_root, diagnostics)
@@ -198,19 +201,17 @@ def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics
                             f"the URL '/{a.url}' is reserved for kbgen's own pages; rename the folder or file")
         else:
             owners[key] = a
-    for a in articles:
+    for a in articles:  # where an alias lands is checked with every other output (`kbgen.outputs`)
         for i, alias in enumerate(a.meta.get("aliases") or ()):
-            url = alias_url(alias)
-            line = a.result.front_matter.lines.line("aliases", i) if a.result.front_matter.lines else 1
-            other = owners.get(url.casefold()) if url is not None else None
-            if url is None:
-                diagnostics.add(a.display, line, "field-type",
+            if alias_url(alias) is None:
+                diagnostics.add(a.display, alias_line(a, i), "field-type",
                                 f"alias '{alias}' is not a path inside the site (like /old/page/)")
-            elif other is not None and other is not a:
-                diagnostics.add(a.display, line, "duplicate-url",
-                                f"alias '{alias}' is the URL of {other.display}; a redirect would replace it")
-            else:
-                owners.setdefault(url.casefold(), a)
+
+
+def alias_line(article: Article, i: int) -> int:
+    """The line of the `i`-th entry of `aliases:` in the article's front matter."""
+    lines = article.result.front_matter.lines
+    return lines.line("aliases", i) if lines else 1
 
 
 def _within_language(url: str, languages: list[str]) -> str:
@@ -231,6 +232,11 @@ def alias_url(alias: str) -> str | None:
     if path.endswith((".html", ".htm")):
         return path
     return path + "/"
+
+
+def redirect_path(url: str) -> str:
+    """The file a redirect from `url` (as `alias_url` gives it) is written to: `old/` → `old/index.html`."""
+    return url if url.endswith((".html", ".htm")) else f"{url}index.html"
 
 
 def _sort_tree(cat: Category) -> None:

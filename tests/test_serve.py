@@ -245,9 +245,26 @@ def test_a_symlink_out_of_the_content_folder_is_not_served(preview, tmp_path: Pa
     before = preview.session.epoch
     os.symlink(secret, preview.root / "content/billing/leak.txt")
     next_epoch(preview, before)
-    assert "billing/leak.txt" in preview.session.files.static  # the site lists it…
+    assert "billing/leak.txt" not in preview.session.files.static
+    assert any(d.code == "symlink-outside" and d.path.endswith("content/billing/leak.txt")
+               for d in preview.session.diagnostics())
     status, body = fetch(preview.url + "billing/leak.txt")
-    assert status == 404 and b"do not serve" not in body  # …but its bytes live outside, so it is refused
+    assert status == 404 and b"do not serve" not in body
+
+
+def test_a_content_link_to_the_config_is_not_served(preview) -> None:
+    """The server's own guard, behind the content rule: a site file is served only from the content or the
+    theme folders, never from the rest of the project, even if it were listed."""
+    config = (preview.root / "kbgen.yml").read_bytes()
+    before = preview.session.epoch
+    os.symlink(preview.root / "kbgen.yml", preview.root / "content/billing/settings.yml")
+    next_epoch(preview, before)
+    status, body = fetch(preview.url + "billing/settings.yml")
+    assert status == 404 and config[:30] not in body
+    preview.session.files.static.append("billing/settings.yml")  # as if listed: the server still refuses it
+    preview.session._extras = None
+    status, body = fetch(preview.url + "billing/settings.yml")
+    assert status == 404 and config[:30] not in body
 
 
 def test_only_get_head_and_the_beacon_are_answered(preview) -> None:

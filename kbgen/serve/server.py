@@ -16,10 +16,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kbgen.analytics import BEACON_GIF, endpoint_path, record_event
+from kbgen.outputs import PREVIEW_PATHS
 from kbgen.serve.session import PreviewSession, Update
 
-LIVE_EVENTS = "/_kb/live"
-LIVE_SCRIPT = "/_kb/live.js"
+LIVE_EVENTS, LIVE_SCRIPT = (f"/{path}" for path in PREVIEW_PATHS)  # claimed with the site's paths
 _SCRIPT_SOURCE = Path(__file__).with_name("live.js")
 #: Seconds between keep-alive comments on an idle live channel (proxies and browsers drop silent streams).
 KEEPALIVE = 15.0

@@ -22,13 +22,14 @@ from kbgen.build import BuildOptions, display_path
 from kbgen.cache import RenderCache
 from kbgen.config import CONFIG_FILE, Config, load_config
 from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
-from kbgen.discover import ContentFiles, discover
+from kbgen.discover import ContentFiles, content_file, discover
 from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
 from kbgen.languages import site_languages
 from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
+from kbgen.outputs import check_outputs
 from kbgen.pages import PageRenderer
 from kbgen.serve.plan import Plan
 from kbgen.site import Site, build_site
@@ -108,9 +109,9 @@ class PreviewSession:
             return None
 
     def allowed_roots(self) -> list[Path]:
-        """Folders a served file may really live in: the project (with its themes and, say, a logo), the content
-        and the default theme. A symlink leading anywhere else is refused."""
-        roots = [self.config.root, self.config.content_dir, DEFAULT_THEME]
+        """Folders a served file may really live in: the content, the site's theme and the default theme. A symlink
+        leading anywhere else (to kbgen.yml, to the rest of the project) is refused."""
+        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
         return [r.resolve() for r in roots]
 
     def errors(self) -> list[str]:
@@ -285,6 +286,8 @@ class PreviewSession:
     def _read(self, rel: str) -> Article | None:
         """One article file, rendered unless the cache already holds these bytes."""
         path = self.config.content_dir / rel
+        if not content_file(self.config.content_dir, rel):
+            return None  # a link out of the content folder, a pipe: listing the folder again reports it
         try:
             raw, mtime = path.read_bytes(), path.stat().st_mtime
         except OSError:
@@ -333,6 +336,9 @@ class PreviewSession:
             check_draft(draft, resolver, diagnostics)
             self._link_problems[draft.rel] = diagnostics.items
         self.renderer = PageRenderer(self.site, self.config, self.theme)
+        diagnostics = self._diagnostics()
+        check_outputs(self.renderer, self.theme, self.site, self.config, self.display_root, diagnostics)
+        self._site_problems += diagnostics.items
         self.routes = self.renderer.routes()
         self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
@@ -401,7 +407,7 @@ class LazyExtras:
                 except BaseException:
                     self._producer = None
                     raise
-                self.files[rel] = data
+                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.outputs` claims them
         return self.files.get(path)
 
 

@@ -77,7 +77,10 @@ def check_published_files(content_dir: Path, rels: list[str], display_root: str,
                           diagnostics: Diagnostics) -> None:
     """A `file-too-large` error for each file published as it is that is over `cap`, before anything is written."""
     for rel in rels:
-        size = (content_dir / rel).stat().st_size
+        try:
+            size = (content_dir / rel).stat().st_size
+        except OSError:  # gone, or a link to nothing: the copy says so
+            continue
         if size > cap:
             problem = FileTooLarge(f"{display_root}/{rel}", size, cap, "max_file_bytes")
             diagnostics.add(problem.display, 1, "file-too-large", str(problem))

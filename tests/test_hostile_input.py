@@ -132,15 +132,17 @@ def test_an_article_over_the_size_limit_is_an_error_naming_its_size(kb) -> None:
 
 
 def test_an_endless_file_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
-    write_files(tmp_path, {"content/index.md": "# Hi\n", "content/_snippets/note.md": "Note.\n"})
-    (tmp_path / "content" / "_snippets" / "note.md").unlink()
+    write_files(tmp_path, {"content/index.md": "# Hi\n", "content/billing/refunds.md": "# Refunds\n"})
+    (tmp_path / "content" / "_snippets").mkdir()
     (tmp_path / "content" / "_snippets" / "note.md").symlink_to("/dev/zero")
+    (tmp_path / "content" / "billing" / "_category.yml").symlink_to("/dev/zero")
 
     result = build(tmp_path)
 
     assert result.returncode == 1
     assert ("content/_snippets/note.md:1: error[file-too-large]: the file is more than 5 MB, over the limit"
             in result.stderr)
+    assert "content/billing/_category.yml:1: error[file-too-large]: the file is more than 5 MB" in result.stderr
 
 
 def test_a_static_file_over_its_limit_is_an_error_before_anything_is_written(kb) -> None:

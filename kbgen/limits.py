@@ -77,13 +77,18 @@ def check_published_files(content_dir: Path, rels: list[str], display_root: str,
                           diagnostics: Diagnostics) -> None:
     """A `file-too-large` error for each file published as it is that is over `cap`, before anything is written."""
     for rel in rels:
+        path, display = content_dir / rel, f"{display_root}/{rel}"
         try:
-            size = (content_dir / rel).stat().st_size
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode):
+                if info.st_size > cap:
+                    raise FileTooLarge(display, info.st_size, cap, "max_file_bytes")
+            else:  # a device says it is empty: read it, as far as the cap
+                read_capped(path, cap, display, "max_file_bytes")
+        except FileTooLarge as problem:
+            diagnostics.add(display, 1, "file-too-large", str(problem))
         except OSError:  # gone, or a link to nothing: the copy says so
             continue
-        if size > cap:
-            problem = FileTooLarge(f"{display_root}/{rel}", size, cap, "max_file_bytes")
-            diagnostics.add(problem.display, 1, "file-too-large", str(problem))
 
 
 def megabytes(size: int) -> str:

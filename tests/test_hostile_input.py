@@ -136,6 +136,7 @@ def test_an_endless_file_is_read_no_further_than_the_limit(tmp_path: Path) -> No
     (tmp_path / "content" / "_snippets").mkdir()
     (tmp_path / "content" / "_snippets" / "note.md").symlink_to("/dev/zero")
     (tmp_path / "content" / "billing" / "_category.yml").symlink_to("/dev/zero")
+    (tmp_path / "content" / "billing" / "form.pdf").symlink_to("/dev/zero")
 
     result = build(tmp_path)
 
@@ -143,6 +144,7 @@ def test_an_endless_file_is_read_no_further_than_the_limit(tmp_path: Path) -> No
     assert ("content/_snippets/note.md:1: error[file-too-large]: the file is more than 5 MB, over the limit"
             in result.stderr)
     assert "content/billing/_category.yml:1: error[file-too-large]: the file is more than 5 MB" in result.stderr
+    assert "content/billing/form.pdf:1: error[file-too-large]: the file is more than 100 MB" in result.stderr
 
 
 def test_a_static_file_over_its_limit_is_an_error_before_anything_is_written(kb) -> None:

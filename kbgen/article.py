@@ -41,9 +41,9 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
         text = decode(raw)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return FileResult(FrontMatter({}), None, "", "", frozenset(), [(
-            display, line, "encoding",
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); re-save the file as UTF-8")])
+        return unreadable(display, "encoding",
+                          f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); re-save the file as UTF-8",
+                          line)
     parts = split(text)
     fm, fm_problems = parse_front_matter(parts)
     problems = [(display, p.line, p.code, p.message) for p in fm_problems]
@@ -54,6 +54,11 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
     title_html, title = render_inline_title(raw_title)
     ids = frozenset(_IDS.findall(rendered.html))
     return FileResult(fm, rendered, title or raw_title, title_html, ids, problems)
+
+
+def unreadable(display: str, code: str, message: str, line: int = 1) -> FileResult:
+    """The result of a file that cannot be rendered at all: only its problem."""
+    return FileResult(FrontMatter({}), None, "", "", frozenset(), [(display, line, code, message)])
 
 
 def _title_from_name(rel: str) -> str:

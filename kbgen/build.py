@@ -108,6 +108,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
     # so it costs little more than starting Python.
     from kbgen.cache import RenderCache
     from kbgen.languages import site_languages
+    from kbgen.limits import check_published_files
     from kbgen.links import resolve_links
     from kbgen.loading import load_articles, render_settings
     from kbgen.markdown import RENDER_VERSION
@@ -118,7 +119,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
     with stage("load"):
         theme = Theme(site_theme, config.highlight_style, config.highlight_dark_style)
-        settings = render_settings(config, files, display_root)
+        settings = render_settings(config, files, display_root, diagnostics)
         cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))
         articles, result.rendered = load_articles(config, files, display_root, settings, cache, report)
         for a in articles:
@@ -129,6 +130,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         site = build_site(articles, files, config.content_dir, display_root, include_drafts, diagnostics,
                           config.languages)
         site_languages(site, config, diagnostics)
+        check_published_files(config.content_dir, site.static, display_root, config.limits["max_file_bytes"],
+                              diagnostics)
         result.site = site
 
     from kbgen.workqueue import Claim, WorkQueue

@@ -9,8 +9,10 @@ from typing import Any
 import click
 
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
+from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
 from kbgen.schema import (
     Bool,
+    ByteSizes,
     Choice,
     ChoiceMap,
     Color,
@@ -62,6 +64,9 @@ CONFIG_FIELDS: list[Field] = [
     Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
     Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
+    Field("limits", ByteSizes(LIMIT_KEYS), dict(LIMIT_KEYS),
+          "The largest file kbgen reads: `max_article_bytes` for articles, snippets and _category.yml (5MB), "
+          "`max_file_bytes` for files published as they are (100MB)."),
 ]
 
 
@@ -110,9 +115,12 @@ def load_config(
     else:
         shown = str(config_path or CONFIG_FILE)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, "").decode("utf-8-sig")
         except UnicodeDecodeError:
             raise KbgenError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+        except FileTooLarge as exc:
+            diagnostics.add(shown, 1, "file-too-large", str(exc))
+            raise KbgenError(f"{shown} could not be read") from None
         try:
             source = parse_yaml(text)
         except YamlSyntaxError as exc:

@@ -32,6 +32,7 @@ CODES: dict[str, Severity] = {
     "field-type": Severity.ERROR,
     "unquoted-hash": Severity.WARNING,
     "encoding": Severity.ERROR,
+    "file-too-large": Severity.ERROR,
     "broken-link": Severity.ERROR,
     "broken-anchor": Severity.WARNING,
     "link-case": Severity.WARNING,
@@ -47,6 +48,7 @@ CODES: dict[str, Severity] = {
     "unknown-variable": Severity.ERROR,
     "unknown-snippet": Severity.ERROR,
     "snippet-cycle": Severity.ERROR,
+    "snippet-limit": Severity.ERROR,
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
     "search-test": Severity.ERROR,
@@ -54,7 +56,8 @@ CODES: dict[str, Severity] = {
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.
-FIXED_CODES = frozenset({"config-syntax", "config-invalid", "yaml-syntax", "encoding", "duplicate-url"})
+FIXED_CODES = frozenset({"config-syntax", "config-invalid", "yaml-syntax", "encoding", "file-too-large",
+                         "duplicate-url"})
 
 
 @dataclass(frozen=True, order=True)

@@ -12,11 +12,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
-from kbgen.article import Article, FileResult, content_digest, load_file
+from kbgen.article import Article, FileResult, content_digest, load_file, unreadable
 from kbgen.cache import RenderCache
 from kbgen.config import Config
+from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
+from kbgen.limits import FileTooLarge, read_capped
 from kbgen.markdown import RenderSettings
 from kbgen.messages import load_catalogue
 from kbgen.workqueue import WorkQueue, exit_with_parent
@@ -27,10 +29,20 @@ PARALLEL_THRESHOLD = 64
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def render_settings(config: Config, files: ContentFiles, display_root: str) -> RenderSettings:
+def render_settings(config: Config, files: ContentFiles, display_root: str,
+                    diagnostics: Diagnostics | None = None) -> RenderSettings:
+    """Everything besides an article's own text that its rendering depends on. A snippet over the size limit is
+    reported to `diagnostics` and left empty (without `diagnostics`, it stops the command)."""
     snippets = []
+    cap = config.limits["max_article_bytes"]
     for name, rel in sorted(files.snippets.items()):
-        raw = (config.content_dir / rel).read_bytes()
+        try:
+            raw = read_capped(config.content_dir / rel, cap, f"{display_root}/{rel}")
+        except FileTooLarge as exc:
+            if diagnostics is None:
+                raise KbgenError(f"{exc.display}: {exc}") from None
+            diagnostics.add(exc.display, 1, "file-too-large", str(exc))
+            raw = b""
         try:
             text = decode(raw)
         except UnicodeDecodeError:
@@ -39,7 +51,7 @@ def render_settings(config: Config, files: ContentFiles, display_root: str) -> R
     return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
                           snippets=tuple(snippets), language=config.language,
                           languages=tuple(config.values.get("languages") or ()),
-                          callout_titles=callout_titles(theme_dirs(config)))
+                          callout_titles=callout_titles(theme_dirs(config)), max_article_bytes=cap)
 
 
 def theme_dirs(config: Config) -> list[Path]:
@@ -65,11 +77,15 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
     misses: list[tuple[int, bytes, str, str, str]] = []
     for i, rel in enumerate(files.articles):
         path = config.content_dir / rel
-        raw = path.read_bytes()
-        digest = content_digest(raw)
         display = f"{display_root}/{rel}"
-        hit = cache.get(digest + rel)
         mtime = path.stat().st_mtime
+        try:
+            raw = read_capped(path, settings.max_article_bytes, display)
+        except FileTooLarge as exc:
+            articles.append(Article(rel, display, mtime, "", unreadable(display, "file-too-large", str(exc))))
+            continue
+        digest = content_digest(raw)
+        hit = cache.get(digest + rel)
         if hit is not None:
             articles.append(Article(rel, display, mtime, digest, hit))
         else:

@@ -16,9 +16,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from kbgen.autolink import gfm_autolink_plugin
 from kbgen.highlight import highlight, lexer_for
+from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES
 from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
@@ -83,6 +84,7 @@ class RenderSettings:
     language: str = "en"  # of an article whose front matter does not say
     languages: tuple[str, ...] = ()  # `languages:` of a multilingual site: content/<lang>/ is in that language
     callout_titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((kind, title), …))
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES  # also how long an article may grow with its snippets
 
     def language_of(self, rel: str, declared: str | None) -> str:
         """An article's language: its `lang:`, else its language folder (`ru/billing.md`), else the site's."""
@@ -99,7 +101,7 @@ def render(body: str, path: str, first_line: int, settings: RenderSettings, lang
     """Render one article body. `path` is shown in diagnostics, `first_line` is the body's line in the file,
     `lang` the article's language (`lang:`), else the site's."""
     snippets = {name: (spath, text) for name, spath, text in settings.snippets}
-    expanded = expand(body, path, first_line, dict(settings.variables), snippets)
+    expanded = expand(body, path, first_line, dict(settings.variables), snippets, settings.max_article_bytes)
     env: dict = {"origins": expanded.origins, "anchors": settings.anchors, "problems": expanded.problems}
     md = _parser()
     tokens = md.parse(expanded.text, env)

@@ -189,15 +189,42 @@ class SwitchOrTable(Kind):
             return False
         if value is True:
             return dict(self.keys)
-        if not isinstance(value, dict):
-            raise ValueError(f"expected {self.label}, got {_describe(value)}")
-        out = dict(self.keys)
-        for k, v in value.items():
-            if k not in self.keys:
-                raise ValueError(f"unknown name '{k}'{_did_you_mean(str(k), list(self.keys))}")
-            if v is not None:
-                out[str(k)] = Str().convert(v)
-        return out
+        return _table(value, self.keys, self.label, lambda _key, v: Str().convert(v))
+
+
+class ByteSizes(Kind):
+    """A table of sizes in bytes (`limits: {max_article_bytes: 10MB}`): a whole number, or one with KB, MB or GB."""
+
+    def __init__(self, keys: dict[str, int]) -> None:
+        self.keys = keys  # name → default
+        self.label = f"a table with {', '.join(keys)}"
+
+    def convert(self, value: Any) -> dict[str, int]:
+        return _table(value, self.keys, self.label, _byte_size)
+
+
+def _table(value: Any, defaults: dict[str, Any], label: str, convert: Callable[[str, Any], Any]) -> dict[str, Any]:
+    """The defaults, with each known key the mapping `value` sets (empty ones stay default) converted."""
+    if not isinstance(value, dict):
+        raise ValueError(f"expected {label}, got {_describe(value)}")
+    out = dict(defaults)
+    for k, v in value.items():
+        if k not in defaults:
+            raise ValueError(f"unknown name '{k}'{_did_you_mean(str(k), list(defaults))}")
+        if v is not None:
+            out[str(k)] = convert(str(k), v)
+    return out
+
+
+_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000 ** 2, "gb": 1000 ** 3}  # decimal, as hosts and file managers
+
+
+def _byte_size(key: str, value: Any) -> int:
+    m = _SIZE.match(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if not m or int(m.group(1)) == 0:
+        raise ValueError(f"'{key}' is a size such as 5000000, 500KB or 5MB, got {_describe(value)}")
+    return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "").lower()]
 
 
 class Color(Str):

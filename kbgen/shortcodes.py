@@ -4,17 +4,28 @@ The syntax is deliberately distinct from `{{ x }}`, which real articles use as l
 `{{Value1}}`, GitHub Actions' `${{ matrix.os }}`, JSX's `style={{…}}`): only `{{< … >}}` is ours. Nothing is
 expanded inside code, so the help centre can show the syntax itself. Expansion happens on source lines, keeping
 for every output line the file and line it came from, so diagnostics still point at the right place.
+
+Expansion is bounded (issue 17: 831 bytes of snippets including each other nine times a level took 20 s and
+931 MB): snippets nest at most MAX_SNIPPET_DEPTH deep, and an article with its snippets and variables in place is
+at most `max_chars` long (the largest article kbgen reads, `limits: max_article_bytes`). Past either bound the
+article keeps only its own text, and a `snippet-limit` error names the line where the bound was passed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
+
 _SHORTCODE = re.compile(r"\{\{<\s*([A-Za-z][\w-]*)((?:\s+[^\s>]+)*)\s*>\}\}")
-_LIQUID = re.compile(r"\{%-?\s*\w+.*?-?%\}")
+_LIQUID_OPEN = re.compile(r"\{%-?\s*\w")  # with a `%}` after it: a tag of Liquid, Jinja or Nunjucks
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+#: How deep snippets may include snippets: a longer chain is a mistake or a bomb (and each level is a frame).
+MAX_SNIPPET_DEPTH = 10
 
 
 @dataclass
@@ -25,19 +36,50 @@ class Expanded:
     origins: list[tuple[str, int]]
     problems: list[tuple[str, int, str, str]] = field(default_factory=list)
     used_snippets: set[str] = field(default_factory=set)
+    limit: int = 0  # how long the expanded text may be
+    room: int = 0  # how many more characters it may grow by
+    included_at: tuple[str, int] | None = None  # the article's line whose snippet is being put in
+    own_text_only: bool = False  # a bound was passed: no snippets or variables are put in
+
+
+class _Over(Exception):
+    """A bound was passed at `problem`'s place: expansion starts again with the article's own text only."""
+
+    def __init__(self, problem: tuple[str, int, str, str]) -> None:
+        super().__init__(problem[3])
+        self.problem = problem
 
 
 def expand(
-    body: str, path: str, first_line: int, variables: dict[str, str], snippets: dict[str, tuple[str, str]]
+    body: str, path: str, first_line: int, variables: dict[str, str], snippets: dict[str, tuple[str, str]],
+    max_chars: int = DEFAULT_MAX_ARTICLE_BYTES,
 ) -> Expanded:
     """Expand shortcodes in an article body. `snippets` maps a name to (display path, text)."""
     if "{{<" not in body and "{%" not in body:  # most articles: nothing to expand, every line is its own origin
         return Expanded(body, [(path, first_line + i) for i in range(body.count("\n") + 1)])
-    out = Expanded("", [])
+    out = Expanded("", [], limit=max_chars, room=max_chars)
     lines: list[str] = []
-    _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())
+    try:
+        _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())
+    except _Over as over:
+        out = Expanded("", [], used_snippets=out.used_snippets, own_text_only=True)
+        lines = []
+        _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())
+        out.problems.append(over.problem)
     out.text = "\n".join(lines)
     return out
+
+
+def _emit(out: Expanded, lines: list[str], line: str, origin: tuple[str, int], charge: int | None = None) -> None:
+    """One output line; it uses up `charge` (its length) of the room left."""
+    out.room -= (len(line) if charge is None else charge) + 1
+    if out.room < 0 and not out.own_text_only:
+        raise _Over((*(out.included_at or origin), "snippet-limit",
+                     f"with its snippets in place this article would be longer than {megabytes(out.limit)}, the "
+                     "largest article kbgen reads (`limits: max_article_bytes` in kbgen.yml); its snippets are "
+                     "left out"))
+    lines.append(line)
+    out.origins.append(origin)
 
 
 def _expand_into(body, path, first_line, variables, snippets, out, lines, stack) -> None:
@@ -48,24 +90,20 @@ def _expand_into(body, path, first_line, variables, snippets, out, lines, stack)
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
                 fence = None
-            lines.append(line)
-            out.origins.append((path, lineno))
+            _emit(out, lines, line, (path, lineno))
             continue
         if m:
             fence = m.group(1)
-            lines.append(line)
-            out.origins.append((path, lineno))
+            _emit(out, lines, line, (path, lineno))
             continue
         if "{{<" not in line and "{%" not in line:
-            lines.append(line)
-            out.origins.append((path, lineno))
+            _emit(out, lines, line, (path, lineno))
             continue
         snippet = _whole_line_snippet(line)
         if snippet is not None:
             _insert_snippet(snippet, path, lineno, variables, snippets, out, lines, stack)
             continue
-        lines.append(_expand_inline(line, path, lineno, variables, out))
-        out.origins.append((path, lineno))
+        _emit(out, lines, _expand_inline(line, path, lineno, variables, out), (path, lineno), charge=len(line))
 
 
 def _whole_line_snippet(line: str) -> str | None:
@@ -76,22 +114,32 @@ def _whole_line_snippet(line: str) -> str | None:
 
 
 def _insert_snippet(name, path, lineno, variables, snippets, out, lines, stack) -> None:
+    if out.own_text_only:
+        _emit(out, lines, "", (path, lineno))
+        return
     key = name.removesuffix(".md")
     if key not in snippets:
         hint = f"; snippets are files in content/_snippets/ ({', '.join(sorted(snippets)) or 'none yet'})"
         out.problems.append((path, lineno, "unknown-snippet", f"no snippet named '{name}'{hint}"))
-        lines.append("")
-        out.origins.append((path, lineno))
+        _emit(out, lines, "", (path, lineno))
         return
     if key in stack:
         chain = " → ".join(stack + (key,))
         out.problems.append((path, lineno, "snippet-cycle", f"snippets include each other in a loop: {chain}"))
-        lines.append("")
-        out.origins.append((path, lineno))
+        _emit(out, lines, "", (path, lineno))
         return
+    if len(stack) >= MAX_SNIPPET_DEPTH:
+        chain = " → ".join(stack + (key,))
+        raise _Over((*(out.included_at or (path, lineno)), "snippet-limit",
+                     f"snippets include snippets more than {MAX_SNIPPET_DEPTH} deep ({chain}); put the text of the "
+                     "innermost ones in directly. Its snippets are left out"))
     out.used_snippets.add(key)
     snippet_path, text = snippets[key]
+    if not stack:
+        out.included_at = (path, lineno)
     _expand_into(text.rstrip("\n"), snippet_path, 1, variables, snippets, out, lines, stack + (key,))
+    if not stack:
+        out.included_at = None
 
 
 def _expand_inline(line: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:
@@ -109,9 +157,18 @@ def _expand_inline(line: str, path: str, lineno: int, variables: dict[str, str],
 def _expand_text(text: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:
     def replace(m: re.Match) -> str:
         name, args = m.group(1), m.group(2).split()
+        if out.own_text_only:
+            return m.group(0)
         if name == "var" and len(args) == 1:
             if args[0] in variables:
-                return variables[args[0]]
+                value = variables[args[0]]
+                out.room -= len(value)  # here, before the line is put together: a long line of them can be huge
+                if out.room < 0:
+                    raise _Over((*(out.included_at or (path, lineno)), "snippet-limit",
+                                 f"with the variable '{args[0]}' in place each time this article would be longer "
+                                 f"than {megabytes(out.limit)}, the largest article kbgen reads "
+                                 "(`limits: max_article_bytes` in kbgen.yml); its snippets and variables are left out"))
+                return value
             known = ", ".join(sorted(variables)) or "none are set"
             out.problems.append((path, lineno, "unknown-variable",
                                  f"no variable '{args[0]}' in kbgen.yml `variables:` ({known})"))
@@ -124,8 +181,35 @@ def _expand_text(text: str, path: str, lineno: int, variables: dict[str, str], o
                              f"'{{{{< {name} >}}}}' is not a kbgen shortcode (var, snippet); shown as text"))
         return m.group(0)
 
-    text = _SHORTCODE.sub(replace, text)
-    if _LIQUID.search(text):
+    pieces = []
+    pos = 0
+    for m in _shortcodes_in(text):
+        pieces += [text[pos:m.start()], replace(m)]
+        pos = m.end()
+    text = "".join(pieces) + text[pos:] if pieces else text
+    if not out.own_text_only and _has_template_tag(text):
         out.problems.append((path, lineno, "template-syntax",
                              "'{% … %}' looks like a template tag from another tool; kbgen shows it as text"))
     return text
+
+
+def _shortcodes_in(text: str) -> Iterator[re.Match]:
+    """The shortcodes `_SHORTCODE.finditer` would find, in time proportional to the text.
+
+    Searched from every `{{<`, the pattern scans to the next `>`: a 112 KB line of `{{< a ` took 36 s (issue 17).
+    A shortcode holds no `>` before its closing `>}}`, so only the text between the `>` before each `>}}` and it
+    is searched; those pieces never overlap.
+    """
+    pos = 0
+    while (close := text.find(">}}", pos)) != -1:
+        m = _SHORTCODE.search(text, max(pos, text.rfind(">", pos, close) + 1), close + 3)
+        if m:
+            yield m
+        pos = close + 3
+
+
+def _has_template_tag(text: str) -> bool:
+    """A `{%` with a word after it and a `%}` later on: one search, where a lazy `{%…%}` pattern rescanned the
+    rest of the line from every `{%`."""
+    m = _LIQUID_OPEN.search(text)
+    return m is not None and text.find("%}", m.end()) != -1

@@ -17,6 +17,7 @@ from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import CATEGORY_FIELDS, decode
+from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
 from kbgen.yamlsource import YamlSyntaxError, parse_yaml
@@ -166,7 +167,10 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     rel = f"{cat.rel}/_category.yml"
     shown = f"{display_root}/{rel}"
     try:
-        source = parse_yaml(decode((content_dir / rel).read_bytes()))
+        source = parse_yaml(decode(read_capped(content_dir / rel, DEFAULT_MAX_ARTICLE_BYTES, shown, "")))
+    except FileTooLarge as exc:
+        diagnostics.add(shown, 1, "file-too-large", str(exc))
+        return
     except UnicodeDecodeError:
         diagnostics.add(shown, 1, "encoding", "not UTF-8 text; re-save the file as UTF-8")
         return

@@ -55,14 +55,18 @@ class AnchorSet:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        #: Per anchor asked for twice: the N to try next for `wanted-N`. Counting up from 1 every time made a
+        #: page of 16,000 identical headings take 16 s (issue 17); the free N only grows, so it is kept.
+        self.next_number: dict[str, int] = {}
 
     def claim(self, wanted: str) -> tuple[str, bool]:
         """Reserve `wanted` or the next free `wanted-N`; the flag says whether `wanted` itself was taken."""
         if wanted not in self.used:
             self.used.add(wanted)
             return wanted, False
-        n = 1
+        n = self.next_number.get(wanted, 1)
         while f"{wanted}-{n}" in self.used:
             n += 1
+        self.next_number[wanted] = n + 1
         self.used.add(f"{wanted}-{n}")
         return f"{wanted}-{n}", True

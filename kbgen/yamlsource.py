@@ -53,6 +53,7 @@ def parse_yaml(text: str) -> YamlValue:
         node = loader.get_single_node()
         if node is None:
             return YamlValue(None, {(): 1})
+        _check_aliases(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -68,6 +69,52 @@ def parse_yaml(text: str) -> YamlValue:
     if "#" in text:
         _find_cut_values(node, (), text.split("\n"), cut)
     return YamlValue(data, lines, cut)
+
+
+#: How many values aliases (`*name`) may repeat in one file, written out. An alias costs nothing in PyYAML's tree,
+#: but every later step walks the values written out: nine aliases of nine aliases … of a nine-item list, 303
+#: bytes, took 31 s and 2.9 GB (issue 17, "billion laughs"). Real files repeat a few lists or tables.
+MAX_ALIAS_VALUES = 10_000
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Count, in document order, the values aliases repeat (each node's written-out size is worked out once), and
+    stop with the line of the collection whose alias passes MAX_ALIAS_VALUES, or that contains itself."""
+    sizes: dict[int, int] = {}  # id(node) → how many values it holds written out, once it is fully walked
+    walking: set[int] = {id(root)}
+    stack: list[list] = [[root, iter(_children(root)), 1]]  # node, its children left, its size so far
+    repeated = 0
+    while stack:
+        frame = stack[-1]
+        child = next(frame[1], None)
+        if child is None:
+            stack.pop()
+            walking.discard(id(frame[0]))
+            sizes[id(frame[0])] = frame[2]
+            if stack:
+                stack[-1][2] += frame[2]
+            continue
+        line = frame[0].start_mark.line + 1
+        if id(child) in sizes:  # seen before: an alias, written out again in full
+            repeated += sizes[id(child)]
+            frame[2] += sizes[id(child)]
+            if repeated > MAX_ALIAS_VALUES:
+                raise YamlSyntaxError(line, f"its aliases (*name) repeat more than {MAX_ALIAS_VALUES:,} values, the "
+                                            "most kbgen writes out; write the values out, or repeat fewer")
+        elif id(child) in walking:
+            raise YamlSyntaxError(line, "an alias (*name) stands inside the value it names, which never ends; "
+                                        "repeat a value outside of itself")
+        else:
+            walking.add(id(child))
+            stack.append([child, iter(_children(child)), 1])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
 
 
 #: ` #2 of the setup` after a plain value: YAML ends the value there, but a comment a writer means has a space

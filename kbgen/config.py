@@ -16,6 +16,7 @@ from kbgen.schema import (
     Color,
     Duration,
     Field,
+    PrefixUrlMap,
     Problem,
     SearchTests,
     Str,
@@ -62,6 +63,10 @@ CONFIG_FIELDS: list[Field] = [
     Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
     Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
+    Field("external_sites", PrefixUrlMap(), {},
+          "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
+          "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "
+          "not reported as broken."),
 ]
 
 

@@ -19,8 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-#: How close a candidate's file name must be to the link's (difflib's ratio, 1.0 the same).
-CUTOFF = 0.75
+#: How close a candidate's file name must be to the link's (difflib's ratio, 1.0 the same), and its whole path:
+#: a name one typo away must sit in a like path (`/powershell/…/set-acl` is not `standard-library/set-class.md`),
+#: the same name may sit in another folder (`reference/invoices.md` → `billing/invoices.md`).
+STEM_CUTOFF = 0.75
+PATH_CUTOFF = 0.7
+SAME_NAME_PATH_CUTOFF = 0.5
 #: Names sorted next to the link's name that are considered, on each side, in each order.
 _NEIGHBOURS = 4
 #: Articles of one file name compared at most: the rest of a very common name (`overview`) are not.
@@ -50,22 +54,44 @@ class SuggestionIndex:
         return self._answers[target]
 
     def _closest(self, target: str) -> str | None:
+        target = target.replace("\\", "/")  # DocFX-era links write `..\build\x.md`
         stem = _stem(target)
         stems = {stem} | _neighbours(self._stems, stem)
         stems |= {s[::-1] for s in _neighbours(self._reversed, stem[::-1])}
         stems |= _neighbours(self._folder_stems.get(posixpath.dirname(target.strip("/")), []), stem)
-        wanted = _comparable(target)
-        best, best_score = None, (CUTOFF, 0.0)
-        # The file name must be close; of those, the closest, then the one whose whole path is closest.
+        by_name, by_path = _Similarity(stem), _Similarity(_comparable(target))
+        best, best_score = None, (0.0, 0.0)
+        # The file name must be close, and the whole path somewhat close (closer when the name is not the same);
+        # of those, the closest name, then the closest path.
         for candidate_stem in sorted(stems):
-            stem_score = _similarity(stem, candidate_stem)
-            if stem_score < best_score[0]:
-                continue
-            for name in self._by_stem.get(candidate_stem, ())[:_MAX_SAME_NAME]:
-                score = (stem_score, _similarity(wanted, _comparable(name)))
-                if score > best_score:
+            stem_score = by_name.at_least(candidate_stem, STEM_CUTOFF)
+            path_cutoff = SAME_NAME_PATH_CUTOFF if stem_score == 1.0 else PATH_CUTOFF
+            for name in self._by_stem.get(candidate_stem, ())[:_MAX_SAME_NAME] if stem_score else ():
+                score = (stem_score, by_path.at_least(_comparable(name), path_cutoff))
+                if score[1] and score > best_score:
                     best, best_score = name, score
         return best
+
+
+class _Similarity:
+    """difflib's ratio of one text against many, as `get_close_matches` does it: the text's index is made once,
+    and the two cheap upper bounds skip most candidates before the real ratio."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.matcher = SequenceMatcher(autojunk=False)
+        self.matcher.set_seq2(text)
+
+    def at_least(self, other: str, cutoff: float) -> float:
+        """The ratio, or 0.0 when it is below `cutoff`."""
+        if other == self.text:
+            return 1.0
+        m = self.matcher
+        m.set_seq1(other)
+        if m.real_quick_ratio() < cutoff or m.quick_ratio() < cutoff:
+            return 0.0
+        ratio = m.ratio()
+        return ratio if ratio >= cutoff else 0.0
 
 
 def _stem(path: str) -> str:
@@ -83,10 +109,6 @@ def _comparable(path: str) -> str:
     """`/billing/invoices/` and `billing/invoices.md` compare as the same text."""
     path = path.strip("/").casefold()
     return path[:-3] if path.endswith(".md") else path
-
-
-def _similarity(a: str, b: str) -> float:
-    return 1.0 if a == b else SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _neighbours(sorted_stems: list[str], stem: str) -> set[str]:

@@ -124,10 +124,6 @@ def test_each_broken_link_is_reported_once_at_its_own_line(kb) -> None:
     assert "121 warnings (broken-link ×121)" in result.stdout  # the summary counts what was printed
 
 
-def _line(text: str, start: str) -> str:
-    return next(line for line in text.splitlines() if line.startswith(start))
-
-
 def test_an_older_html_anchor_before_a_heading_is_a_link_target(kb) -> None:
     kb({
         "content/cspan.md": '# CSpan\n\n- [GetTotalSeconds](#gettotalseconds)\n- [Gone](#nowhere)\n\n'
@@ -139,3 +135,7 @@ def test_an_older_html_anchor_before_a_heading_is_a_link_target(kb) -> None:
 
     assert result.exit_code == 0, result.output
     assert re.findall(r"^(\S+): warning\[broken-anchor\]", result.stderr, re.MULTILINE) == ["content/cspan.md:4"]
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))

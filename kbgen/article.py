@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from kbgen.site import Category
 
 _IDS = re.compile(r'\sid="([^"]+)"')
+#: `<a name="x"></a>`, the anchor of older HTML that browsers still scroll to, as DocFX-era docs write before their
+#: headings (26,660 `#x` links of Microsoft's C++ docs lead to one). Bounded, so no tag costs more than its length.
+_A_NAMES = re.compile(r'<a\s(?:[^>]{0,200}?\s)?name="([^"]+)"')
 
 
 @dataclass
@@ -52,7 +55,7 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
     problems.extend(rendered.problems)
     raw_title = fm.values.get("title") or rendered.h1 or _title_from_name(rel)
     title_html, title = render_inline_title(raw_title)
-    ids = frozenset(_IDS.findall(rendered.html))
+    ids = frozenset(_IDS.findall(rendered.html)) | frozenset(_A_NAMES.findall(rendered.html))
     return FileResult(fm, rendered, title or raw_title, title_html, ids, problems)
 
 

@@ -151,7 +151,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             cache.save()
         if not queue.left():
             return 0
-        resolve_links(site, config.content_dir, Diagnostics())
+        resolve_links(site, config.content_dir, None, config.external_sites)  # reports nothing: see below
         routes = PageRenderer(site, config, theme).routes()
         paths = list(routes)
         done = 0
@@ -171,7 +171,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         from kbgen.search.checks import run_search_tests
 
         with stage("links"):
-            resolve_links(site, config.content_dir, diagnostics)
+            resolve_links(site, config.content_dir, diagnostics, config.external_sites)
             renderer = PageRenderer(site, config, theme)
             check_outputs(renderer, theme, site, config, display_root, diagnostics)  # before anything is written
 

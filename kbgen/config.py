@@ -18,6 +18,7 @@ from kbgen.schema import (
     Color,
     Duration,
     Field,
+    PrefixUrlMap,
     Problem,
     SearchTests,
     Str,
@@ -67,6 +68,10 @@ CONFIG_FIELDS: list[Field] = [
     Field("limits", ByteSizes(LIMIT_KEYS), dict(LIMIT_KEYS),
           "The largest file kbgen reads: `max_article_bytes` for articles, snippets and _category.yml (5MB), "
           "`max_file_bytes` for files published as they are (100MB)."),
+    Field("external_sites", PrefixUrlMap(), {},
+          "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
+          "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "
+          "not reported as broken."),
 ]
 
 

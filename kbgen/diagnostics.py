@@ -82,6 +82,7 @@ class Diagnostics:
         self.overrides = dict(overrides or {})
         self.strict = strict
         self.items: list[Diagnostic] = []
+        self._seen: set[Diagnostic] = set()
 
     def add(self, path: str, line: int, code: str, message: str, at_most: Severity | None = None) -> None:
         """Record a problem; `at_most` caps its severity (a draft's broken link breaks nothing published)."""
@@ -92,7 +93,10 @@ class Diagnostics:
             return
         if self.strict and severity is Severity.WARNING:
             severity = Severity.ERROR
-        self.items.append(Diagnostic(path, line, code, message, severity))
+        diagnostic = Diagnostic(path, line, code, message, severity)
+        if diagnostic not in self._seen:  # two links on one line to one missing page: one place, one report
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def extend(self, items: list[Diagnostic]) -> None:
         """Re-add diagnostics produced elsewhere (a worker process, the cache) under this build's rules."""

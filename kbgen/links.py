@@ -7,7 +7,6 @@ from disk. Anchors are checked against the ids the target page really has.
 
 from __future__ import annotations
 
-import difflib
 import html as html_lib
 import posixpath
 import re
@@ -18,6 +17,7 @@ from urllib.parse import quote
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics, Severity
 from kbgen.images import image_size
+from kbgen.link_suggestions import SuggestionIndex
 from kbgen.site import Category, Site, static_url, url_for_path
 
 #: A link's placeholder is its whole `href` value; an image's is its `src` value and the closing quote, which the
@@ -34,17 +34,22 @@ class Target:
     article: Article | None = None
     category: Category | None = None
     static_rel: str | None = None
+    external: bool = False  # `url` is absolute, on a wider site (`external_sites:`), and is used as it is
 
 
 class LinkResolver:
     """Lookups over the whole site, built once and shared by every article's resolution."""
 
-    def __init__(self, site: Site, content_dir: Path) -> None:
+    def __init__(self, site: Site, content_dir: Path, external_sites: dict[str, str] | None = None,
+                 suggest: bool = True) -> None:
         self.site = site
         self.content_dir = content_dir
+        self.external_sites = external_sites or {}
+        self.suggest = suggest  # off where nobody reads the reports (the export's own copy of the links)
         self.static = set(site.static)
         self.folders = {c.rel: c for c in site.categories.values() if c.rel}
         self._lower: dict[str, str] | None = None
+        self._suggestions: SuggestionIndex | None = None
 
     def lookup(self, candidate: str, exact: bool = True) -> tuple[Target | None, Article | None]:
         """Find `candidate` (a content path or site URL, no fragment). Returns (target, draft it names)."""
@@ -82,9 +87,26 @@ class LinkResolver:
         return self._lower.get(candidate.strip("/").casefold())
 
     def suggestion(self, candidate: str) -> str:
-        names = list(self.site.by_rel)
-        close = difflib.get_close_matches(candidate.strip("/"), names, n=1, cutoff=0.7)
-        return f" (did you mean '{close[0]}'?)" if close else ""
+        """` (did you mean 'billing/invoices.md'?)` for a path that leads nowhere, or nothing."""
+        if not self.suggest:
+            return ""
+        if self._suggestions is None:  # only a build with a broken link pays for the index
+            self._suggestions = SuggestionIndex(self.site.by_rel)
+        close = self._suggestions.closest(candidate)
+        return f" (did you mean '{close}'?)" if close else ""
+
+    def external_url(self, raw_path: str) -> str | None:
+        """The absolute URL of a site-absolute path under a prefix of `external_sites` (the longest that fits):
+        `/windows/win32/x` → `https://learn.microsoft.com/windows/win32/x`; `/windows` itself as well."""
+        if not self.external_sites or not raw_path.startswith("/"):
+            return None
+        end = len(raw_path)
+        while end > 0:  # `/a/b/c` tries `/a/b/c/`, `/a/b/`, `/a/`, `/`: as many look-ups as the path has parts
+            prefix = raw_path[:end].rstrip("/") + "/"
+            if prefix in self.external_sites:
+                return self.external_sites[prefix] + raw_path[len(prefix):]
+            end = raw_path.rfind("/", 0, end - 1) + 1
+        return None
 
 
 def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagnostics) -> None:
@@ -106,9 +128,15 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
     article.html = _PLACEHOLDER.sub(replace, rendered.html) if (link_urls or image_tags) else rendered.html
 
 
-def resolve_links(site: Site, content_dir: Path, diagnostics: Diagnostics) -> None:
-    """The links stage: every published article's links and images, then the drafts' (checked, not published)."""
-    resolver = LinkResolver(site, content_dir)
+def resolve_links(site: Site, content_dir: Path, diagnostics: Diagnostics | None,
+                  external_sites: dict[str, str] | None = None) -> None:
+    """The links stage: every published article's links and images, then the drafts' (checked, not published).
+
+    Without `diagnostics` (the export's process, whose copy of the site needs the links resolved too), nothing is
+    reported and no "did you mean" is worked out: the build's own process reports each problem once.
+    """
+    resolver = LinkResolver(site, content_dir, external_sites, suggest=diagnostics is not None)
+    diagnostics = diagnostics if diagnostics is not None else _Quiet()
     for a in site.articles:
         a.related_links = []  # filled here, as `related_articles` may have filled them before
         resolve_article(a, resolver, diagnostics)
@@ -119,7 +147,7 @@ def resolve_links(site: Site, content_dir: Path, diagnostics: Diagnostics) -> No
 def related_articles(site: Site, content_dir: Path) -> None:
     """Only `related_links` of every article, as the links stage finds them, without its URLs, HTML or reports:
     all the search export needs (its most linked-to articles), in a process forked before the links stage."""
-    resolver = LinkResolver(site, content_dir)
+    resolver = LinkResolver(site, content_dir, suggest=False)
     quiet = _Quiet()
     for article in site.articles:
         rendered = article.result.rendered
@@ -184,6 +212,8 @@ def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) 
             diagnostics.add(path, line, "broken-anchor", f"no heading or id '#{fragment}' on this page")
         return target
     found, tried = _find(raw_path, base_dir, article.url, resolver, path, line, diagnostics)
+    if found is not None and found.external:
+        return found.url + target[len(raw_path):]  # the query and fragment as written: the other site has them
     if found is None:
         draft = tried
         if draft is not None:
@@ -225,6 +255,9 @@ def _find(raw_path, base_dir, page_url, resolver, path, line, diagnostics):
                             f"'{raw_path}' differs only in letter case from '{real}'; linked to it, but "
                             "case-sensitive hosts would not find it, so please fix the spelling")
             return resolver.lookup(real)[0], None
+    external = resolver.external_url(raw_path)
+    if external is not None:  # a page of the wider site the config declares, not a broken link
+        return Target(external, external=True), None
     if _is_resource(raw_path, candidates[0], base_dir, resolver):
         diagnostics.add(path, line, "missing-file", f"'{raw_path}' not found; files next to articles are "
                         "copied with the site, so put it there or fix the path")

@@ -74,9 +74,14 @@ class Date(Kind):
 
 
 class StrList(Kind):
+    """A list of text; one value written alone (`tags: billing`, `keywords: vbaac10.chm12553`) is a list of one,
+    as real documentation sets write it in thousands of files (issue 17)."""
+
     label = "a list of text"
 
     def convert(self, value: Any) -> list[str]:
+        if not isinstance(value, (list, dict)):
+            value = [value]
         if not isinstance(value, list):
             raise ValueError(f"expected a list such as [a, b], got {_describe(value)}")
         out = []
@@ -175,6 +180,34 @@ class Url(Str):
         if not re.match(r"^https?://[^/\s]+", text):
             raise ValueError(f"expected an absolute URL such as https://help.example.com/, got {text!r}")
         return text if text.endswith("/") else text + "/"
+
+
+class InvalidEntry(ValueError):
+    """A problem with one entry of a mapping: `key` lets the report point at the entry's own line."""
+
+    def __init__(self, key: Any, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class PrefixUrlMap(Kind):
+    """URL path prefixes of the site mapped to absolute URLs of a wider site (`/windows/: https://…/windows/`)."""
+
+    label = "a mapping of path prefixes (/windows/) to absolute URLs (https://…)"
+
+    def convert(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping such as {{/windows/: https://learn.microsoft.com/windows/}}, "
+                             f"got {_describe(value)}")
+        out = {}
+        for prefix, url in value.items():
+            if not isinstance(prefix, str) or not (prefix.startswith("/") and prefix.endswith("/")):
+                raise InvalidEntry(prefix, f"the prefix {prefix!r} must start and end with '/', such as /windows/")
+            try:
+                out[prefix] = Url().convert(url)
+            except ValueError as exc:
+                raise InvalidEntry(prefix, f"{prefix}: {exc}") from None
+        return out
 
 
 class SwitchOrTable(Kind):
@@ -287,6 +320,8 @@ def validate(
             continue  # `description:` left empty means "not set", as writers expect
         try:
             values[spec.name] = spec.kind.convert(value)
+        except InvalidEntry as exc:
+            problems.append(Problem(source.line(*prefix, key, exc.key), f"'{key}': {exc}"))
         except ValueError as exc:
             problems.append(Problem(line, f"'{key}': {exc}"))
     return values, extra, problems, unknown

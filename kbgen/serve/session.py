@@ -228,7 +228,7 @@ class PreviewSession:
         article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
         links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
-        resolver = LinkResolver(self.site, self.config.content_dir)
+        resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
         for a in [article, *linkers]:
             self._resolve(a, resolver)
         self._extras = None
@@ -328,7 +328,7 @@ class PreviewSession:
         site_languages(self.site, self.config, diagnostics)
         self._site_problems = diagnostics.items
         self._link_problems: dict[str, list[Diagnostic]] = {}
-        resolver = LinkResolver(self.site, self.config.content_dir)
+        resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
         for a in self.site.articles:
             self._resolve(a, resolver)
         for draft in self.site.drafts:  # warnings only, so a draft does not go live with broken links

@@ -53,7 +53,8 @@ class EngineAnswerer:
         self._site = site
         self._config = config
         self._engines: dict[str, tuple] = {}
-        self._key = lru_cache(maxsize=200_000)(self._key_uncached)
+        # Frequent searches repeat; a million distinct ones must not be held twice (Demand keeps its own).
+        self._key = lru_cache(maxsize=50_000)(self._key_uncached)
         from kbgen.search.publish import languages
 
         self._languages = {lang: articles for lang, _folder, articles in languages(site, config)}

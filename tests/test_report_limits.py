@@ -131,3 +131,16 @@ def test_a_log_of_countless_distinct_searches_lists_the_top_and_counts_the_other
     assert folded and others
     listed_once = MAX_LISTED - 1 + int(others[1].replace(",", "")) + int(folded[1].replace(",", ""))
     assert listed_once == 120_000 and others[1] == others[2]
+
+
+def test_a_cut_off_gzip_is_read_up_to_the_damage_and_named(kb, tmp_path) -> None:
+    kb(KB)
+    whole = gzip.compress("".join(beacon(f"e=search&q=crypto{'x' * (i % 3)}&n=0&l=en") for i in range(3000))
+                          .encode())
+    log = tmp_path / "access.log.gz"
+    log.write_bytes(whole[: len(whole) // 2])  # a copy that stopped halfway
+    data = report_json(str(log))
+    damaged = next(w for w in data["summary"]["warnings"] if "gzip" in w)
+    assert damaged.startswith(f"{log}:") and "the gzip data is damaged" in damaged
+    assert damaged.endswith("the rest of the file is not read")
+    assert 0 < data["summary"]["searches"] < 3000

@@ -9,15 +9,20 @@ several times and prints medians.
 
     .venv/bin/python bench/report.py                 # 1 GB, 3 runs
     .venv/bin/python bench/report.py --size-mb 200 --runs 5 --json bench-report.json
+    .venv/bin/python bench/report.py --hostile       # the three hostile logs of issue 17, one run each
 
 Targets (issue 6): at most 30 s and under 300 MB peak memory for 1 GB. No peer: no static-site tool reads
 search analytics from access logs, so the figures stand alone. Standard library only.
+
+Targets (issue 17, `--hostile`): a 1 MB gzip that expands to one 1 GB line and a CSV with one 120 KB search each
+end within 5 s; a log of one million distinct searches in bounded memory (it took 586 s and grew without bound).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import platform
@@ -127,6 +132,43 @@ def make_log(path: Path, size: int, urls: list[str]) -> None:
             written += len(text.encode())
 
 
+def make_hostile_logs(work: Path) -> dict[str, Path]:
+    """The inputs issue 17 measured: a gzip bomb of one line, one essay-long search, a million distinct searches."""
+    logs = {"gzip-one-line": work / "one-line.log.gz", "query-120kb": work / "long-query.csv",
+            "million-distinct": work / "million-distinct.log"}
+    if not logs["gzip-one-line"].exists():
+        good = f'203.0.113.9 - - [{dt.date.today():%d/%b/%Y}:10:00:00 +0000] "GET /_kb/e.gif?e=search&q=crypto&n=0' \
+               f'&l=en&v=1 HTTP/1.1" 200 43 "-" "UA"\n'.encode()
+        with gzip.open(logs["gzip-one-line"], "wb", compresslevel=9) as f:
+            f.write(good)
+            block = b"A" * 2**20
+            for _ in range(1000):  # 1000 MiB without a line break: about 1 MB compressed
+                f.write(block)
+            f.write(b"\n" + good)
+    if not logs["query-120kb"].exists():
+        rng = random.Random(5)
+        essay = " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 5))) + rng.choice("xqz")
+                         for _ in range(20000))[: 120 * 1024]
+        logs["query-120kb"].write_text(f'query,count,results\n"{essay}",3,0\ncrypto,2,0\n', encoding="utf-8")
+    if not logs["million-distinct"].exists():
+        day = f"{dt.date.today():%d/%b/%Y}"
+        with logs["million-distinct"].open("w", encoding="utf-8") as f:
+            for chunk in range(100):
+                lines = []
+                for i in range(chunk * 10_000, (chunk + 1) * 10_000):
+                    words = []
+                    while True:  # i written in syllables: a million different made-up searches
+                        i, digit = divmod(i, len(SYLLABLES))
+                        words.append(SYLLABLES[digit])
+                        if not i:
+                            break
+                    q = quote("zq" + "".join(words) + " " + "".join(reversed(words)) + "x")
+                    lines.append(f'203.0.113.9 - - [{day}:10:00:00 +0000] "GET /_kb/e.gif?e=search&q={q}&n=0&l=en'
+                                 f'&v=1 HTTP/1.1" 200 43 "-" "UA"\n')
+                f.write("".join(lines))
+    return logs
+
+
 def run_once(kb: Path, log: Path) -> tuple[float, float, int, dict]:
     """Wall seconds, CPU seconds, peak RSS in bytes (the child's own, from wait4) and the report's summary.
 
@@ -145,12 +187,25 @@ def run_once(kb: Path, log: Path) -> tuple[float, float, int, dict]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, summary
 
 
+def hostile(kb: Path, work: Path) -> None:
+    print("writing the hostile logs (once) …", flush=True)
+    figures = {}
+    for name, log in make_hostile_logs(work).items():
+        elapsed, cpu, peak, summary = run_once(kb, log)
+        figures[name] = {"seconds": round(elapsed, 1), "peak_mib": round(peak / 2**20)}
+        print(f"{name} ({log.stat().st_size / 2**20:.1f} MiB): {elapsed:.1f} s ({cpu:.1f} s CPU), peak "
+              f"{peak / 2**20:.0f} MiB; {summary['searches']:,} searches; {len(summary['warnings'])} warning(s)",
+              flush=True)
+    print("targets: each within 5 s but the million distinct searches, which must stay in bounded memory")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
+    parser.add_argument("--hostile", action="store_true", help="Time the hostile logs of issue 17 instead.")
     args = parser.parse_args()
 
     work = Path(tempfile.gettempdir()) / "kbgen-bench-report"
@@ -161,6 +216,9 @@ def main() -> None:
         urls = make_kb(kb, args.articles)
         (kb / "urls.json").write_text(json.dumps(urls))
     urls = json.loads((kb / "urls.json").read_text())
+    if args.hostile:
+        hostile(kb, work)
+        return
     if not log.exists() or log.stat().st_size < args.size_mb * 2**20:
         print(f"writing a {args.size_mb} MB access log to {log} …", flush=True)
         start = time.perf_counter()

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from kbgen.site import Site
 
 
+#: Longer words get no spelling suggestion: whoosh's Levenshtein automaton grows steeply with the length of the word
+#: (one of 3,000 letters took 26 s), and no word a reader mistypes is this long.
+MAX_SPELLED_WORD = 32
+
+
 @dataclass(frozen=True)
 class Answer:
     url: str  # relative to the site root
@@ -48,7 +53,8 @@ class EngineAnswerer:
         self._site = site
         self._config = config
         self._engines: dict[str, tuple] = {}
-        self._key = lru_cache(maxsize=200_000)(self._key_uncached)
+        # Frequent searches repeat; a million distinct ones must not be held twice (Demand keeps its own).
+        self._key = lru_cache(maxsize=50_000)(self._key_uncached)
         from kbgen.search.publish import languages
 
         self._languages = {lang: articles for lang, _folder, articles in languages(site, config)}
@@ -117,7 +123,7 @@ def _spelling_suggestion(query: str, vocabulary: list[str]) -> str | None:
     known = set(vocabulary)
     out, changed = [], False
     for word in words(query):
-        if word in known:
+        if word in known or len(word) > MAX_SPELLED_WORD:
             out.append(word)
             continue
         near = [w for w in corrector.suggest(word, limit=5, maxdist=2) if _plausible_word(word, w)]

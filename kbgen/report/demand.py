@@ -21,7 +21,7 @@ _MAX_FORMS = 8
 MAX_QUERIES = 100_000
 
 
-@dataclass
+@dataclass(slots=True)
 class QueryStats:
     """One search as readers meant it (all spellings and word forms of it together)."""
 
@@ -39,7 +39,7 @@ class QueryStats:
         return self.forms.most_common(1)[0][0] if self.forms else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Votes:
     helpful: int = 0
     unhelpful: int = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from kbgen.report.output import _answer, _by_owner
+from kbgen.report.output import _answer, _by_owner, others_line
 
 _AGE_BUCKETS = [(0, 90, "< 3 months"), (90, 180, "3–6 months"), (180, 365, "6–12 months"),
                 (365, 730, "1–2 years"), (730, 10**9, "> 2 years")]
@@ -51,9 +51,11 @@ def to_html(data: dict[str, Any]) -> str:
     parts.append("<h2>Searches without results</h2>")
     parts.append(_table(["Search", "Times", "Now"], [
         [escape(q["query"]), str(q["count"]), escape(_answer(q))] for q in data["zero_result_queries"]]))
+    parts += _others(data.get("zero_result_others"))
     parts.append("<h2>Searches with results nobody opened</h2>")
     parts.append(_table(["Search", "Times"], [[escape(q["query"]), str(q["searches"])]
                                                for q in data["no_click_queries"]]))
+    parts += _others(data.get("no_click_others"))
     parts.append("<h2>Articles readers found unhelpful</h2>")
     parts.append(_table(["Article", "Not helpful", "Helpful"], [
         [f"{escape(a['title'])}<br><code>{escape(a['url'])}</code>", str(a["unhelpful"]), str(a["helpful"])]
@@ -62,6 +64,11 @@ def to_html(data: dict[str, Any]) -> str:
                  f"{s['malformed_lines']} malformed lines skipped; dates from {escape(s['dates_from'])}.</small></p>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _others(others: dict[str, int] | None) -> list[str]:
+    line = others_line(others)
+    return [f"<p>{escape(line)}</p>"] if line else []
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:

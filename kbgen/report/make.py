@@ -17,7 +17,7 @@ from kbgen.report.answering import make_answerer
 from kbgen.report.demand import Demand
 from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
 from kbgen.report.inventory import load_inventory
-from kbgen.report.logs import ReadStats, read_sources
+from kbgen.report.logs import MAX_LINE_BYTES, ReadStats, read_sources
 from kbgen.report.stale import DUE_SOON, OK, OVERDUE, git_dates, stale_articles
 
 
@@ -62,6 +62,11 @@ def make_report(options: ReportOptions) -> Report:
     if stats.malformed:
         warnings.append(f"skipped {stats.malformed} malformed line{'s' if stats.malformed != 1 else ''} "
                         f"of {stats.lines} ({', '.join(f'{p}: {n}' for p, n in stats.malformed_by_file.items())})")
+    for path, (count, first) in stats.too_long_by_file.items():
+        warnings.append(f"{path}:{first}: skipped {count} line{'s' if count != 1 else ''} longer than "
+                        f"{MAX_LINE_BYTES // 1024} KiB{f' (the first is line {first})' if count > 1 else ''}")
+    for path, (line, why) in stats.stopped.items():
+        warnings.append(f"{path}:{line}: {why}; the rest of the file is not read")
 
     git = git_dates(config.content_dir)
     if git.shallow:
@@ -71,7 +76,8 @@ def make_report(options: ReportOptions) -> Report:
     statuses = stale_articles(site, config.stale_after, git, today,
                               demand.demand_by_url())
     titles = {a.url: a.title for a in site.articles}
-    gaps = zero_result_queries(demand, answerer, options.min_count)
+    gaps, gaps_others = zero_result_queries(demand, answerer, options.min_count)
+    no_clicks, no_clicks_others = no_click_queries(demand, options.min_count)
     searches, zero = demand.totals()
     if demand.folded_queries:
         warnings.append(f"more than {counting.MAX_QUERIES:,} distinct searches: {demand.folded_queries:,} rare ones "
@@ -82,6 +88,7 @@ def make_report(options: ReportOptions) -> Report:
         "since": (today - dt.timedelta(days=options.since_days)).isoformat() if options.since_days else None,
         "first_day": _iso(stats.first_day), "last_day": _iso(stats.last_day),
         "log_files": stats.files, "lines_read": stats.lines, "malformed_lines": stats.malformed,
+        "too_long_lines": sum(count for count, _first in stats.too_long_by_file.values()),
         "events": stats.events, "page_views": stats.page_views,
         "searches": searches, "zero_result_searches": zero,
         "articles": len(statuses),
@@ -96,7 +103,9 @@ def make_report(options: ReportOptions) -> Report:
         "summary": summary,
         "stale": [_stale_row(s) for s in statuses if s.status != OK],
         "zero_result_queries": [asdict(q) for q in gaps],
-        "no_click_queries": [asdict(q) for q in no_click_queries(demand, options.min_count)],
+        "zero_result_others": asdict(gaps_others),
+        "no_click_queries": [asdict(q) for q in no_clicks],
+        "no_click_others": asdict(no_clicks_others),
         "unhelpful_articles": [asdict(a) for a in unhelpful_articles(demand, titles, options.min_count)],
         "weekly_searches": [{"week": dt.date.fromordinal(day).isoformat(), "searches": n, "zero_result": z}
                             for day, (n, z) in sorted(demand.weeks.items())],

@@ -38,6 +38,15 @@ def _by_owner(stale: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any
     return [(owner, list(rows)) for owner, rows in groupby(ranked, key=_owner)]
 
 
+def others_line(others: dict[str, int] | None) -> str:
+    """The line under a capped list: `1,234 other distinct searches, 2,345 searches`; empty when none is left out."""
+    if not others or not others["queries"]:
+        return ""
+    n, m = others["queries"], others["searches"]
+    return (f"{n:,} other distinct search{'es' if n != 1 else ''}, {m:,} search{'es' if m != 1 else ''} "
+            f"(not listed)")
+
+
 def _answer(q: dict[str, Any]) -> str:
     if q["answered_by"]:
         return f"now answered by {q['answered_by']['title']} ({q['answered_by']['url']})"
@@ -73,6 +82,8 @@ def to_table(data: dict[str, Any]) -> str:
                       "searches in .kbgen/events.jsonl.", markup=False)
     else:
         console.print(gaps if data["zero_result_queries"] else T(f"{gaps.title}: none."))
+        if others_line(data.get("zero_result_others")):
+            console.print(T(others_line(data["zero_result_others"])))
     if data["no_click_queries"]:
         noclick = Table(title="Searches with results nobody opened", title_justify="left")
         noclick.add_column("Search")
@@ -80,6 +91,8 @@ def to_table(data: dict[str, Any]) -> str:
         for q in data["no_click_queries"]:
             noclick.add_row(T(q["query"]), str(q["searches"]))
         console.print(noclick)
+        if others_line(data.get("no_click_others")):
+            console.print(T(others_line(data["no_click_others"])))
     if data["unhelpful_articles"]:
         votes = Table(title="Articles readers found unhelpful", title_justify="left")
         for col in ("Article", "Not helpful", "Helpful"):
@@ -105,6 +118,10 @@ def to_csv(data: dict[str, Any]) -> str:
                     q["did_you_mean"] or "", "", "", "", ""])
     for q in data["no_click_queries"]:
         w.writerow(["no_click", q["query"], "", q["searches"], "", "", "", "", "", ""])
+    for section in ("zero_result", "no_click"):
+        others = data.get(f"{section}_others")
+        if others_line(others):
+            w.writerow([f"{section}_others", others_line(others), "", others["searches"], "", "", "", "", "", ""])
     for a in data["unhelpful_articles"]:
         w.writerow(["unhelpful", a["title"], a["url"], a["unhelpful"], "", f"helpful: {a['helpful']}",
                     "", "", "", ""])
@@ -131,8 +148,10 @@ def to_markdown(data: dict[str, Any]) -> str:
         lines.append("")
     lines += ["## Searches without results", "", "| Search | Times | Now |", "|---|---|---|"]
     lines += [f"| {_md(q['query'])} | {q['count']} | {_md(_answer(q))} |" for q in data["zero_result_queries"]]
+    lines += ["", others_line(data.get("zero_result_others"))] if others_line(data.get("zero_result_others")) else []
     lines += ["", "## Searches with results nobody opened", "", "| Search | Times |", "|---|---|"]
     lines += [f"| {_md(q['query'])} | {q['searches']} |" for q in data["no_click_queries"]]
+    lines += ["", others_line(data.get("no_click_others"))] if others_line(data.get("no_click_others")) else []
     lines += ["", "## Articles readers found unhelpful", "", "| Article | Not helpful | Helpful |", "|---|---|---|"]
     lines += [f"| {_md(a['title'])} (`{_md(a['url'])}`) | {a['unhelpful']} | {a['helpful']} |"
               for a in data["unhelpful_articles"]]

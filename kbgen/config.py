@@ -66,8 +66,8 @@ CONFIG_FIELDS: list[Field] = [
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
     Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
     Field("limits", ByteSizes(LIMIT_KEYS), dict(LIMIT_KEYS),
-          "The largest file kbgen reads: `max_article_bytes` for articles, snippets and _category.yml (5MB), "
-          "`max_file_bytes` for files published as they are (100MB)."),
+          "The largest file kbgen reads: `max_article_bytes` for articles and snippets, also with the snippets in "
+          "place (5MB); `max_file_bytes` for files published as they are (100MB)."),
     Field("external_sites", PrefixUrlMap(), {},
           "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
           "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "

@@ -96,7 +96,7 @@ build_bench = _load_build_bench()
 
 @dataclass
 class Sample:
-    """One run at one scale: per-stage seconds (plus 'total'), peak RSS, or why there are none."""
+    """One run at one scale: per-stage seconds (plus the totals), peak RSS, or why there are none."""
 
     timings: dict[str, float] = field(default_factory=dict)
     maxrss_kib: int = 0
@@ -188,6 +188,8 @@ def _sample(run, work: Path, stages: bool = True) -> Sample:
         if not sample.timings:
             sample.failed = "no stage timings in its output (did `kbgen build --verbose` change?)"
     sample.timings["total (wall)"] = run.seconds
+    # CPU time of every process of the run: a busy machine stretches wall times (the stages' too), not this.
+    sample.timings["total (CPU)"] = run.user_s + run.sys_s
     return sample
 
 
@@ -364,7 +366,7 @@ def stage_rows(series: Series, timeout: float) -> tuple[list[list[str]], list[st
     for scale in (BASELINE, *SCALES):
         for sample in series.ok(scale):
             stages += [s for s in sample.timings if s not in stages]
-    stages.sort(key=lambda s: s == "total (wall)")  # the stages in pipeline order, the total last
+    stages.sort(key=lambda s: s.startswith("total ("))  # the stages in pipeline order, the totals last
     rows, flagged = [], []
     first_out = min((s for s in SCALES if series.timed_out(s)), default=None)
     for stage in stages:
@@ -374,9 +376,11 @@ def stage_rows(series: Series, timeout: float) -> tuple[list[list[str]], list[st
                                      f">{timeout:g} s" if series.timed_out(s) else "-" for s in SCALES]
         k = growth_exponent([(s, t - fixed) for s, t in medians.items()])
         above = max((t - fixed for t in medians.values()), default=0.0)
-        if first_out is not None and stage == "total (wall)" and medians:
-            low = min(medians)  # the exponent is at least what reaching the timeout at `first_out` takes
-            k_text = f">= {math.log((timeout - fixed) / (medians[low] - fixed)) / math.log(first_out / low):.2f}"
+        if first_out is not None and stage == "total (wall)" and any(s < first_out for s in medians):
+            # From the last scale that ended to the timeout at the next: the growth there is at least this.
+            last = max(s for s in medians if s < first_out)
+            grew = (timeout - fixed) / max(medians[last] - fixed, 1e-3)
+            k_text = f">= {math.log(grew) / math.log(first_out / last):.2f}"
             note = f"TIMED OUT at {first_out}×"
             flagged.append(f"{series.name}: timed out at {first_out}× (k {k_text})")
         elif k is None:
@@ -464,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     if not build_bench.kbgen_exe().exists():
         sys.exit(f"bench: {build_bench.kbgen_exe()} not found (pip install -e . into this venv)")
     build_bench.compile_kbgen()
-    started = time.time()
+    started, load_before = time.time(), os.getloadavg()[1]
     all_series: list[Series] = []
     with tempfile.TemporaryDirectory(prefix="kbgen-scaling-", ignore_cleanup_errors=True) as tmp:
         root = Path(tmp)
@@ -476,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         for series, make_run in prepared:
             bench_input(series, make_run, args.runs, args.timeout)
             all_series.append(series)
-        print_results(all_series, args, time.time() - started)
+        print_results(all_series, args, time.time() - started, (load_before, os.getloadavg()[1]))
     return 0
 
 
@@ -520,12 +524,15 @@ def prepare_inputs(root: Path, inputs: list[str], articles: Path, args: argparse
         (root / "logs" / f"access-{BASELINE}.log").write_text("", encoding="utf-8")
         for scale in SCALES:
             series.size_note[scale] = access_log(root / "logs" / f"access-{scale}.log", scale, urls)
+        # Once untimed: the first report renders the KB into its cache (kb/.kbgen/), the same work at every scale.
+        run_report(kb, root / "logs" / f"access-{BASELINE}.log", root / "runs" / "report-warm-up", args.timeout)
         prepared.append((series, lambda scale, i: run_report(
             kb, root / "logs" / f"access-{scale}.log", root / "runs" / f"report-{scale}-{i}", args.timeout)))
     return prepared
 
 
-def print_results(all_series: list[Series], args: argparse.Namespace, elapsed: float) -> None:
+def print_results(all_series: list[Series], args: argparse.Namespace, elapsed: float,
+                  load: tuple[float, float]) -> None:
     rows, flagged = [], []
     for series in all_series:
         r, f = stage_rows(series, args.timeout)
@@ -533,7 +540,8 @@ def print_results(all_series: list[Series], args: argparse.Namespace, elapsed: f
         flagged += f
     print()
     print(f"kbgen scaling bench: median of {args.runs} run(s) per scale, timeout {args.timeout:g} s/run, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {elapsed / 60:.1f} min")
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {elapsed / 60:.1f} min, 5-minute load "
+          f"average {load[0]:.1f} before and {load[1]:.1f} after (above the CPU count, wall times stretch)")
     for series in all_series:
         print(f"  {series.name}: " + "; ".join(f"{s}× = {note}" for s, note in series.size_note.items()))
     print()

@@ -54,6 +54,9 @@ def kbgen_paths(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     from kbgen.pages import static_assets
     from kbgen.search.publish import languages
 
+    from kbgen.ownership import SITE_MARKER
+
+    yield SITE_MARKER, "the list of files kbgen wrote"
     for path in static_assets(theme):
         yield path, "the theme's file"
     yield "assets/pygments.css", "the code colours"

@@ -13,7 +13,7 @@ repository (or --shared). Four inputs, each at 1×, 2× and 4×:
   takes every k-th article anyway, when that is what you want to see.
 - synthetic: a knowledge base written by the bench, each dimension proportional to n: 320·n articles (--articles)
   with tables, lists, code, a snippet, repeated headings, three tags from a pool of 20·n, two aliases, three links
-  to other articles, and links to missing pages (one distinct per four articles, one shared per two), in a tree
+  to other articles, and near misses of them (one distinct per 16 articles, one shared per 8), in a tree
   four wide and as deep as the count needs, plus a chain of twelve nested categories and one article with 50·n tags and
   aliases. Broken links and article names both grow with n, so a per-link search over every name shows as n².
 - hostile: one article per known quadratic path, its one dimension 3,000·n long (--hostile): a line of `:` (GFM
@@ -34,7 +34,10 @@ log(time - fixed) against log(scale): 1.0 is linear, n log n shows as about 1.1 
 `fixed` is the same command's time on a one-article site (for the report, an empty log), run in every round:
 starting Python, imports and the theme cost the same at every size, and left in they would pull every exponent
 towards 0. A stage is flagged when k > 1.3, unless it grows by less than 100 ms from 0× to 4×, where the
-scheduler of a shared two-core machine moves it as much.
+scheduler of a shared two-core machine moves it as much. Stage times are wall times: on a machine busy with other
+work (the heading prints the load average) a stage of a few hundred ms can double from one run to the next, so a
+flag on such a stage wants a second run on a quiet machine; `total (CPU)`, the CPU time of all of kbgen's
+processes, is not stretched by the neighbours.
 
     .venv/bin/python bench/scaling.py                     # all four inputs, 3 runs (~10 min on a quiet machine)
     .venv/bin/python bench/scaling.py --quick             # smaller synthetic inputs, 1 run (~3 min)
@@ -43,7 +46,8 @@ scheduler of a shared two-core machine moves it as much.
 Disk: outputs are kept until the bench is done and the disk synced after each run, as bench/build.py does; unlike
 it, the bench does not wait six minutes before the first run unless asked (--settle 365): the inode scan it
 avoids costs per file created, so it adds a roughly linear term at each scale and leaves the exponents alone.
-Standard library only (plus kbgen itself, for the list of error codes a site may lower).
+Standard library only (plus kbgen itself, for the list of error codes a site may lower); peak memory comes from GNU
+time (/usr/bin/time, Debian package `time`), else from wait4, which counts this process's own size as a floor.
 """
 
 from __future__ import annotations
@@ -257,8 +261,10 @@ def synthetic_kb(root: Path, n: int, per_scale: int) -> str:
     (content / "_snippets").mkdir()
     (content / "_snippets" / "contact.md").write_text("Still stuck? Write to **support**.\n", encoding="utf-8")
     for i, rel in enumerate(rels):
-        # Links to missing pages: one of its own in every fourth article, one shared by every second.
-        gone = (f"[gone](/missing/page-{i}/)" if i % 4 == 0 else "") + (" [too](/missing/common/)" if i % 2 else "")
+        # Links to missing pages: one of its own in every 16th article, one shared by every 8th. Each is a near
+        # miss of a real path, as a renamed page leaves them, so a "did you mean" really compares it with names.
+        gone = ((f"[gone](/{rels[(i + 1) % count]}-old/)" if i % 16 == 0 else "")
+                + (f" [too](/{rels[0]}-renamed/)" if i % 8 == 1 else ""))
         words = " ".join(rng.choice(WORDS) for _ in range(120))
         table = "\n".join(f"| {rng.choice(WORDS)} | {j} | {rng.choice(WORDS)} | `{j * i}` |" for j in range(10))
         links = " ".join(f"[see {j}](/{rels[rng.randrange(count)]}/)" for j in range(3))
@@ -280,8 +286,8 @@ def synthetic_kb(root: Path, n: int, per_scale: int) -> str:
     (content / "many-tags.md").write_text(
         f"---\ntitle: Many tags\ntags: [{', '.join(many)}]\naliases: [{', '.join(f'/was/{t}/' for t in many)}]\n"
         "---\nTagged a lot.\n", encoding="utf-8")
-    broken = count // 2 + (count + 3) // 4
-    return (f"{count + 2} articles ({broken} broken links to {(count + 3) // 4 + 1} targets), "
+    distinct = (count + 15) // 16
+    return (f"{count + 2} articles ({distinct + (count + 6) // 8} broken links to {distinct + 1} targets), "
             f"{len(tags)} + {len(many)} tags")
 
 

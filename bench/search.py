@@ -15,7 +15,8 @@ header and footer), then measures:
   display data of the top 5 results; the HTML page is not counted), served gzipped as any static host does, and
   query time once the needed files are loaded; for the collection's own queries and for short 1-3 word queries
   from titles;
-- build time: ru-doka (and npl) built by kbgen with search, against Hugo's build plus Pagefind's indexing.
+- build time: ru-doka (or, with --build-time-corpus en-cpp-docs, Microsoft's C++ docs) built by kbgen with
+  search, against Hugo's build plus Pagefind's indexing.
 
     .venv/bin/python bench/search.py                    # everything
     .venv/bin/python bench/search.py --corpus med --skip-build-time

@@ -15,7 +15,6 @@ however it ends, and a pid written into the file could have been reused by then.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +100,8 @@ def remove_leftovers(out: Path) -> list[Path]:
 
 def _remove_marked(folder: Path) -> None:
     """Remove `folder`, its marker last: a removal cut short still leaves a folder the next build recognises."""
+    import shutil  # here, not at the top: a rebuild that finds nothing to do removes nothing
+
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name == WORK_MARKER:

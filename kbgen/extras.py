@@ -51,10 +51,9 @@ def kbgen_paths(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     code colours, sitemap, robots.txt, feeds, and each search index as its folder (`search/`, ending in `/`: its
     file names are content hashes, known only once it is exported). The files next to articles and the analytics
     beacon are the site's, claimed by `kbgen.outputs` after these."""
+    from kbgen.ownership import SITE_MARKER
     from kbgen.pages import static_assets
     from kbgen.search.publish import languages
-
-    from kbgen.ownership import SITE_MARKER
 
     yield SITE_MARKER, "the list of files kbgen wrote"
     for path in static_assets(theme):

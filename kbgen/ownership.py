@@ -10,7 +10,6 @@ Anything else stops the build before it writes a byte, naming the folder and a f
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 

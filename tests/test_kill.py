@@ -146,7 +146,8 @@ def test_a_killed_build_loses_nothing_and_leaves_nothing(tmp_path: Path) -> None
                 for cache in (root / ".kbgen").glob("render-*.pickle"):
                     cache.unlink()  # so that the articles are rendered, not read from the cache
             process = start_build(root)
-            assert kill_when(process, lambda: ready(root), whole), f"the build ended before the {point} point"
+            reached = kill_when(process, lambda ready=ready: ready(root), whole)
+            assert reached, f"the build ended before the {point} point"
             if not whole:
                 deadline = time.monotonic() + HELPER_GRACE_SECONDS
                 while processes_of(root) and time.monotonic() < deadline:

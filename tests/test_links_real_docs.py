@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 from conftest import run
 
@@ -18,8 +17,9 @@ def test_a_typo_in_a_link_gets_did_you_mean_with_the_real_path(kb) -> None:
     files.update({
         "content/errors/compiler-error-c2001.md": "# C2001\n",
         "content/billing/invoices.md": "# Invoices\n",
-        "content/guide.md": "# Guide\n\n[late typo](billing/invoice.md)\n\n[early typo](errors/compilr-error-c2001.md)\n"
-                            "\n[wrong folder](reference/invoices.md)\n\n[nothing like it](zzz/qqq.md)\n",
+        "content/guide.md": "# Guide\n\n[late typo](billing/invoice.md)\n\n"
+                            "[early typo](errors/compilr-error-c2001.md)\n\n[wrong folder](reference/invoices.md)\n\n"
+                            "[nothing like it](zzz/qqq.md)\n",
     })
     kb(files)
 

@@ -21,7 +21,7 @@ from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from kbgen.discover import discover
 from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
 from kbgen.gcpolicy import collector_spared
-from kbgen.locks import build_lock, remove_leftovers
+from kbgen.locks import LOAD_DROP, build_lock, remove_leftovers
 from kbgen.ownership import check_replaceable
 from kbgen.writer import StagedOutput, check_output_dir
 
@@ -92,6 +92,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
                 file=sys.stderr)))
             replaceable = check_replaceable(config.output_dir, read_stamp(config.cache_dir))
             remove_leftovers(config.output_dir)
+            remove_leftovers(config.cache_dir / LOAD_DROP)
     display_root = display_path(config.content_dir)
 
     with stage("discover"):

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
@@ -19,6 +20,7 @@ from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
 from kbgen.limits import FileTooLarge, read_capped
+from kbgen.locks import LOAD_DROP, WorkFolder
 from kbgen.markdown import RenderSettings
 from kbgen.messages import load_catalogue
 from kbgen.workqueue import WorkQueue, exit_with_parent
@@ -91,7 +93,7 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
         else:
             articles.append(Article(rel, display, mtime, digest, None))  # type: ignore[arg-type]
             misses.append((i, raw, rel, display, digest))
-    for done, (index, res) in enumerate(_render_all(misses, settings), 1):
+    for done, (index, res) in enumerate(_render_all(misses, settings, config.cache_dir), 1):
         articles[index].result = res
         cache.put(articles[index].digest + articles[index].rel, res)
         if done % 200 == 0:
@@ -99,7 +101,7 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
     return articles, len(misses)  # type: ignore[return-value]
 
 
-def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileResult]]:
+def _render_all(misses, settings: RenderSettings, cache_dir: Path) -> Iterator[tuple[int, FileResult]]:
     """This process renders chunks from the front of the list while forked helpers (one per other core) take
     them from the back. Only the helpers' results are pickled, about half of them on two cores.
 
@@ -116,7 +118,7 @@ def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileRes
     chunks = _balanced_chunks(misses, helpers + 1)
     queue = WorkQueue(len(chunks))
     delivered = [False] * len(chunks)
-    with tempfile.TemporaryDirectory(prefix="kbgen-load-") as drop:
+    with _drop_folder(cache_dir) as drop:
         _shared = (chunks, settings, queue, drop)  # seen by the helpers as it is at the fork: nothing is sent
         pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=exit_with_parent)
@@ -141,6 +143,24 @@ def _render_all(misses, settings: RenderSettings) -> Iterator[tuple[int, FileRes
             queue.close()
             pool.shutdown(wait=True, cancel_futures=True)
             _shared = None
+
+
+@contextmanager
+def _drop_folder(cache_dir: Path) -> Iterator[str]:
+    """Where the helpers drop finished chunks: a marked, locked work folder in the cache folder, so a build killed
+    midway leaves nothing outside the project and the next build removes what it left (`kbgen.locks`); a
+    temporary folder only when the project cannot be written (a report run in a read-only checkout)."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        work = WorkFolder(cache_dir / LOAD_DROP)
+    except OSError:
+        with tempfile.TemporaryDirectory(prefix="kbgen-load-") as drop:
+            yield drop
+        return
+    try:
+        yield str(work.path)
+    finally:
+        work.remove()
 
 
 def _collect(drop: str, delivered: list[bool]) -> Iterator[tuple[int, FileResult]]:

@@ -25,6 +25,8 @@ except ImportError:  # Windows: builds are not serialised, and leftovers are nev
     fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE = "build.lock"
+#: In the cache folder: the load helpers' work folders are `.load.kbgen-…` there (`kbgen.loading`).
+LOAD_DROP = "load"
 #: The locked file inside a work folder: proves the folder is kbgen's, and whether its build is still running.
 WORK_MARKER = ".kbgen-work"
 

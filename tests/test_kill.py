@@ -74,17 +74,19 @@ def processes_of(root: Path) -> list[int]:
 
 
 def work_folders(root: Path) -> list[Path]:
-    return sorted(root.glob(".site.*"))
+    """The build's work folders: beside the output, the load helpers' in the cache folder, and anything in the
+    temporary folder the build was given."""
+    return sorted(root.glob(".site.*")) + sorted((root / ".kbgen").glob(".load.*")) + sorted((root / "tmp").iterdir())
 
 
 def staged(root: Path) -> Path | None:
-    folders = work_folders(root)
+    folders = sorted(root.glob(".site.*"))
     return folders[0] / "site" if folders else None
 
 
 def rendering(root: Path) -> bool:
     """The load stage: a helper has dropped a chunk of rendered articles."""
-    return any((root / "tmp").glob("kbgen-load-*/*.pickle"))
+    return any((root / ".kbgen").glob(".load.kbgen-*/*.pickle"))
 
 
 def linking(root: Path) -> bool:

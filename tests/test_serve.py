@@ -165,6 +165,21 @@ def test_a_broken_front_matter_keeps_the_last_good_page_and_reports_path_and_lin
     assert "refunds fixed months" in session.page("billing/refunds/index.html")
 
 
+def test_an_article_saved_over_the_size_limit_is_an_error_in_the_page_and_the_last_good_one_stays(preview) -> None:
+    session = preview.session
+    path = preview.root / "content/billing/refunds.md"
+    good = path.read_text(encoding="utf-8")
+    before = session.epoch
+    with open(path, "r+b") as f:  # sparse: 6 MB to `stat`, nothing read past the 5 MB limit
+        f.truncate(6_000_000)
+    before = next_epoch(preview, before)
+    assert "refunds unused months" in session.page("billing/refunds/index.html")
+    assert any(e.startswith("content/billing/refunds.md:1: error[file-too-large]") for e in session.errors())
+    path.write_text(good, encoding="utf-8")
+    next_epoch(preview, before)
+    assert session.errors() == []
+
+
 def test_a_broken_config_is_shown_and_the_server_keeps_running(preview) -> None:
     session = preview.session
     config = preview.root / "kbgen.yml"

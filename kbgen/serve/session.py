@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
-from kbgen.article import Article, content_digest, load_file
+from kbgen.article import Article, content_digest, load_file, unreadable
 from kbgen.build import BuildOptions, display_path
 from kbgen.cache import RenderCache
 from kbgen.config import CONFIG_FILE, Config, load_config
@@ -26,6 +26,7 @@ from kbgen.discover import ContentFiles, content_file, discover
 from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
 from kbgen.languages import site_languages
+from kbgen.limits import FileTooLarge, read_capped
 from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
@@ -288,12 +289,15 @@ class PreviewSession:
         path = self.config.content_dir / rel
         if not content_file(self.config.content_dir, rel):
             return None  # a link out of the content folder, a pipe: listing the folder again reports it
+        display = f"{self.display_root}/{rel}"
         try:
-            raw, mtime = path.read_bytes(), path.stat().st_mtime
+            mtime = path.stat().st_mtime
+            raw = read_capped(path, self.settings.max_article_bytes, display)  # as the build reads it
+        except FileTooLarge as exc:
+            return Article(rel, display, mtime, "", unreadable(display, "file-too-large", str(exc)))
         except OSError:
             return None
         digest = content_digest(raw)
-        display = f"{self.display_root}/{rel}"
         result = self.cache.get(digest + rel)
         if result is None:
             result = load_file(raw, rel, display, self.settings)

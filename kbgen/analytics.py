@@ -71,6 +71,20 @@ def beacon_extras(config: Config) -> Iterator[tuple[str, bytes]]:
         yield path, BEACON_GIF
 
 
+#: What may be left of a number cut in two at the end of a text: digits and the separators of phone numbers.
+_NUMBER_CHARS = "0123456789 \t\n\r\f\v().+-"
+
+
+def cut_text(text: str) -> str:
+    """`text` cut to MAX_TEXT characters after its last whole word, a number at the cut dropped with it: the rest of
+    a card number is gone, so masking could no longer recognise what is left of it (issue 17)."""
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text[: MAX_TEXT + 1]
+    words = cut.rsplit(None, 1)
+    return (words[0] if len(words) > 1 else cut[:MAX_TEXT]).rstrip(_NUMBER_CHARS)
+
+
 def parse_event(query: str) -> dict[str, Any] | None:
     """A wire-format query string → an event dict (`{"e": "search", "q": …, "n": 3, "l": "en"}`), or None when it
     is not a valid version-1 event. Text is cut to MAX_TEXT characters."""
@@ -95,7 +109,7 @@ def parse_event(query: str) -> dict[str, Any] | None:
                 return None
             event[name] = raw == "1"
         else:
-            event[name] = raw[:MAX_TEXT]
+            event[name] = cut_text(raw)
     if kind != "vote" and not event["q"].strip():
         return None
     return event

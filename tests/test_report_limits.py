@@ -94,6 +94,16 @@ def test_a_long_search_is_cut_at_a_word_and_never_leaves_part_of_a_card_number(k
     assert {q["query"] for q in data["zero_result_queries"]} == {"card", ("refund " * 28).strip()}
 
 
+def test_a_beacon_whose_search_is_cut_keeps_no_part_of_a_card_number(kb, tmp_path) -> None:
+    """The site's beacon (and `kbgen serve`) cut a search at the same place, before it is masked."""
+    kb(KB)
+    card = "card+" + "+" * 189 + "4111+1111+1111+1111"  # its first 200 characters end in "4111 11"
+    log = tmp_path / "access.log"
+    log.write_text(beacon(f"e=search&q={card}&n=0&l=en"), encoding="utf-8")
+    data = report_json(str(log))
+    assert [q["query"] for q in data["zero_result_queries"]] == ["card"]
+
+
 def test_json_lines_nested_deep_are_malformed_not_a_crash(kb, tmp_path) -> None:
     kb(KB)
     events = tmp_path / "events.jsonl"

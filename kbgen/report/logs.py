@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Protocol
 
-from kbgen.analytics import MAX_TEXT, parse_event
+from kbgen.analytics import MAX_TEXT, cut_text, parse_event
 from kbgen.report.privacy import mask
 
 
@@ -97,7 +97,6 @@ MAX_SKIPPED_BYTES = 16 << 20
 #: serve already cut at this length), and a pasted essay costs no more to count, group and look up than a short
 #: search: spelling suggestions grow steeply with the length of a word.
 MAX_QUERY_CHARS = MAX_TEXT
-_NUMBER_CHARS = "0123456789 \t\n\r\f\v().+-"
 
 
 def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
@@ -169,16 +168,9 @@ class _Lines:
 
 
 def search_text(raw: str) -> str:
-    """A search as it is kept: at most MAX_QUERY_CHARS characters, personal data masked.
-
-    A longer one is cut after its last whole word, and a number at the cut is dropped with it (its rest is gone,
-    so masking could no longer recognise it): no part of a card number stays."""
-    text = raw.strip()
-    if len(text) > MAX_QUERY_CHARS:
-        cut = text[: MAX_QUERY_CHARS + 1]
-        words = cut.rsplit(None, 1)
-        text = (words[0] if len(words) > 1 else cut[:MAX_QUERY_CHARS]).rstrip(_NUMBER_CHARS)
-    return mask(text)
+    """A search as it is kept: at most MAX_QUERY_CHARS characters, cut after a whole word with no part of a number
+    left at the cut (`kbgen.analytics.cut_text`), then personal data masked."""
+    return mask(cut_text(raw.strip()))
 
 
 def _malformed(stats: ReadStats, path: Path) -> None:

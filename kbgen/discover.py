@@ -62,11 +62,19 @@ def content_file(content_dir: Path, rel: str) -> bool:
     return _Walk(str(content_dir), []).kind(rel) == "file"
 
 
+def files_inside(folder: Path, where: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Every regular file below `folder`, by POSIX path, following links only inside it, and what was skipped (as
+    in `ContentFiles.skipped`): a theme's assets are published as they are, like the files next to articles."""
+    skipped: list[tuple[str, str, str]] = []
+    return _Walk(str(folder), skipped, where).files("", lambda rel: True), skipped
+
+
 class _Walk:
     """A sorted walk of the content folder that follows links only inside it and records what it skips."""
 
-    def __init__(self, root: str, skipped: list[tuple[str, str, str]]) -> None:
+    def __init__(self, root: str, skipped: list[tuple[str, str, str]], where: str = "the content folder") -> None:
         self.root = os.path.realpath(root)
+        self.where = where
         self.skipped = skipped
         self._linked: dict[str, str] = {}  # real folder → the link it was first read through
 
@@ -129,7 +137,7 @@ class _Walk:
             else:  # a link, or a path by name (whose folders may be links): where it really is counts
                 real = os.path.realpath(path, strict=True)
                 if real != self.root and not real.startswith(self.root + os.sep):
-                    return None, ("symlink-outside", f"a link to {real}, outside the content folder; not published")
+                    return None, ("symlink-outside", f"a link to {real}, outside {self.where}; not published")
                 mode = os.stat(real).st_mode
         except OSError as exc:
             if not (entry.is_symlink() if entry is not None else os.path.islink(path)):

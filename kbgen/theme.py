@@ -55,14 +55,19 @@ class Theme:
             raise KbgenError(f"template {template}: {exc.message}") from None
 
     def asset_files(self) -> dict[str, Path]:
-        """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name."""
+        """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name. Links
+        that lead out of the theme's assets folder, pipes and devices are left out, as in the content folder, and
+        listed in `skipped_assets` (path, code, why) for the build to report."""
+        from kbgen.discover import files_inside
+
         files: dict[str, Path] = {}
+        self.skipped_assets: list[tuple[str, str, str]] = []
         for base in filter(None, [DEFAULT_THEME, self.site_theme]):
             folder = base / "assets"
             if folder.is_dir():
-                for f in sorted(folder.rglob("*")):
-                    if f.is_file():
-                        files[f.relative_to(folder).as_posix()] = f
+                found, skipped = files_inside(folder, "the theme's assets folder")
+                files.update((rel, folder / rel) for rel in sorted(found, key=lambda rel: rel.split("/")))
+                self.skipped_assets += [(str(folder / rel), code, why) for rel, code, why in skipped]
         return files
 
     def pygments_css(self) -> str:

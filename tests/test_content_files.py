@@ -59,6 +59,17 @@ def test_a_link_to_a_file_outside_the_content_folder_is_skipped_with_a_warning(s
     assert (site_kb / "site/billing/form.pdf").is_file()  # the rest of the site is built as before
 
 
+def test_a_link_in_the_site_theme_out_of_its_assets_is_not_published(site_kb, outside) -> None:
+    write_files(site_kb, {"kbgen.yml": "theme: acme\n", "themes/acme/assets/brand.css": "a { color: teal }\n"})
+    os.symlink(outside / "passwd", site_kb / "themes/acme/assets/notes.txt")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert (f"themes/acme/assets/notes.txt: warning[symlink-outside]: a link to {outside / 'passwd'}, outside the "
+            "theme's assets folder; not published") in result.stderr
+    assert SECRET not in published(site_kb)
+    assert (site_kb / "site/assets/brand.css").is_file()
+
+
 def test_a_linked_folder_outside_the_content_folder_is_not_read(site_kb, outside) -> None:
     os.symlink(outside / "notes", site_kb / "content/notes")
     result = run("build")

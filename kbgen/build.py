@@ -120,7 +120,6 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
 
     with stage("load"):
         theme = Theme(site_theme, config.highlight_style, config.highlight_dark_style)
-        theme.asset_files()
         for path, code, why in theme.skipped_assets:  # a link out of the theme is never published
             diagnostics.add(display_path(Path(path)), 0, code, why)
         settings = render_settings(config, files, display_root, diagnostics)

@@ -26,14 +26,13 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
     """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
     (from `search` when the build started it early) and the analytics beacon."""
     from kbgen.analytics import beacon_extras
-    from kbgen.limits import published_source
     from kbgen.pages import static_assets
     from kbgen.site import static_url
 
     yield from static_assets(theme).items()
     yield "assets/pygments.css", theme.pygments_css().encode("utf-8")
     for rel in site.static:
-        yield static_url(rel), published_source(config.content_dir / rel, config.limits["max_file_bytes"], rel)
+        yield static_url(rel), config.content_dir / rel
     sitemap = renderer.sitemap()
     if sitemap:
         yield "sitemap.xml", sitemap.encode("utf-8")

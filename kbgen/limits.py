@@ -65,30 +65,18 @@ def read_capped(path: Path, cap: int, display: str, key: str = "max_article_byte
     return b"".join(chunks)
 
 
-def published_source(path: Path, cap: int, display: str) -> Path | bytes:
-    """What the writer copies for a file published as it is: the path of a regular file (its size was checked
-    with the site's other files), else at most `cap` bytes read here, never an endless device."""
-    if stat.S_ISREG(path.stat().st_mode):
-        return path
-    return read_capped(path, cap, display, "max_file_bytes")
-
-
 def check_published_files(content_dir: Path, rels: list[str], display_root: str, cap: int,
                           diagnostics: Diagnostics) -> None:
-    """A `file-too-large` error for each file published as it is that is over `cap`, before anything is written."""
+    """A `file-too-large` error for each file published as it is that is over `cap`, before anything is written.
+    `discover` lists regular files only (no devices, no pipes), so their size is what `stat` says."""
     for rel in rels:
-        path, display = content_dir / rel, f"{display_root}/{rel}"
+        display = f"{display_root}/{rel}"
         try:
-            info = path.stat()
-            if stat.S_ISREG(info.st_mode):
-                if info.st_size > cap:
-                    raise FileTooLarge(display, info.st_size, cap, "max_file_bytes")
-            else:  # a device says it is empty: read it, as far as the cap
-                read_capped(path, cap, display, "max_file_bytes")
-        except FileTooLarge as problem:
-            diagnostics.add(display, 1, "file-too-large", str(problem))
-        except OSError:  # gone, or a link to nothing: the copy says so
+            size = (content_dir / rel).stat().st_size
+        except OSError:  # gone meanwhile: the copy says so
             continue
+        if size > cap:
+            diagnostics.add(display, 1, "file-too-large", str(FileTooLarge(display, size, cap, "max_file_bytes")))
 
 
 def megabytes(size: int) -> str:

@@ -70,14 +70,18 @@ def expand(
     return out
 
 
+def _over(out: Expanded, here: tuple[str, int], message: str) -> _Over:
+    """A `snippet-limit` problem at the article's line that brought in the snippet being expanded (or `here`)."""
+    return _Over((*(out.included_at or here), "snippet-limit", message))
+
+
 def _emit(out: Expanded, lines: list[str], line: str, origin: tuple[str, int], charge: int | None = None) -> None:
     """One output line; it uses up `charge` (its length) of the room left."""
     out.room -= (len(line) if charge is None else charge) + 1
     if out.room < 0 and not out.own_text_only:
-        raise _Over((*(out.included_at or origin), "snippet-limit",
-                     f"with its snippets in place this article would be longer than {megabytes(out.limit)}, the "
-                     "largest article kbgen reads (`limits: max_article_bytes` in kbgen.yml); its snippets are "
-                     "left out"))
+        raise _over(out, origin, f"with its snippets in place this article would be longer than "
+                                 f"{megabytes(out.limit)}, the largest article kbgen reads "
+                                 "(`limits: max_article_bytes` in kbgen.yml); its snippets are left out")
     lines.append(line)
     out.origins.append(origin)
 
@@ -130,9 +134,8 @@ def _insert_snippet(name, path, lineno, variables, snippets, out, lines, stack) 
         return
     if len(stack) >= MAX_SNIPPET_DEPTH:
         chain = " → ".join(stack + (key,))
-        raise _Over((*(out.included_at or (path, lineno)), "snippet-limit",
-                     f"snippets include snippets more than {MAX_SNIPPET_DEPTH} deep ({chain}); put the text of the "
-                     "innermost ones in directly. Its snippets are left out"))
+        raise _over(out, (path, lineno), f"snippets include snippets more than {MAX_SNIPPET_DEPTH} deep ({chain}); "
+                                         "put the text of the innermost ones in directly. Its snippets are left out")
     out.used_snippets.add(key)
     snippet_path, text = snippets[key]
     if not stack:
@@ -164,10 +167,10 @@ def _expand_text(text: str, path: str, lineno: int, variables: dict[str, str], o
                 value = variables[args[0]]
                 out.room -= len(value)  # here, before the line is put together: a long line of them can be huge
                 if out.room < 0:
-                    raise _Over((*(out.included_at or (path, lineno)), "snippet-limit",
-                                 f"with the variable '{args[0]}' in place each time this article would be longer "
-                                 f"than {megabytes(out.limit)}, the largest article kbgen reads "
-                                 "(`limits: max_article_bytes` in kbgen.yml); its snippets and variables are left out"))
+                    raise _over(out, (path, lineno), f"with the variable '{args[0]}' in place each time this article "
+                                                     f"would be longer than {megabytes(out.limit)}, the largest "
+                                                     "article kbgen reads (`limits: max_article_bytes` in "
+                                                     "kbgen.yml); its snippets and variables are left out")
                 return value
             known = ", ".join(sorted(variables)) or "none are set"
             out.problems.append((path, lineno, "unknown-variable",

@@ -6,6 +6,7 @@ A site's `themes/<name>/templates/x.html` replaces the default's `x.html`; it ca
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,20 +56,30 @@ class Theme:
             raise KbgenError(f"template {template}: {exc.message}") from None
 
     def asset_files(self) -> dict[str, Path]:
-        """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name. Links
-        that lead out of the theme's assets folder, pipes and devices are left out, as in the content folder, and
-        listed in `skipped_assets` (path, code, why) for the build to report."""
+        """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name."""
+        return self._assets[0]
+
+    @property
+    def skipped_assets(self) -> list[tuple[str, str, str]]:
+        """(path, code, why) of what `asset_files` leaves out, as the content folder's rule does: links that lead
+        out of a theme's assets folder, pipes and devices. For the build to report."""
+        return self._assets[1]
+
+    @functools.cached_property
+    def _assets(self) -> tuple[dict[str, Path], list[tuple[str, str, str]]]:
+        """One walk of the assets folders per Theme: a Theme never sees its files change (`kbgen serve` makes a
+        new one when they do), and a build asks for them several times."""
         from kbgen.discover import files_inside
 
         files: dict[str, Path] = {}
-        self.skipped_assets: list[tuple[str, str, str]] = []
+        skipped_assets: list[tuple[str, str, str]] = []
         for base in filter(None, [DEFAULT_THEME, self.site_theme]):
             folder = base / "assets"
             if folder.is_dir():
                 found, skipped = files_inside(folder, "the theme's assets folder")
                 files.update((rel, folder / rel) for rel in sorted(found, key=lambda rel: rel.split("/")))
-                self.skipped_assets += [(str(folder / rel), code, why) for rel, code, why in skipped]
-        return files
+                skipped_assets += [(str(folder / rel), code, why) for rel, code, why in skipped]
+        return files, skipped_assets
 
     def pygments_css(self) -> str:
         """Code colours for light mode, and for dark mode both by system setting and by the theme's toggle."""

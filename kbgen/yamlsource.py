@@ -53,7 +53,8 @@ def parse_yaml(text: str) -> YamlValue:
         node = loader.get_single_node()
         if node is None:
             return YamlValue(None, {(): 1})
-        _check_aliases(node)
+        if "*" in text:  # no alias without one: most front matter skips the walk
+            _check_aliases(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -4,7 +4,7 @@ and CSV exports of other analytics tools.
 Every source is read line by line (gzip too) and handed to a sink as it goes, so memory does not grow with the
 size of the logs. A line that is not what its format promises is counted and skipped, never fatal: real logs hold
 truncated lines, binary junk and requests from scanners. A line longer than MAX_LINE_BYTES is skipped without ever
-being held whole (a 1 MB gzip can expand to one 1 GB line), and a search's text is cut to MAX_QUERY_CHARS before
+being held whole (a 1 MB gzip can expand to one 1 GB line), and a search's text is cut to MAX_TEXT characters before
 anything looks at it (issue 17).
 """
 
@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Protocol
 
-from kbgen.analytics import MAX_TEXT, cut_text, parse_event
+from kbgen.analytics import cut_text, parse_event
 from kbgen.report.privacy import mask
 
 
@@ -93,10 +93,6 @@ MAX_LINE_BYTES = 64 * 1024
 #: the rest of it is not read, so it costs a fraction of a second, not the time to inflate a gigabyte. A shorter
 #: run of junk (a crash can leave a block of NUL bytes) is skipped and reading goes on after it.
 MAX_SKIPPED_BYTES = 16 << 20
-#: The longest search text kept (spaces at its ends aside): what readers type fits (the site's beacon and kbgen
-#: serve already cut at this length), and a pasted essay costs no more to count, group and look up than a short
-#: search: spelling suggestions grow steeply with the length of a word.
-MAX_QUERY_CHARS = MAX_TEXT
 
 
 def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
@@ -168,7 +164,7 @@ class _Lines:
 
 
 def search_text(raw: str) -> str:
-    """A search as it is kept: at most MAX_QUERY_CHARS characters, cut after a whole word with no part of a number
+    """A search as it is kept: at most MAX_TEXT characters, cut after a whole word with no part of a number
     left at the cut (`kbgen.analytics.cut_text`), then personal data masked."""
     return mask(cut_text(raw.strip()))
 

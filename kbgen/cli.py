@@ -85,6 +85,28 @@ def init_command(directory: Path) -> None:
         click.echo(f"Next: cd {directory} && kbgen build")
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Folder for the new kbgen.yml and content/ (default: here). Nothing in it is replaced.")
+@click.option("--from", "kind", type=click.Choice(["mkdocs", "docusaurus", "hugo", "zendesk"]),
+              help="The tool SOURCE was written for (default: recognised from its files).")
+@_common
+def import_command(source: Path, out: Path, kind: str | None) -> None:
+    """Turn an MkDocs, Docusaurus or Hugo project, or a Zendesk Guide export, into kbgen.yml and content/."""
+    from kbgen.importing import plan_import
+
+    plan = plan_import(source, kind)
+    written = plan.write(out)
+    click.echo(f"Imported {plan.articles} articles from {plan.kind} project {source} into {out} "
+               f"({len(written)} files: kbgen.yml and content/).")
+    if plan.notes:
+        click.echo(f"For a writer to look at ({len(plan.notes)}):")
+        for note in plan.notes:
+            click.echo(f"  {click.unstyle(note)}")
+    click.echo(f"Next: cd {out} && kbgen check --verbose")
+
+
 @main.command("new")
 @click.argument("title")
 @click.option("--category", default="", help="Folder under content/ (e.g. billing/refunds); created if missing.")

@@ -79,7 +79,8 @@ def test_hugo_sections_toml_and_aliases(kb) -> None:
 def test_zendesk_export_is_searchable_and_old_urls_redirect(kb) -> None:
     out = imported("zendesk", kb.root / "help")
     assert "Imported 3 articles from zendesk" in out
-    assert "refund-button.png is still on Zendesk's servers" in out
+    assert "refund-button.png is still on Zendesk's servers" in out  # images and attachments to move
+    assert "attachment https://acme.zendesk.com/hc/en-us/article_attachments/360008888888/address-form.pdf" in out
     articles = json.loads((FIXTURES / "zendesk" / "articles.json").read_text(encoding="utf-8"))["articles"]
     site = kb.root / "help" / "site"
     for article in articles:

@@ -23,6 +23,7 @@ from kbgen.slugs import url_slug
 _ARTICLE_LINK = re.compile(r"""(href=["'])(?:https?://[^/"']+)?/hc/(?:[\w-]+/)?articles/(\d+)[^"'#]*(#[^"']*)?""")
 _HEADING_ID = re.compile(r"""(<h([1-6])\b[^>]*?\bid=["']([^"']+)["'][^>]*>)(.*?)(</h\2>)""", re.I | re.S)
 _IMAGE = re.compile(r"""<img[^>]*\bsrc=["']([^"']+)""", re.I)
+_ATTACHMENT = re.compile(r"""href=["']([^"']*/(?:article_)?attachments/[^"']+)""", re.I)
 
 
 def plan(source: Path) -> ImportPlan:
@@ -148,6 +149,9 @@ def _body(a: dict, files: dict[int, str], result: ImportPlan) -> str:
         if "://" in src:
             result.note(files[a["id"]], f"image {src} is still on Zendesk's servers: download it next to the "
                                         "article and link it relatively")
+    for href in _ATTACHMENT.findall(html):
+        result.note(files[a["id"]], f"attachment {href} is still on Zendesk's servers: download it next to the "
+                                    "article and link it relatively")
     return markdownify(html, heading_style="ATX", bullets="-", escape_underscores=False)
 
 

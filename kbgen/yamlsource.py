@@ -6,6 +6,7 @@ them in a parallel tree of line numbers while constructing ordinary Python value
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -47,8 +48,7 @@ def parse_yaml(text: str) -> YamlValue:
     """Parse one YAML document with safe types and record the line of every mapping key and list item."""
     import yaml
 
-    # libyaml's parser is ~10× faster than the pure-Python one and gives the same marks; it matters on 10,000 files.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -70,6 +70,26 @@ def parse_yaml(text: str) -> YamlValue:
     if "#" in text:
         _find_cut_values(node, (), text.split("\n"), cut)
     return YamlValue(data, lines, cut)
+
+
+@functools.cache
+def _loader_class() -> type:
+    """PyYAML's safe loader, except that a date no calendar has (`updated: 2024-13-45`, `0000-01-01`) stays text,
+    which the schema then reports on its line, instead of a ValueError from the middle of the parse (issue 18)."""
+    import yaml
+
+    # libyaml's parser is ~10× faster than the pure-Python one and gives the same marks; it matters on 10,000 files.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    loader = type("KbgenLoader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return loader
 
 
 #: How many values aliases (`*name`) may repeat in one file, written out. An alias costs nothing in PyYAML's tree,

@@ -1,0 +1,172 @@
+"""A writer's or reader's mistake ends as a located error (`path:line`, a code), never "internal error" or a
+traceback (issue 18, "Crashes instead of located errors"). One small story per mistake."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+HOME = {"content/index.md": "# Help\n\nWelcome.\n"}
+
+
+def assert_no_crash(output: str) -> None:
+    assert "internal error" not in output and "Traceback" not in output, output
+
+
+# --- Impossible dates written without quotes: YAML reads them as dates, and Python refuses the day ---------------
+
+@pytest.mark.parametrize("date", ["2024-13-45", "0000-01-01", "2023-02-29"])
+def test_an_impossible_date_in_front_matter_is_a_field_error_at_its_line(kb, date: str) -> None:
+    kb({**HOME, "content/refunds.md": f"---\ntitle: Refunds\nupdated: {date}\n---\nText.\n"})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert f"content/refunds.md:3: error[field-type]: 'updated': {date} is not a day of the calendar" in result.stderr
+
+
+def test_an_impossible_date_in_a_category_file_is_an_error_at_its_line(kb) -> None:
+    kb({**HOME, "content/billing/refunds.md": "# Refunds\n",
+        "content/billing/_category.yml": "title: Billing\nreview_every: 90d\ncreated: 0000-01-01\n"})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    # `created` is no field of a category: the date is kept as text, and the build goes on
+    assert result.exit_code == 0
+    (Path("content/billing/_category.yml")).write_text("title: Billing\nreview_every: 2024-13-45\n", encoding="utf-8")
+    result = run("build")
+    assert_no_crash(result.output)
+    assert "content/billing/_category.yml:2: error[field-type]: 'review_every': expected a duration" in result.stderr
+
+
+def test_an_impossible_date_in_kbgen_yml_does_not_stop_build_new_or_serve(kb) -> None:
+    kb({**HOME, "kbgen.yml": "site_name: Help\nlaunched: 2024-13-45\nstale_after: 2024-02-30\n"})
+
+    result = run("build")
+    assert_no_crash(result.output)
+    assert "kbgen.yml:3: error[config-invalid]: 'stale_after': expected a duration" in result.stderr
+    assert result.exit_code == 1
+
+    Path("kbgen.yml").write_text("site_name: Help\nlaunched: 2024-13-45\n", encoding="utf-8")
+    result = run("new", "Refunds")
+    assert_no_crash(result.output)
+    assert result.exit_code == 0 and Path("content/refunds.md").exists()
+
+    from kbgen.build import BuildOptions
+    from kbgen.serve import Preview
+
+    lines: list[str] = []
+    preview = Preview(BuildOptions(), port=0, log=lines.append).start()
+    try:
+        assert len(preview.session.site.articles) == 2
+    finally:
+        preview.stop()
+
+
+# --- Files that are links, pipes, or not where a folder should be -------------------------------------------------
+
+def test_broken_and_looping_links_to_articles_static_files_snippets_and_category_files_are_warnings(kb) -> None:
+    kb({**HOME, "content/billing/refunds.md": "# Refunds\n"})
+    os.symlink("nowhere.md", "content/broken.md")
+    os.symlink("loop-b.md", "content/loop-a.md")
+    os.symlink("loop-a.md", "content/loop-b.md")
+    os.symlink("nowhere.png", "content/billing/card.png")
+    os.makedirs("content/_snippets")
+    os.symlink("nowhere.md", "content/_snippets/note.md")
+    os.symlink("nowhere.yml", "content/billing/_category.yml")
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    for rel in ("broken.md", "billing/card.png", "_snippets/note.md", "billing/_category.yml"):
+        assert f"content/{rel}: warning[broken-symlink]: a link that leads nowhere" in result.stderr
+    assert "content/loop-a.md: warning[symlink-loop]: a link that leads back to itself" in result.stderr
+
+
+def test_a_named_pipe_as_a_static_file_is_skipped_with_a_warning(kb) -> None:
+    kb(HOME)
+    os.mkfifo("content/logo.png")
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    assert "content/logo.png: warning[special-file]: a named pipe, not a regular file" in result.stderr
+
+
+def test_an_output_folder_under_a_file_is_a_clear_error(kb) -> None:
+    kb({**HOME, "notes.txt": "my notes\n"})
+
+    result = run("build", "--out", "notes.txt/site")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert "notes.txt is a file, not a folder" in result.output
+    assert Path("notes.txt").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_batch_file_that_is_not_utf8_names_its_line(kb) -> None:
+    kb(HOME)
+    assert run("build").exit_code == 0
+    Path("queries.tsv").write_bytes(b"1\twelcome\n2\tcaf\xe9\n")
+
+    result = run("search", "--batch", "queries.tsv")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert "queries.tsv:2: not UTF-8 text" in result.output
+
+
+# --- Dates and periods too far out for the report's arithmetic ------------------------------------------------------
+
+LOG_LINE = ('203.0.113.9 - - [20/Nov/2026:10:00:00 +0000] "GET /_kb/e.gif?e=search&q=crypto&n=0&l=en&v=1 HTTP/1.1" '
+            '200 43 "-" "UA"\n')
+
+
+def test_since_a_hundred_thousand_years_is_a_usage_error(kb) -> None:
+    kb({**HOME, "access.log": LOG_LINE})
+
+    result = run("report", "access.log", "--since", "99999y")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 2
+    assert "--since" in result.output and "at most 100 years" in result.output
+
+
+def test_an_article_updated_on_the_last_day_of_9999_is_reported_not_due(kb) -> None:
+    kb({**HOME, "content/refunds.md": "---\ntitle: Refunds\nupdated: 9999-12-31\n---\nText.\n",
+        "access.log": LOG_LINE})
+    assert run("build").exit_code == 0
+
+    result = run("report", "access.log")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    assert "1 due soon" not in result.output and "1 overdue" not in result.output
+
+
+@pytest.mark.parametrize(("where", "text", "located"), [
+    ("content/refunds.md", "---\ntitle: Refunds\nreview_every: 99999999999y\n---\nText.\n",
+     "content/refunds.md:3: error[field-type]: 'review_every': "),
+    ("content/billing/_category.yml", "title: Billing\nreview_every: 1000000000000d\n",
+     "content/billing/_category.yml:2: error[field-type]: 'review_every': "),
+    ("kbgen.yml", "site_name: Help\nstale_after: 99999999999999\n",
+     "kbgen.yml:2: error[config-invalid]: 'stale_after': "),
+])
+def test_a_review_period_longer_than_a_century_is_an_error_at_its_line(kb, where: str, text: str,
+                                                                        located: str) -> None:
+    kb({**HOME, "content/billing/card.md": "# Card\n", where: text, "access.log": LOG_LINE})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert located + "expected a duration of at most 100 years" in result.stderr
+    result = run("report", "access.log")
+    assert_no_crash(result.output)

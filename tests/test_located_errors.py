@@ -170,3 +170,65 @@ def test_a_review_period_longer_than_a_century_is_an_error_at_its_line(kb, where
     assert located + "expected a duration of at most 100 years" in result.stderr
     result = run("report", "access.log")
     assert_no_crash(result.output)
+
+
+# --- The preview's server, spoken to with raw sockets on 127.0.0.1 --------------------------------------------------
+
+def _raw_request(url: str, request: bytes) -> bytes:
+    """Send `request` bytes to the preview at `url` and read its answer; the socket stays open while reading, as
+    a browser's would, so a server waiting for a body that never comes shows up as a timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    with socket.create_connection((where.hostname, where.port), timeout=5) as s:
+        s.sendall(request)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except TimeoutError:
+            pytest.fail(f"no answer within 5 s to {request!r}: the server is waiting for a body")
+        return answer
+
+
+@pytest.mark.parametrize(("length", "status"), [("abc", 400), ("-1", 400), ("1e3", 400),
+                                                ("99999999999999999999", 413)])
+def test_a_beacon_post_with_a_bad_content_length_is_refused_at_once(preview, capfd, length: str, status: int) -> None:
+    request = (f"POST /_kb/e.gif?v=1&e=vote&u=billing%2Frefunds%2F&h=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Content-Length: {length}\r\n\r\n").encode()
+
+    answer = _raw_request(preview.url, request)
+
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer
+    assert "Traceback" not in capfd.readouterr().err
+    assert fetch_status(preview.url) == 200  # and the server still answers
+
+
+def test_a_client_that_resets_its_connection_leaves_no_traceback(preview, capfd) -> None:
+    import socket
+    import struct
+    import time
+    from urllib.parse import urlsplit
+
+    where = urlsplit(preview.url)
+    for _ in range(3):
+        s = socket.create_connection((where.hostname, where.port), timeout=5)
+        s.sendall(b"GET /billing/refunds/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers never finished
+        time.sleep(0.05)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST, not FIN
+        s.close()
+    time.sleep(0.5)  # the server's threads meet the reset meanwhile
+
+    assert fetch_status(preview.url) == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "ConnectionResetError" not in err, err
+
+
+def fetch_status(url: str) -> int:
+    from serving import fetch
+
+    return fetch(url)[0]

@@ -28,7 +28,7 @@ from kbgen.schema import (
     Url,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
 
@@ -145,6 +145,8 @@ def load_config(
         diagnostics.add(shown, p.line, "config-unknown-key", p.message)
     for key_path, line, dropped in source.cut:
         diagnostics.add(shown, line, "unquoted-hash", cut_value_message(key_path, dropped))
+    for key_path, line, first in source.duplicates:
+        diagnostics.add(shown, line, "duplicate-key", duplicate_key_message(key_path, first))
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
     root = path.parent if path else Path.cwd()

@@ -31,6 +31,7 @@ CODES: dict[str, Severity] = {
     "yaml-syntax": Severity.ERROR,
     "field-type": Severity.ERROR,
     "unquoted-hash": Severity.WARNING,
+    "duplicate-key": Severity.WARNING,
     "encoding": Severity.ERROR,
     "file-too-large": Severity.ERROR,
     "broken-link": Severity.ERROR,

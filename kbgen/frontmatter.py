@@ -21,7 +21,7 @@ from kbgen.schema import (
     StrList,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 #: Every front-matter field kbgen understands. Unknown keys are kept for templates as `page.extra`.
 FRONT_MATTER_FIELDS: list[Field] = [
@@ -129,6 +129,8 @@ def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[Fro
     found = [_as_problem(p, offset) for p in problems]
     found += [FrontMatterProblem(line + offset, "unquoted-hash", cut_value_message(path, dropped))
               for path, line, dropped in source.cut]
+    found += [FrontMatterProblem(line + offset, "duplicate-key", duplicate_key_message(path, first + offset))
+              for path, line, first in source.duplicates]
     return FrontMatter(values, extra, shifted), found
 
 

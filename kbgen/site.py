@@ -20,7 +20,7 @@ from kbgen.frontmatter import CATEGORY_FIELDS, decode
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
-from kbgen.yamlsource import YamlSyntaxError, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, duplicate_key_message, parse_yaml
 
 if TYPE_CHECKING:
     from kbgen.languages import Languages
@@ -180,6 +180,8 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     values, _extra, problems, _unknown = validate(CATEGORY_FIELDS, source)
     for p in problems:
         diagnostics.add(shown, p.line, "field-type", p.message)
+    for key_path, line, first in source.duplicates:
+        diagnostics.add(shown, line, "duplicate-key", duplicate_key_message(key_path, first))
     cat.title = values["title"] or cat.title
     cat.description = values["description"]
     cat.icon = values["icon"]

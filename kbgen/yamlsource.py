@@ -25,6 +25,8 @@ class YamlValue:
     lines: dict[tuple, int]
     #: Unquoted values that a ` #word` on the same line cut short: (key path, 1-based line, the text cut off).
     cut: list[tuple[tuple, int, str]] = field(default_factory=list)
+    #: Keys written twice in one mapping, which YAML lets the last one win: (key path, 1-based line, first line).
+    duplicates: list[tuple[tuple, int, int]] = field(default_factory=list)
 
     def line(self, *path: Any, default: int = 1) -> int:
         """The line of the deepest known prefix of `path`, so a nested problem still points near itself."""
@@ -65,11 +67,12 @@ def parse_yaml(text: str) -> YamlValue:
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
-    _index_lines(node, (), lines)
+    duplicates: list[tuple[tuple, int, int]] = []
+    _index_lines(node, (), lines, duplicates)
     cut: list[tuple[tuple, int, str]] = []
     if "#" in text:
         _find_cut_values(node, (), text.split("\n"), cut)
-    return YamlValue(data, lines, cut)
+    return YamlValue(data, lines, cut, duplicates)
 
 
 @functools.cache
@@ -167,16 +170,26 @@ def _find_cut_values(node: yaml.Node, path: tuple, text_lines: list[str], cut: l
             cut.append((path, node.end_mark.line + 1, m.group(1).rstrip()))
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+def duplicate_key_message(path: tuple, first_line: int) -> str:
+    """What a `duplicate-key` warning says: which value is lost."""
+    key = ".".join(str(p) for p in path)
+    return f"'{key}' is set again here: the value on line {first_line} is ignored; keep one of the two"
+
+
+def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int],
+                 duplicates: list[tuple[tuple, int, int]]) -> None:
     import yaml
 
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            _index_lines(value_node, path + (key,), lines)
+            first = lines.get(path + (key,))
+            _index_lines(value_node, path + (key,), lines, duplicates)
             # A key's problem is best shown on the key's own line, even when the value starts below it.
             lines[path + (key,)] = key_node.start_mark.line + 1
+            if first is not None and key_node.tag != "tag:yaml.org,2002:merge":
+                duplicates.append((path + (key,), key_node.start_mark.line + 1, first))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines)
+            _index_lines(item, path + (i,), lines, duplicates)

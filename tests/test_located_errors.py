@@ -232,3 +232,23 @@ def fetch_status(url: str) -> int:
     from serving import fetch
 
     return fetch(url)[0]
+
+
+# --- Mistakes YAML itself lets through -------------------------------------------------------------------------------
+
+def test_a_key_written_twice_is_a_warning_at_the_second_one(kb) -> None:
+    kb({**HOME, "content/billing/refunds.md": "---\ntitle: Refunds\ntags: [a]\ntitle: Money back\n---\nText.\n",
+        "content/billing/_category.yml": "title: Billing\norder: 1\norder: 2\n",
+        "kbgen.yml": "site_name: Help\nlimits:\n  max_article_bytes: 5MB\n  max_article_bytes: 6MB\nsite_name: H\n"})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    assert ("content/billing/refunds.md:4: warning[duplicate-key]: 'title' is set again here: the value on line 2 is "
+            "ignored") in result.stderr
+    assert "content/billing/_category.yml:3: warning[duplicate-key]: 'order' is set again here" in result.stderr
+    assert "kbgen.yml:4: warning[duplicate-key]: 'limits.max_article_bytes' is set again here: the value on line 3" \
+           in result.stderr
+    assert "kbgen.yml:5: warning[duplicate-key]: 'site_name' is set again here: the value on line 1" in result.stderr
+    assert run("build", "--strict").exit_code == 1

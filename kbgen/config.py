@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
+from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
 from kbgen.schema import (
     Bool,
@@ -120,9 +121,10 @@ def load_config(
     else:
         shown = str(config_path or CONFIG_FILE)
         try:
-            text = read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, "").decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise KbgenError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+            text = decode(read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, ""))
+        except UnicodeDecodeError as exc:
+            line, message = encoding_message(exc.object, exc)
+            raise KbgenError(f"{shown}:{line}: {message}") from None
         except FileTooLarge as exc:
             diagnostics.add(shown, 1, "file-too-large", str(exc))
             raise KbgenError(f"{shown} could not be read") from None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
 from kbgen.discover import ContentFiles
-from kbgen.frontmatter import CATEGORY_FIELDS, decode
+from kbgen.frontmatter import CATEGORY_FIELDS, decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
@@ -171,8 +171,9 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     except FileTooLarge as exc:
         diagnostics.add(shown, 1, "file-too-large", str(exc))
         return
-    except UnicodeDecodeError:
-        diagnostics.add(shown, 1, "encoding", "not UTF-8 text; re-save the file as UTF-8")
+    except UnicodeDecodeError as exc:
+        line, message = encoding_message(exc.object, exc)
+        diagnostics.add(shown, line, "encoding", message)
         return
     except YamlSyntaxError as exc:
         diagnostics.add(shown, exc.line, "yaml-syntax", f"not valid YAML: {exc.problem}")

@@ -252,3 +252,25 @@ def test_a_key_written_twice_is_a_warning_at_the_second_one(kb) -> None:
            in result.stderr
     assert "kbgen.yml:5: warning[duplicate-key]: 'site_name' is set again here: the value on line 1" in result.stderr
     assert run("build", "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize("where", ["content/refunds.md", "content/billing/_category.yml", "kbgen.yml"])
+def test_utf16_without_a_byte_order_mark_is_an_encoding_error_not_garbage(kb, where: str) -> None:
+    text = {"content/refunds.md": "---\ntitle: Refunds\n---\nMoney back.\n",
+            "content/billing/_category.yml": "title: Billing\n", "kbgen.yml": "site_name: Help\n"}[where]
+    kb({**HOME, "content/billing/card.md": "# Card\n", where: text.encode("utf-16-le")})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert f"{where}:1: " in result.output and "UTF-16 text, not UTF-8; re-save the file as UTF-8" in result.output
+    assert not Path("site/refunds/index.html").exists()
+
+
+def test_one_stray_zero_byte_is_still_read_as_utf8(kb) -> None:
+    kb({**HOME, "content/refunds.md": b"# Refunds\n\nMoney\x00 back, in five days.\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0, result.output

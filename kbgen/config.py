@@ -19,6 +19,8 @@ from kbgen.schema import (
     Color,
     Duration,
     Field,
+    LanguageCode,
+    LanguageList,
     PrefixUrlMap,
     Problem,
     SearchTests,
@@ -39,7 +41,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("description", Str(), "", "One sentence about the help centre, for search engines and the home page."),
     Field("base_url", Url(), None,
           "Where the site is published (https://help.example.com/). Enables sitemap.xml and canonical links."),
-    Field("language", Str(), "en", "The language of the content when a page does not say (`lang:`)."),
+    Field("language", LanguageCode(), "en", "The language of the content when a page does not say (`lang:`)."),
     Field("content_dir", Str(), "content", "The folder of Markdown articles, relative to kbgen.yml."),
     Field("output_dir", Str(), "site", "Where the built site is written, relative to kbgen.yml."),
     Field("theme", Str(), None, "A folder under themes/ whose templates and assets override the default theme."),
@@ -61,7 +63,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
-    Field("languages", StrList(), [],
+    Field("languages", LanguageList(), [],
           "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
     Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
@@ -152,6 +154,8 @@ def load_config(
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
     root = path.parent if path else Path.cwd()
+    for line, message in _language_problems(values, source, root):
+        diagnostics.add(shown, line, "unknown-language", message)
     content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
     output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
     if not content.is_dir():
@@ -159,6 +163,19 @@ def load_config(
         raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
                                "(run `kbgen init` to start one, or pass --content)")
     return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)
+
+
+def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[tuple[int, str]]:
+    """A language the theme has no words for is shown in English: say so, and which languages it has."""
+    from kbgen import DEFAULT_THEME
+
+    themes = [DEFAULT_THEME] + ([root / "themes" / values["theme"]] if values["theme"] else [])
+    known = sorted({p.stem for folder in themes for p in (folder / "messages").glob("*.yml")})
+    listed = [(source.line("languages", i), code) for i, code in enumerate(values["languages"])] or [
+        (source.line("language"), values["language"])]
+    return [(line, f"the theme has no words in '{code}' (it speaks {', '.join(known)}): its pages would show "
+                   f"English buttons and dates; add messages/{code}.yml to your theme (see Languages), or use one "
+                   "of those") for line, code in listed if code not in known]
 
 
 def _fixed_severity_problems(values: dict[str, Any], source: YamlValue) -> list[Problem]:

@@ -94,6 +94,38 @@ class StrList(Kind):
         return out
 
 
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+class LanguageCode(Str):
+    """A language code such as `en`, `pt-BR` or `zh-Hans`: also a folder and URL segment, so nothing else."""
+
+    label = "a language code such as en or pt-BR"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not _LANGUAGE_CODE.fullmatch(text):
+            raise ValueError(f"expected a language code such as en or pt-BR, got {text!r}")
+        return text
+
+
+class LanguageList(StrList):
+    """`languages: [en, ru]`: each a language code (a folder of content/ and of the site), each once."""
+
+    label = "a list of language codes such as [en, ru]"
+
+    def convert(self, value: Any) -> list[str]:
+        codes = super().convert(value)
+        for i, code in enumerate(codes):
+            try:
+                LanguageCode().convert(code)
+            except ValueError as exc:
+                raise InvalidEntry(i, str(exc)) from None
+            if code in codes[:i]:
+                raise InvalidEntry(i, f"{code!r} is listed twice; list each language once")
+        return codes
+
+
 class StrMap(Kind):
     label = "a mapping of names to text"
 

@@ -274,3 +274,33 @@ def test_one_stray_zero_byte_is_still_read_as_utf8(kb) -> None:
     result = run("build")
 
     assert result.exit_code == 0, result.output
+
+
+def test_language_codes_that_are_not_codes_or_twice_are_config_errors_at_their_item(kb) -> None:
+    kb({**HOME, "kbgen.yml": "site_name: Help\nlanguages:\n  - ../x\n  - ''\n  - en\n  - en\n"})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert "kbgen.yml:3: error[config-invalid]: 'languages': expected a language code such as en or pt-BR, got " \
+           "'../x'" in result.stderr
+    Path("kbgen.yml").write_text("languages: [en, '', ru]\n", encoding="utf-8")
+    assert "kbgen.yml:1: error[config-invalid]: 'languages': expected a language code" in run("build").stderr
+    Path("kbgen.yml").write_text("languages:\n  - en\n  - ru\n  - en\n", encoding="utf-8")
+    assert "kbgen.yml:4: error[config-invalid]: 'languages': 'en' is listed twice" in run("build").stderr
+    Path("kbgen.yml").write_text("language: ../../etc\n", encoding="utf-8")
+    assert "kbgen.yml:1: error[config-invalid]: 'language': expected a language code" in run("build").stderr
+
+
+def test_a_language_the_theme_has_no_words_for_is_a_warning_naming_those_it_has(kb) -> None:
+    kb({**HOME, "kbgen.yml": "site_name: Hilfe\nlanguage: de\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0
+    assert "kbgen.yml:2: warning[unknown-language]: the theme has no words in 'de' (it speaks en, ru)" in result.stderr
+
+    write = {"themes/brand/messages/de.yml": "search_placeholder: Suchen\n"}
+    kb({**write, "kbgen.yml": "site_name: Hilfe\nlanguage: de\ntheme: brand\n"})
+    assert "unknown-language" not in run("build").stderr

@@ -304,3 +304,71 @@ def test_a_language_the_theme_has_no_words_for_is_a_warning_naming_those_it_has(
     write = {"themes/brand/messages/de.yml": "search_placeholder: Suchen\n"}
     kb({**write, "kbgen.yml": "site_name: Hilfe\nlanguage: de\ntheme: brand\n"})
     assert "unknown-language" not in run("build").stderr
+
+
+# --- Templates that fail while a page is being rendered ------------------------------------------------------------
+
+ARTICLE_TEMPLATE = '{% extends "default/article.html" %}\n{% block main %}\n<p>ok</p>\n{{ BROKEN }}\n{% endblock %}\n'
+
+
+@pytest.mark.parametrize(("broken", "said"), [
+    ("{{ page.no_such_field.x }}", "no_such_field"),
+    ("{{ 1 // 0 }}", "ZeroDivisionError"),
+    ("{{ page.title | int + [] }}", "TypeError"),
+    ('{% include "no-such-part.html" %}', "no-such-part.html"),
+])
+def test_a_template_that_fails_while_rendering_names_its_file_and_line(kb, broken: str, said: str) -> None:
+    kb({**HOME, "content/refunds.md": "# Refunds\n", "kbgen.yml": "theme: brand\n",
+        "themes/brand/templates/article.html": ARTICLE_TEMPLATE.replace("{{ BROKEN }}", broken)})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 1
+    assert "themes/brand/templates/article.html:4: template error: " in result.output
+    assert said in result.output
+
+
+def test_a_template_error_in_the_preview_is_printed_in_the_terminal_too(kb) -> None:
+    from serving import fetch
+
+    from kbgen.build import BuildOptions
+    from kbgen.serve import Preview
+
+    kb({**HOME, "content/refunds.md": "# Refunds\n", "kbgen.yml": "theme: brand\n",
+        "themes/brand/templates/article.html": ARTICLE_TEMPLATE.replace("{{ BROKEN }}", "{{ page.nope.x }}")})
+    lines: list[str] = []
+    preview = Preview(BuildOptions(), port=0, log=lines.append).start()
+    try:
+        for _ in range(2):
+            status, body = fetch(preview.url + "refunds/")
+        overlay = preview.session.errors()
+    finally:
+        preview.stop()
+
+    said = [line for line in lines if "themes/brand/templates/article.html:4: template error:" in line]
+    assert len(said) == 1, lines  # once, not on every request
+    assert any("article.html:4" in line for line in overlay)
+    assert b"article.html:4: template error" in body
+
+
+def test_a_broken_theme_404_page_in_the_preview_is_an_error_shown_not_replaced(kb) -> None:
+    from serving import fetch
+
+    from kbgen.build import BuildOptions
+    from kbgen.serve import Preview
+
+    kb({**HOME, "kbgen.yml": "theme: brand\n",
+        "themes/brand/templates/404.html": '{% extends "default/404.html" %}\n{% block main %}\n{{ nope.x }}\n'
+                                           '{% endblock %}\n'})
+    lines: list[str] = []
+    preview = Preview(BuildOptions(), port=0, log=lines.append).start()
+    try:
+        status, body = fetch(preview.url + "no/such/page/")
+    finally:
+        preview.stop()
+
+    assert status == 404
+    assert b"404.html:3: template error: &#x27;nope&#x27; is undefined" in body
+    assert b"Page not found" not in body  # not the default theme's page in its place
+    assert any("themes/brand/templates/404.html:3: template error" in line for line in lines), lines

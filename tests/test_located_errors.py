@@ -372,3 +372,32 @@ def test_a_broken_theme_404_page_in_the_preview_is_an_error_shown_not_replaced(k
     assert b"404.html:3: template error: &#x27;nope&#x27; is undefined" in body
     assert b"Page not found" not in body  # not the default theme's page in its place
     assert any("themes/brand/templates/404.html:3: template error" in line for line in lines), lines
+
+
+# --- Logs the report is pointed at (fixed with issue 17; kept here so the whole paragraph has its tests) ------------
+
+@pytest.mark.parametrize(("name", "content", "warned"), [
+    ("fake.log.gz", b"\x1f\x8b\x08\x00garbage, not deflate data at all", "fake.log.gz:1: the gzip data is damaged"),
+    ("cut.log.gz", "gzip", "cut.log.gz:1: the gzip data is damaged"),
+    ("big.csv", "csv", "big.csv:2: skipped 1 line longer than 64 KiB"),
+    ("deep.jsonl", "json", "skipped 1 malformed line"),
+])
+def test_a_damaged_or_hostile_log_is_named_and_the_rest_still_counted(kb, name: str, content, warned: str) -> None:
+    import gzip
+    import json
+
+    good_event = json.dumps({"e": "search", "q": "crypto", "n": 0, "l": "en", "t": 1_763_600_000})
+    if content == "gzip":
+        content = gzip.compress(LOG_LINE.encode() * 50)[:30]
+    elif content == "csv":  # a field over the csv module's 128 KB limit, then a good row
+        content = ("query,count\n" + "a" * 140_000 + ",3\ncrypto,2\n").encode()
+    elif content == "json":  # under the line limit, deeper than Python's recursion limit
+        content = ("[" * 30_000 + "]" * 30_000 + "\n" + good_event + "\n").encode()
+    kb({**HOME, name: content, "access.log": LOG_LINE})
+
+    result = run("report", name, "access.log", "--format", "json")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    assert warned in result.stderr
+    assert '"query": "crypto"' in result.stdout

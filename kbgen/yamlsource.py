@@ -87,11 +87,25 @@ def _loader_class() -> type:
     def timestamp(loader, node):
         try:
             return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp nope`
             return loader.construct_scalar(node)
+
+    def strict(kind: str, construct):
+        """`!!int x`, `!!bool maybe`: PyYAML's own error, not a located one, unless caught here."""
+        def checked(loader, node):
+            try:
+                return construct(loader, node)
+            except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+                raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not {kind}",
+                                                        node.start_mark) from None
+        return checked
 
     loader = type("KbgenLoader", (base,), {})
     loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    for tag, kind, construct in (("int", "a whole number", yaml.SafeLoader.construct_yaml_int),
+                                 ("float", "a number", yaml.SafeLoader.construct_yaml_float),
+                                 ("bool", "true or false", yaml.SafeLoader.construct_yaml_bool)):
+        loader.add_constructor(f"tag:yaml.org,2002:{tag}", strict(kind, construct))
     return loader
 
 

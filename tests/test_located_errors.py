@@ -401,3 +401,40 @@ def test_a_damaged_or_hostile_log_is_named_and_the_rest_still_counted(kb, name: 
     assert result.exit_code == 0
     assert warned in result.stderr
     assert '"query": "crypto"' in result.stdout
+
+
+# --- Found by tests/test_properties_crash.py -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "said"), [("!!int x", "'x' is not a whole number"),
+                                             ("!!bool maybe", "'maybe' is not true or false"),
+                                             ("!!float 1:2:x", "'1:2:x' is not a number")])
+def test_a_value_tagged_with_a_type_it_is_not_is_a_yaml_error_at_its_line(kb, value: str, said: str) -> None:
+    kb({**HOME, "content/refunds.md": f"---\ntitle: Refunds\norder: {value}\n---\nText.\n",
+        "kbgen.yml": f"site_name: Help\ndrafts: {value}\n"})
+
+    result = run("build")
+
+    assert_no_crash(result.output)
+    assert f"kbgen.yml:2: error[config-syntax]: invalid YAML: {said}" in result.stderr
+    Path("kbgen.yml").unlink()
+    result = run("build")
+    assert f"content/refunds.md:3: error[yaml-syntax]: front matter is not valid YAML: {said}" in result.stderr
+
+
+def test_a_count_written_in_other_digits_is_a_malformed_row_or_event_not_a_crash(kb) -> None:
+    kb({**HOME, "searches.csv": "query,count\nrefund,²\ncrypto,2\n",
+        "access.log": LOG_LINE.replace("n=0", "n=%C2%B2") + LOG_LINE})
+
+    result = run("report", "searches.csv", "access.log", "--format", "json")
+
+    assert_no_crash(result.output)
+    assert result.exit_code == 0
+    assert '"malformed_lines": 2' in result.stdout
+
+
+def test_a_beacon_count_in_other_digits_is_not_a_traceback_in_the_preview(preview, capfd) -> None:
+    from serving import fetch
+
+    status, _ = fetch(preview.url + "_kb/e.gif?v=1&e=search&q=x&n=%C2%B2&l=en")
+
+    assert status == 200 and "Traceback" not in capfd.readouterr().err

@@ -140,6 +140,7 @@ def load_config(
     shown = str(config_path or CONFIG_FILE)
     values, extra, problems, unknown = validate(CONFIG_FIELDS, source)
     problems += _fixed_severity_problems(values, source)
+    problems += _missing_theme_problems(values, source, path.parent if path else Path.cwd())
     for p in problems:
         diagnostics.add(shown, p.line, "config-invalid", p.message)
     # The site's own severity rules apply to the config's own warnings too (`config-unknown-key: ignore`).
@@ -176,6 +177,26 @@ def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) ->
     return [(line, f"the theme has no words in '{code}' (it speaks {', '.join(known)}): its pages would show "
                    f"English buttons and dates; add messages/{code}.yml to your theme (see Languages), or use one "
                    "of those") for line, code in listed if code not in known]
+
+
+def _missing_theme_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[Problem]:
+    """A theme folder or code style that does not exist, said on its line of kbgen.yml rather than by the theme."""
+    problems = []
+    theme = values["theme"]
+    if theme and not (root / "themes" / theme).is_dir():
+        problems.append(Problem(source.line("theme"), f"'theme': no folder themes/{theme}/ next to kbgen.yml"))
+    for key in ("highlight_style", "highlight_dark_style"):
+        default = next(f.default for f in CONFIG_FIELDS if f.name == key)
+        if values[key] != default:  # the defaults exist: a build that keeps them never imports Pygments here
+            from pygments.styles import get_style_by_name
+            from pygments.util import ClassNotFound
+
+            try:
+                get_style_by_name(values[key])
+            except ClassNotFound:
+                problems.append(Problem(source.line(key), f"'{key}': Pygments has no style '{values[key]}' "
+                                                          "(such as default, friendly, monokai, github-dark)"))
+    return problems
 
 
 def _fixed_severity_problems(values: dict[str, Any], source: YamlValue) -> list[Problem]:

@@ -438,3 +438,14 @@ def test_a_beacon_count_in_other_digits_is_not_a_traceback_in_the_preview(previe
     status, _ = fetch(preview.url + "_kb/e.gif?v=1&e=search&q=x&n=%C2%B2&l=en")
 
     assert status == 200 and "Traceback" not in capfd.readouterr().err
+
+
+def test_a_theme_or_code_style_that_does_not_exist_is_a_config_error_at_its_line(kb) -> None:
+    kb({**HOME, "kbgen.yml": "site_name: Help\ntheme: brand\nhighlight_style: no-such-style\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 1
+    assert "kbgen.yml:2: error[config-invalid]: 'theme': no folder themes/brand/ next to kbgen.yml" in result.stderr
+    assert "kbgen.yml:3: error[config-invalid]: 'highlight_style': Pygments has no style 'no-such-style'" in \
+           result.stderr

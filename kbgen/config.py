@@ -11,6 +11,7 @@ import click
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
 from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
+from kbgen.messages import unknown_language_message
 from kbgen.schema import (
     Bool,
     ByteSizes,
@@ -174,9 +175,7 @@ def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) ->
     known = sorted({p.stem for folder in themes for p in (folder / "messages").glob("*.yml")})
     listed = [(source.line("languages", i), code) for i, code in enumerate(values["languages"])] or [
         (source.line("language"), values["language"])]
-    return [(line, f"the theme has no words in '{code}' (it speaks {', '.join(known)}): its pages would show "
-                   f"English buttons and dates; add messages/{code}.yml to your theme (see Languages), or use one "
-                   "of those") for line, code in listed if code not in known]
+    return [(line, unknown_language_message(code, known, "its pages")) for line, code in listed if code not in known]
 
 
 def _missing_theme_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[Problem]:

@@ -39,6 +39,12 @@ def load_catalogue(theme_dirs: list[Path], lang: str) -> dict[str, Any]:
     return strings
 
 
+def unknown_language_message(code: str, spoken: list[str], what: str) -> str:
+    """What an `unknown-language` warning says: `what` (its pages, this page) would fall back to English."""
+    return (f"the theme has no words in '{code}' (it speaks {', '.join(spoken)}): {what} would show English buttons "
+            f"and dates; add messages/{code}.yml to your theme (see Languages), or use one of those")
+
+
 def translator(strings: dict[str, Any], lang: str) -> Callable[..., str]:
     def gettext(key: str, **values: Any) -> str:
         text = strings.get(key, key)

@@ -449,3 +449,15 @@ def test_a_theme_or_code_style_that_does_not_exist_is_a_config_error_at_its_line
     assert "kbgen.yml:2: error[config-invalid]: 'theme': no folder themes/brand/ next to kbgen.yml" in result.stderr
     assert "kbgen.yml:3: error[config-invalid]: 'highlight_style': Pygments has no style 'no-such-style'" in \
            result.stderr
+
+
+def test_an_article_in_a_language_the_theme_has_no_words_for_is_a_warning_at_its_lang_line(kb) -> None:
+    kb({**HOME, "content/preise.md": "---\ntitle: Preise\nlang: de\n---\nText.\n",
+        "content/prices.md": "---\ntitle: Prices\nlang: ru\n---\nText.\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0
+    assert "content/preise.md:3: warning[unknown-language]: the theme has no words in 'de' (it speaks en, ru)" in \
+           result.stderr
+    assert "content/prices.md" not in result.stderr

@@ -101,7 +101,7 @@ def parse_event(query: str) -> dict[str, Any] | None:
     for name in EVENT_FIELDS[kind]:
         raw = (fields.get(name) or [""])[0]
         if name in _NUMERIC:
-            if not raw.isdigit() or len(raw) > 9:
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not "²": int() refuses it
                 return None
             event[name] = int(raw)
         elif name == "h":

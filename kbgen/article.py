@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from kbgen.frontmatter import FrontMatter, decode, parse_front_matter, split
+from kbgen.frontmatter import FrontMatter, decode, encoding_message, parse_front_matter, split
 from kbgen.markdown import Rendered, RenderSettings, render, render_inline_title
+from kbgen.messages import unknown_language_message
 
 if TYPE_CHECKING:
     from kbgen.site import Category
@@ -43,14 +44,16 @@ def load_file(raw: bytes, rel: str, display: str, settings: RenderSettings) -> F
     try:
         text = decode(raw)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return unreadable(display, "encoding",
-                          f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); re-save the file as UTF-8",
-                          line)
+        line, message = encoding_message(raw, exc)
+        return unreadable(display, "encoding", message, line)
     parts = split(text)
     fm, fm_problems = parse_front_matter(parts)
     problems = [(display, p.line, p.code, p.message) for p in fm_problems]
     lang = settings.language_of(rel, fm.values.get("lang"))
+    spoken = [code for code, _titles in settings.callout_titles]
+    if fm.values.get("lang") and spoken and lang not in spoken:
+        problems.append((display, fm.line_of("lang"), "unknown-language",
+                         unknown_language_message(lang, spoken, "this page")))
     rendered = render(parts.body, display, parts.body_line, settings, lang)
     problems.extend(rendered.problems)
     raw_title = fm.values.get("title") or rendered.h1 or _title_from_name(rel)

@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
+from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
+from kbgen.messages import unknown_language_message
 from kbgen.schema import (
     Bool,
     ByteSizes,
@@ -18,6 +20,8 @@ from kbgen.schema import (
     Color,
     Duration,
     Field,
+    LanguageCode,
+    LanguageList,
     PrefixUrlMap,
     Problem,
     SearchTests,
@@ -28,7 +32,7 @@ from kbgen.schema import (
     Url,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
 
@@ -38,7 +42,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("description", Str(), "", "One sentence about the help centre, for search engines and the home page."),
     Field("base_url", Url(), None,
           "Where the site is published (https://help.example.com/). Enables sitemap.xml and canonical links."),
-    Field("language", Str(), "en", "The language of the content when a page does not say (`lang:`)."),
+    Field("language", LanguageCode(), "en", "The language of the content when a page does not say (`lang:`)."),
     Field("content_dir", Str(), "content", "The folder of Markdown articles, relative to kbgen.yml."),
     Field("output_dir", Str(), "site", "Where the built site is written, relative to kbgen.yml."),
     Field("theme", Str(), None, "A folder under themes/ whose templates and assets override the default theme."),
@@ -60,7 +64,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
-    Field("languages", StrList(), [],
+    Field("languages", LanguageList(), [],
           "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
     Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
@@ -120,9 +124,10 @@ def load_config(
     else:
         shown = str(config_path or CONFIG_FILE)
         try:
-            text = read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, "").decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise KbgenError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+            text = decode(read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, ""))
+        except UnicodeDecodeError as exc:
+            line, message = encoding_message(exc.object, exc)
+            raise KbgenError(f"{shown}:{line}: {message}") from None
         except FileTooLarge as exc:
             diagnostics.add(shown, 1, "file-too-large", str(exc))
             raise KbgenError(f"{shown} could not be read") from None
@@ -136,6 +141,7 @@ def load_config(
     shown = str(config_path or CONFIG_FILE)
     values, extra, problems, unknown = validate(CONFIG_FIELDS, source)
     problems += _fixed_severity_problems(values, source)
+    problems += _missing_theme_problems(values, source, path.parent if path else Path.cwd())
     for p in problems:
         diagnostics.add(shown, p.line, "config-invalid", p.message)
     # The site's own severity rules apply to the config's own warnings too (`config-unknown-key: ignore`).
@@ -145,9 +151,13 @@ def load_config(
         diagnostics.add(shown, p.line, "config-unknown-key", p.message)
     for key_path, line, dropped in source.cut:
         diagnostics.add(shown, line, "unquoted-hash", cut_value_message(key_path, dropped))
+    for key_path, line, first in source.duplicates:
+        diagnostics.add(shown, line, "duplicate-key", duplicate_key_message(key_path, first))
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
     root = path.parent if path else Path.cwd()
+    for line, message in _language_problems(values, source, root):
+        diagnostics.add(shown, line, "unknown-language", message)
     content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
     output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
     if not content.is_dir():
@@ -155,6 +165,37 @@ def load_config(
         raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
                                "(run `kbgen init` to start one, or pass --content)")
     return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)
+
+
+def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[tuple[int, str]]:
+    """A language the theme has no words for is shown in English: say so, and which languages it has."""
+    from kbgen import DEFAULT_THEME
+
+    themes = [DEFAULT_THEME] + ([root / "themes" / values["theme"]] if values["theme"] else [])
+    known = sorted({p.stem for folder in themes for p in (folder / "messages").glob("*.yml")})
+    listed = [(source.line("languages", i), code) for i, code in enumerate(values["languages"])] or [
+        (source.line("language"), values["language"])]
+    return [(line, unknown_language_message(code, known, "its pages")) for line, code in listed if code not in known]
+
+
+def _missing_theme_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[Problem]:
+    """A theme folder or code style that does not exist, said on its line of kbgen.yml rather than by the theme."""
+    problems = []
+    theme = values["theme"]
+    if theme and not (root / "themes" / theme).is_dir():
+        problems.append(Problem(source.line("theme"), f"'theme': no folder themes/{theme}/ next to kbgen.yml"))
+    for key in ("highlight_style", "highlight_dark_style"):
+        default = next(f.default for f in CONFIG_FIELDS if f.name == key)
+        if values[key] != default:  # the defaults exist: a build that keeps them never imports Pygments here
+            from pygments.styles import get_style_by_name
+            from pygments.util import ClassNotFound
+
+            try:
+                get_style_by_name(values[key])
+            except ClassNotFound:
+                problems.append(Problem(source.line(key), f"'{key}': Pygments has no style '{values[key]}' "
+                                                          "(such as default, friendly, monokai, github-dark)"))
+    return problems
 
 
 def _fixed_severity_problems(values: dict[str, Any], source: YamlValue) -> list[Problem]:

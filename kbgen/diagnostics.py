@@ -31,6 +31,7 @@ CODES: dict[str, Severity] = {
     "yaml-syntax": Severity.ERROR,
     "field-type": Severity.ERROR,
     "unquoted-hash": Severity.WARNING,
+    "duplicate-key": Severity.WARNING,
     "encoding": Severity.ERROR,
     "file-too-large": Severity.ERROR,
     "broken-link": Severity.ERROR,
@@ -53,6 +54,7 @@ CODES: dict[str, Severity] = {
     "template-syntax": Severity.WARNING,
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,
+    "unknown-language": Severity.WARNING,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

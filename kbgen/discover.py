@@ -9,6 +9,7 @@ check, and nothing else.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -142,6 +143,8 @@ class _Walk:
         except OSError as exc:
             if not (entry.is_symlink() if entry is not None else os.path.islink(path)):
                 return None, None  # gone between listing and looking
+            if exc.errno == errno.ELOOP:
+                return None, ("symlink-loop", "a link that leads back to itself through other links; skipped")
             return None, ("broken-symlink", f"a link that leads nowhere ({exc.strerror or exc}); skipped")
         if stat.S_ISDIR(mode):
             return "folder", None

@@ -21,7 +21,7 @@ from kbgen.schema import (
     StrList,
     validate,
 )
-from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 #: Every front-matter field kbgen understands. Unknown keys are kept for templates as `page.extra`.
 FRONT_MATTER_FIELDS: list[Field] = [
@@ -69,11 +69,31 @@ class SplitSource:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), any line endings, as one normalised string. Raises UnicodeDecodeError."""
+    """UTF-8 (with or without BOM), any line endings, as one normalised string. Raises UnicodeDecodeError, also for
+    UTF-16 without a byte-order mark: its zero bytes are valid UTF-8, and the page would be published as garbage."""
+    if b"\x00" in raw and _looks_like_utf16(raw):
+        at = raw.index(b"\x00")
+        raise UnicodeDecodeError("utf-8", raw, at, at + 1, "UTF-16 text without a byte-order mark")
     text = raw.decode("utf-8-sig")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Zero bytes in a third or more of the even or of the odd places: Latin text in UTF-16, one byte in two zero."""
+    sample = raw[:4096]
+    half = max(len(sample) // 2, 1)
+    return max(sample[0::2].count(0), sample[1::2].count(0)) * 3 >= half
+
+
+def encoding_message(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """(line, message) of an `encoding` problem: where the first byte that is not UTF-8 stands, and what the file
+    probably is."""
+    line = raw[: exc.start].count(b"\n") + 1
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or exc.reason.startswith("UTF-16"):
+        return 1, "UTF-16 text, not UTF-8; re-save the file as UTF-8"
+    return line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); re-save the file as UTF-8"
 
 
 def split(text: str) -> SplitSource:
@@ -129,6 +149,8 @@ def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[Fro
     found = [_as_problem(p, offset) for p in problems]
     found += [FrontMatterProblem(line + offset, "unquoted-hash", cut_value_message(path, dropped))
               for path, line, dropped in source.cut]
+    found += [FrontMatterProblem(line + offset, "duplicate-key", duplicate_key_message(path, first + offset))
+              for path, line, first in source.duplicates]
     return FrontMatter(values, extra, shifted), found
 
 

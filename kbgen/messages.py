@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kbgen.diagnostics import KbgenError
+from kbgen.yamlsource import YamlSyntaxError, parse_yaml
 
 
 def plural_form(lang: str, n: int) -> str:
@@ -25,11 +24,6 @@ def plural_form(lang: str, n: int) -> str:
     return "one" if n == 1 else "other"
 
 
-#: libyaml's loader where PyYAML has it: a tenth of the pure-Python one's time, and every build loads the catalogues
-#: before its first article.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_catalogue(theme_dirs: list[Path], lang: str) -> dict[str, Any]:
     """English underneath, then the language's own strings, each theme folder overriding the one before."""
     strings: dict[str, Any] = {}
@@ -38,10 +32,17 @@ def load_catalogue(theme_dirs: list[Path], lang: str) -> dict[str, Any]:
             path = base / "messages" / f"{code}.yml"
             if path.is_file():
                 try:
-                    strings.update(yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {})
-                except yaml.YAMLError as exc:
-                    raise KbgenError(f"{path}: invalid YAML: {exc}") from None
+                    data = parse_yaml(path.read_text(encoding="utf-8")).data
+                except YamlSyntaxError as exc:
+                    raise KbgenError(f"{path}:{exc.line}: invalid YAML: {exc.problem}") from None
+                strings.update(data if isinstance(data, dict) else {})
     return strings
+
+
+def unknown_language_message(code: str, spoken: list[str], what: str) -> str:
+    """What an `unknown-language` warning says: `what` (its pages, this page) would fall back to English."""
+    return (f"the theme has no words in '{code}' (it speaks {', '.join(spoken)}): {what} would show English buttons "
+            f"and dates; add messages/{code}.yml to your theme (see Languages), or use one of those")
 
 
 def translator(strings: dict[str, Any], lang: str) -> Callable[..., str]:

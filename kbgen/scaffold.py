@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import click
-import yaml
 
 from kbgen.config import CONFIG_FILE
 from kbgen.diagnostics import KbgenError
 from kbgen.slugs import url_slug
+from kbgen.yamlsource import YamlSyntaxError, parse_yaml
 
 STARTER = Path(__file__).parent / "starter"
 
@@ -36,8 +36,8 @@ def create_project(directory: Path) -> list[Path]:
 def _configured_content_dir() -> Path:
     """The content folder kbgen.yml names, else `content/`: `kbgen new` writes where `kbgen build` reads."""
     try:
-        data = yaml.safe_load(Path(CONFIG_FILE).read_text(encoding="utf-8-sig")) if Path(CONFIG_FILE).exists() else {}
-    except (yaml.YAMLError, UnicodeDecodeError):
+        data = parse_yaml(Path(CONFIG_FILE).read_text(encoding="utf-8-sig")).data if Path(CONFIG_FILE).exists() else {}
+    except (YamlSyntaxError, UnicodeDecodeError):
         raise KbgenError(f"{CONFIG_FILE} could not be read; run `kbgen check` to see why") from None
     folder = data.get("content_dir") if isinstance(data, dict) else None
     return Path(folder) if isinstance(folder, str) else Path("content")

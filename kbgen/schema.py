@@ -69,7 +69,9 @@ class Date(Kind):
             try:
                 return dt.date.fromisoformat(value.strip()[:10])
             except ValueError:
-                pass
+                if re.match(r"\s*\d{4}-\d\d-\d\d", value):  # the shape of a date, a day no calendar has
+                    raise ValueError(f"{value.strip()} is not a day of the calendar; "
+                                     "write a date like 2024-05-31") from None
         raise ValueError(f"expected a date like 2024-05-31, got {_describe(value)}")
 
 
@@ -90,6 +92,38 @@ class StrList(Kind):
                 raise ValueError(f"expected a list of text, but an item is {_describe(item)}")
             out.append(Str().convert(item))
         return out
+
+
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+class LanguageCode(Str):
+    """A language code such as `en`, `pt-BR` or `zh-Hans`: also a folder and URL segment, so nothing else."""
+
+    label = "a language code such as en or pt-BR"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not _LANGUAGE_CODE.fullmatch(text):
+            raise ValueError(f"expected a language code such as en or pt-BR, got {text!r}")
+        return text
+
+
+class LanguageList(StrList):
+    """`languages: [en, ru]`: each a language code (a folder of content/ and of the site), each once."""
+
+    label = "a list of language codes such as [en, ru]"
+
+    def convert(self, value: Any) -> list[str]:
+        codes = super().convert(value)
+        for i, code in enumerate(codes):
+            try:
+                LanguageCode().convert(code)
+            except ValueError as exc:
+                raise InvalidEntry(i, str(exc)) from None
+            if code in codes[:i]:
+                raise InvalidEntry(i, f"{code!r} is listed twice; list each language once")
+        return codes
 
 
 class StrMap(Kind):
@@ -159,17 +193,26 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(d|w|m|y)\s*$")
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
+#: The longest period kbgen counts in (100 years): past it a date plus the period leaves the calendar (year 9999).
+MAX_DURATION_DAYS = 36_500
+
+
 class Duration(Kind):
     label = "a duration such as 90d, 6w, 6m or 1y"
 
     def convert(self, value: Any) -> int:
         """Days. A bare number is days, as writers expect `review_every: 90` to mean."""
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        m = _DURATION.match(str(value)) if isinstance(value, str) else None
-        if not m or int(m.group(1)) == 0:
-            raise ValueError(f"expected a duration such as 90d, 6w, 6m or 1y, got {_describe(value)}")
-        return int(m.group(1)) * _DAYS[m.group(2)]
+            days = value
+        else:
+            m = _DURATION.match(str(value)) if isinstance(value, str) else None
+            if not m or int(m.group(1)) == 0:
+                raise ValueError(f"expected a duration such as 90d, 6w, 6m or 1y, got {_describe(value)}")
+            days = int(m.group(1)) * _DAYS[m.group(2)]
+        if days > MAX_DURATION_DAYS:
+            raise ValueError(f"expected a duration of at most 100 years (100y, {MAX_DURATION_DAYS} days), "
+                             f"got {_describe(value)}")
+        return days
 
 
 class Url(Str):

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
 from kbgen.discover import ContentFiles
-from kbgen.frontmatter import CATEGORY_FIELDS, decode
+from kbgen.frontmatter import CATEGORY_FIELDS, decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
-from kbgen.yamlsource import YamlSyntaxError, parse_yaml
+from kbgen.yamlsource import YamlSyntaxError, duplicate_key_message, parse_yaml
 
 if TYPE_CHECKING:
     from kbgen.languages import Languages
@@ -171,8 +171,9 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     except FileTooLarge as exc:
         diagnostics.add(shown, 1, "file-too-large", str(exc))
         return
-    except UnicodeDecodeError:
-        diagnostics.add(shown, 1, "encoding", "not UTF-8 text; re-save the file as UTF-8")
+    except UnicodeDecodeError as exc:
+        line, message = encoding_message(exc.object, exc)
+        diagnostics.add(shown, line, "encoding", message)
         return
     except YamlSyntaxError as exc:
         diagnostics.add(shown, exc.line, "yaml-syntax", f"not valid YAML: {exc.problem}")
@@ -180,6 +181,8 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     values, _extra, problems, _unknown = validate(CATEGORY_FIELDS, source)
     for p in problems:
         diagnostics.add(shown, p.line, "field-type", p.message)
+    for key_path, line, first in source.duplicates:
+        diagnostics.add(shown, line, "duplicate-key", duplicate_key_message(key_path, first))
     cat.title = values["title"] or cat.title
     cat.description = values["description"]
     cat.icon = values["icon"]

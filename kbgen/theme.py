@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,11 +50,17 @@ class Theme:
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
-            raise KbgenError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+            raise KbgenError(f"{_shown(exc.filename or exc.name)}:{exc.lineno}: template error: "
+                             f"{exc.message}") from None
         except jinja2.TemplateNotFound as exc:
-            raise KbgenError(f"template not found: {exc.name}") from None
-        except jinja2.UndefinedError as exc:
-            raise KbgenError(f"template {template}: {exc.message}") from None
+            where = _failing_line(exc.__traceback__)
+            raise KbgenError(f"{where or template}: template error: template not found: {exc.name}") from None
+        except KbgenError:
+            raise
+        except Exception as exc:  # raised while rendering: `{{ page.nope.x }}`, `{{ 1 // 0 }}`
+            where = _failing_line(exc.__traceback__) or template
+            what = exc.message if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+            raise KbgenError(f"{where}: template error: {what}") from None
 
     def asset_files(self) -> dict[str, Path]:
         """Every asset by its path under `assets/`; a site theme's file replaces the default's of that name."""
@@ -87,6 +94,26 @@ class Theme:
         dark = _style_css(self.highlight_dark_style, ':root[data-theme="dark"] .highlight')
         dark_auto = _style_css(self.highlight_dark_style, ':root:not([data-theme="light"]) .highlight')
         return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
+
+
+def _failing_line(tb: TracebackType | None) -> str | None:
+    """`path:line` of the template line being rendered when an error was raised. Jinja rewrites a traceback so that
+    each template frame carries the template's file name and line; the innermost one is where it failed."""
+    where = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")) and not name.startswith("<"):
+            where = f"{_shown(name)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _shown(path: str) -> str:
+    """A template's path relative to the project folder when it is inside it (themes/brand/templates/x.html)."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
 
 
 def _style_css(style: str, selector: str) -> str:

@@ -47,6 +47,10 @@ def check_output_dir(out: Path, protected: list[tuple[str, Path]], root: Path) -
                              "mixed into it — choose a folder outside it (--out, or output_dir: in kbgen.yml)")
     if out.exists() and not out.is_dir():
         raise KbgenError(f"output path {out} exists and is not a folder")
+    blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:  # else `mkdir` fails deep in the build with FileExistsError
+        raise KbgenError(f"output folder {out} cannot be made: {blocking} is a file, not a folder; choose another "
+                         "folder (--out, or output_dir: in kbgen.yml)")
 
 
 class StagedOutput:

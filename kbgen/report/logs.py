@@ -288,6 +288,11 @@ def _wire_value(value: object) -> str:
     raise TypeError("not a wire value")
 
 
+def _whole(text: str) -> bool:
+    """Digits 0-9 only: `str.isdigit` also says yes to "²" and "٣", which `int` refuses or reads as 3."""
+    return text.isascii() and text.isdigit()
+
+
 def _read_csv(f: Iterable[bytes], path: Path, sink: Sink, stats: ReadStats) -> None:
     """`query,count[,results]` from another tool; a header row is recognised and skipped. No dates: all count.
 
@@ -305,9 +310,9 @@ def _read_csv(f: Iterable[bytes], path: Path, sink: Sink, stats: ReadStats) -> N
         query = row[0].strip()
         count = row[1].strip() if len(row) > 1 else ""
         results = row[2].strip() if len(row) > 2 else ""
-        if i == 0 and not count.isdigit():
+        if i == 0 and not _whole(count):
             continue  # header
-        if not query or not count.isdigit() or (results and not results.isdigit()):
+        if not query or not _whole(count) or (results and not _whole(results)):
             _malformed(stats, path)
             continue
         stats.events += 1

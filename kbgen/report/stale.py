@@ -116,13 +116,21 @@ def stale_articles(site: Site, default_days: int, git: GitDates, today: dt.date,
     for a in site.articles:
         updated, source = _last_updated(a, git)
         period, period_from = review_period(a, default_days)
-        due = updated + dt.timedelta(days=period)
+        due = _plus_days(updated, period)
         left = (due - today).days
         status = OVERDUE if left < 0 else DUE_SOON if left <= DUE_SOON_DAYS else OK
         out.append(StaleArticle(a.url, a.rel, a.title, a.meta.get("owner"), updated, source, period, period_from,
                                 due, status, (today - updated).days, demand.get(a.url, 0)))
     out.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.demand, s.due, s.source))
     return out
+
+
+def _plus_days(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, or the calendar's last day: `updated: 9999-12-31` is due never, not a crash."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def _last_updated(article: Article, git: GitDates) -> tuple[dt.date, str]:

@@ -64,7 +64,13 @@ def print_results(found: list[Found], as_json: bool) -> None:
 
 def batch(index: SearchIndex, keys: dict[int, str], path: Path, limit: int, tag: str = "kbgen") -> None:
     """A TREC run: `qid Q0 docid rank score tag`, docid being the source path without `.md`."""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise KbgenError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    for line in text.splitlines():
         if not line.strip() or "\t" not in line:
             continue
         qid, query = line.split("\t")[:2]

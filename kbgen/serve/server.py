@@ -48,6 +48,16 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.session = session
         super().__init__((host, port), _Handler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A reader's tab closed or reset mid-request is no news; anything else is one line, not a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        self.session.log(f"internal error answering {client_address[0]}: {type(exc).__name__}: {exc} "
+                         "(please report it)")
+
     @property
     def beacon(self) -> str | None:
         """`/_kb/e.gif` (`analytics.endpoint`), read from the current config; None when analytics is off."""
@@ -73,9 +83,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if url.path != self.server.beacon:
             self._send(405, b"", "text/plain", body=True, extra={"Allow": "GET, HEAD"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(min(length, _MAX_BEACON_BODY))  # the event is in the query; the body is not kept
+        length = (self.headers.get("Content-Length") or "0").strip()
+        if not length.isascii() or not length.isdigit():  # `abc`, `-1`: read(-1) would wait for the client to hang up
+            self.close_connection = True
+            self._send(400, b"Content-Length is not a number of bytes", "text/plain", body=True)
+            return
+        if int(length) > _MAX_BEACON_BODY:  # never waited for: the event is in the query; the body is not kept
+            self.close_connection = True
+            self._send(413, b"a beacon has no body to speak of", "text/plain", body=True)
+            return
+        self.rfile.read(int(length))
         self._beacon(url.query, body=True)
 
     def _respond(self, body: bool) -> None:

@@ -8,6 +8,7 @@ of one epoch or of the next, never a mix (MkDocs livereload's epochs).
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 import traceback
@@ -86,8 +87,10 @@ class PreviewSession:
             try:
                 text = render()
             except KbgenError as exc:  # a broken template: keep showing the last good page, say why
+                if self._render_errors.get(path) != exc.message:  # in the terminal too, once, not per request
+                    self.log(exc.message)
                 self._render_errors[path] = exc.message
-                return self._last_good.get(path) or _BROKEN_PAGE
+                return self._last_good.get(path) or _broken_page(exc.message)
             self._render_errors.pop(path, None)
             self._pages[path] = self._last_good[path] = text
             return text
@@ -422,4 +425,7 @@ def _placement(article: Article) -> tuple:
 
 
 #: Shown for a page whose template fails before it was ever rendered; the overlay says what is wrong.
-_BROKEN_PAGE = '<!doctype html>\n<title>Template error</title>\n<main id="main"></main>\n'
+def _broken_page(message: str) -> str:
+    """What a page whose template fails shows until it renders again: the error itself, not a blank page."""
+    return (f'<!doctype html>\n<title>Template error</title>\n<main id="main"><h1>Template error</h1>\n'
+            f"<pre>{html.escape(message)}</pre></main>\n")

@@ -112,6 +112,25 @@ def node_runs(kb: Path, lang: str, questions) -> dict[str, list[str]]:
     return {qid: [by_id[doc] for doc, _score in hits] for qid, hits in json.loads(out)["results"].items()}
 
 
+#: whoosh 2.7.4's `stopwords_for_language("en")` and `("ru")`, which the README's reference figures use (copied:
+#: kbgen no longer depends on whoosh).
+WHOOSH_STOP_EN = (
+    "a about above after again against all am an and any are as at be because been before being below between both "
+    "but by can did do does doing don down during each few for from further had has have having he her here hers "
+    "herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on "
+    "once only or other our ours ourselves out over own s same she should so some such t than that the their theirs "
+    "them themselves then there these they this those through to too under until up very was we were what when "
+    "where which while who whom why will with you your yours yourself yourselves")
+WHOOSH_STOP_RU = (
+    "а без более больше будет будто бы был была были было быть в вам вас вдруг ведь во вот впрочем все всегда всего "
+    "всех всю вы где да даже два для до другой его ее ей ему если есть еще ж же за зачем здесь и из или им иногда их к "
+    "как какая какой когда конечно кто куда ли лучше между меня мне много может можно мой моя мы на над надо наконец "
+    "нас не него нее ней нельзя нет ни нибудь никогда ним них ничего но ну о об один он она они опять от перед по под "
+    "после потом потому почти при про раз разве с сам свою себе себя сейчас со совсем так такой там тебя тем теперь "
+    "то тогда того тоже только том тот три тут ты у уж уже хорошо хоть чего чем через что чтоб чтобы чуть эти этого "
+    "этой этом этот эту я")
+
+
 class PlainBM25:
     """The README's reference engine: one field (title + Markdown body), k1 1.2, b 0.75, Snowball stems chosen per
     word by alphabet, whoosh's English and Russian stop lists."""
@@ -120,10 +139,9 @@ class PlainBM25:
 
     def __init__(self, articles: Path) -> None:
         import Stemmer
-        from whoosh.lang import stopwords_for_language
 
         self._en, self._ru = Stemmer.Stemmer("english"), Stemmer.Stemmer("russian")
-        self._stop = set(stopwords_for_language("en")) | set(stopwords_for_language("ru"))
+        self._stop = set(WHOOSH_STOP_EN.split()) | set(WHOOSH_STOP_RU.split())
         self.docs: list[tuple[str, Counter, int]] = []
         for path in sorted(articles.rglob("*.md")):
             text = path.read_text(encoding="utf-8-sig")

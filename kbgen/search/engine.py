@@ -318,6 +318,7 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[str]) -> Resul
     for i, w in enumerate(ws):
         last_partial = partial and i == len(ws) - 1
         if w in ix.stop and not last_partial:
+            shown.append(w)  # the suggestion keeps every word the reader typed
             continue
         terms: dict[str, float] = {}
         waiting = len(missing)

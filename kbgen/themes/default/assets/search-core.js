@@ -250,7 +250,7 @@
     var asking = ws.some(function (x) { return !ix.stop.has(x) && !ix.question.has(x); }), subject = [];
     for (var i = 0; i < ws.length; i++) {
       var w = ws[i], lastPartial = partial && i === ws.length - 1;
-      if (ix.stop.has(w) && !lastPartial) continue;
+      if (ix.stop.has(w) && !lastPartial) { shown.push(w); continue; }  /* the suggestion keeps every word typed */
       var terms = new Map();
       var waiting = missing.size;
       var exact = ix.stop.has(w) ? null : stemOf(ix, w, missing);

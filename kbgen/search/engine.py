@@ -371,7 +371,8 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
             if entry is None:
                 continue
             forms = entry[1].split(" ")
-            highlight.update(forms)
+            if subject[ci]:  # not every "how" and "do" on the page
+                highlight.update(forms)
             plist = _decode(entry[0])
             df = len(plist)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -297,7 +297,7 @@
         var e = entry(ix, s, missing);
         if (!e) return;
         var forms = e[1].split(" ");
-        forms.forEach(function (x) { highlight.add(x); });
+        if (subject[ci]) forms.forEach(function (x) { highlight.add(x); });  /* not every "how" and "do" */
         var plist = decode(e[0]), dfs = plist.length;
         var idf = Math.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), weight = terms.get(s);
         var own = s === typed[ci][0] ? usesWord(forms, typed[ci][1]) : null;

@@ -18,6 +18,7 @@ KB = {
                                   "payment.\n",
     "content/billing/invoices.md": "---\ntitle: Invoices\nupdated: 2026-11-01\n---\nDownload your invoice.\n",
     "content/ru/oplata.md": "---\ntitle: Оплата\nupdated: 2026-11-01\n---\nОплата картой и возврат платежей.\n",
+    "content/help.md": "---\ntitle: Help is here\nupdated: 2026-11-01\n---\nWe are here to help.\n",
 }
 
 
@@ -52,6 +53,7 @@ def test_zero_result_searches_grouped_counted_and_asked_again(kb, tmp_path) -> N
     assert found["wire transfer"]["count"] == 4  # shown as readers wrote it most often
     assert set(found["wire transfer"]["spellings"]) == {"wire transfer", "Wire Transfer", "wire  transfers"}
     assert found["wire transfer"]["status"] == "still no result"
+    assert found["wire transfer"]["did_you_mean"] is None  # not "here transfer": two letters changed is no typo
     assert [q["count"] for q in data["zero_result_queries"]][:2] == [4, 2]  # most frequent first
     assert found["refund"]["status"] == "now answered"
     assert found["refund"]["answered_by"] == {"url": "billing/refunds/", "title": "Refunds"}

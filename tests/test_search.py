@@ -68,6 +68,42 @@ def test_reader_words_find_their_article(kb) -> None:
     assert "hidden.md" not in [h["key"] for h in _hits("password")]  # search: false
 
 
+#: A small help centre: articles that say "how do I" often, and the one that answers the question.
+QUESTIONS = {
+    "content/deploy/netlify.md": "---\ntitle: Netlify\n---\nPublish the site on Netlify with a netlify.toml.\n",
+    "content/faq.md": "---\ntitle: Common questions\n---\n" + "".join(
+        f"## How do I {task}?\n\nHow do I {task}? You can do it in the settings, and I do it daily.\n\n"
+        for task in ("publish a draft", "link articles", "add images", "rename a page")) + "Or publish on Netlify.\n",
+    "content/boards/arduino.md": "---\ntitle: Arduino boards\n---\nWhich Arduino board to buy; the grid of pins.\n",
+    "content/js/promises.md": "---\ntitle: Промисы\n---\nПромисы помогают писать асинхронный код.\n",
+}
+
+
+def test_typos_anywhere_in_a_word_are_corrected(kb) -> None:
+    """Swapped or wrong first letters too, on the command line and in the browser alike, with a "did you mean"."""
+    kb(QUESTIONS)
+    assert run("build").exit_code == 0
+    cases = {"adruino": "boards/arduino.md", "grdi": "boards/arduino.md", "прмоисы": "js/promises.md",
+             "пормисы": "js/promises.md", "rduino": "boards/arduino.md", "netlfy": "deploy/netlify.md"}
+    for query, key in cases.items():
+        assert [h["key"] for h in _hits(query)][:1] == [key], query
+    index = SearchIndex.from_folder(kb.root / "site" / "search")
+    assert index.search("adruino boards").suggestion == "arduino boards"
+    assert index.search("прмоисы").suggestion == "промисы"
+    if NODE is not None:
+        folder = kb.root / "site" / "search"
+        assert node_top(folder, [(q, q) for q in cases], False) == {
+            q: [h.doc for h in index.search(q).hits[:10]] for q in cases}
+
+
+def test_question_words_do_not_outweigh_the_subject(kb) -> None:
+    kb(QUESTIONS)
+    assert run("build").exit_code == 0
+    for query in ("how do I publish to netlfy", "how do I publish to netlify", "can I publish on netlify?"):
+        assert [h["key"] for h in _hits(query)][:1] == ["deploy/netlify.md"], query
+    assert [h["key"] for h in _hits("how do I")][:1] == ["faq.md"]  # alone, question words are the subject
+
+
 #: Pairs of articles alike in all but the form of one word; the last makes "дела" a stem of more than 36 words.
 FORMS = {
     "content/printers.md": "---\ntitle: Office network, part one\n---\nConnect printers to the office network.\n",

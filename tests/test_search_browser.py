@@ -3,11 +3,12 @@ misspell, search in Russian, paste markup; over HTTP, under /help/ and from file
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import build_site_in
+from conftest import REPO, build_site_in, run
 
 FILLER = "\n\n".join(f"Paragraph {i} about accounts and settings in general." for i in range(60))
 
@@ -29,6 +30,7 @@ We send a confirmation link that works for one hour.
 """,
     "content/billing/refunds.md": "---\ntitle: Refunds\n---\nAsk for a refund within 30 days.\n",
     "content/guides/stati.md": "---\ntitle: Как писать\n---\nЭта статья о том, как писать для базы знаний.\n",
+    "content/hardware/arduino.md": "---\ntitle: Arduino boards\n---\nConnect the board over USB.\n",
 }
 
 
@@ -120,7 +122,8 @@ def test_a_result_opens_its_section_scrolled_into_view(site, serve, page) -> Non
     assert heading.is_visible() and page.evaluate("window.scrollY") > 500
 
 
-@pytest.mark.parametrize(("query", "title"), [("pasword", "Reset your password"), ("статьями", "Как писать")])
+@pytest.mark.parametrize(("query", "title"), [("pasword", "Reset your password"), ("статьями", "Как писать"),
+                                              ("adruino", "Arduino boards")])
 def test_misspelt_and_inflected_queries_find_their_article(site, serve, page, query, title) -> None:
     server = serve(site)
     page.goto(server.url)
@@ -159,6 +162,47 @@ def test_empty_state_offers_did_you_mean(site, serve, page) -> None:
     page.goto(server.url + "search/?q=rfund+xq")
     page.locator("#kb-search-results .search-title, #kb-search-empty a").first.wait_for()
     assert page.locator(".search-suggestion a").first.inner_text() == "refund xq"
+
+
+def test_did_you_mean_re_runs_the_search_in_one_click(site, serve, page) -> None:
+    server = serve(site)
+    page.goto(server.url + "search/?q=adruino+boards")
+    page.locator("#kb-search-results .search-title").first.wait_for()
+    link = page.locator("#kb-search-status .search-suggestion a")
+    assert link.inner_text() == "arduino boards"
+    link.click()
+    page.wait_for_url("**/search/?q=arduino%20boards")
+    page.wait_for_function("!document.querySelector('#kb-search-status .search-suggestion')")
+    assert page.locator("main input[name=q]").input_value() == "arduino boards"
+    assert page.locator("#kb-search-results .search-title").all_inner_texts() == ["Arduino boards"]
+    page.go_back()  # the search before the correction is one step back
+    page.wait_for_url("**/search/?q=adruino+boards")
+    page.locator("#kb-search-status .search-suggestion").wait_for()
+    assert page.errors == []
+
+
+def test_excerpts_mark_the_words_that_matched_in_any_form(site, serve, page) -> None:
+    """Corrected (`adruino`), inflected (`статьями`), or only in the title: the reader sees what matched."""
+    server = serve(site)
+    for query, marked in (("adruino", "Arduino"), ("статьями", "статья"), ("refunds", "refund")):
+        page.goto(server.url + "search/?q=" + query)
+        page.locator("#kb-search-results .search-title").first.wait_for()
+        first = page.locator("#kb-search-results .search-result").first
+        assert marked in first.locator("mark").all_inner_texts(), query
+
+
+def test_a_question_to_our_own_help_centre_finds_its_article_first(tmp_path, serve, page, monkeypatch) -> None:
+    """Question words and a typo in the subject: the Netlify article still comes first, not the FAQ that says
+    "How do I" in every heading."""
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "kbgen.yml", tmp_path / "kbgen.yml")
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "-q").exit_code == 0
+    server = serve(tmp_path / "site")
+    page.goto(server.url + "en/")
+    _type(page, "how do I publish to netlfy")
+    assert _popup_titles(page)[0] == "Netlify"
 
 
 def test_search_works_under_a_sub_path(site, serve, page) -> None:

@@ -42,6 +42,18 @@ RUSSIAN_STOPWORDS = frozenset(
     "более всегда конечно всю между это".split())
 STOPWORDS = ENGLISH_STOPWORDS | RUSSIAN_STOPWORDS
 
+#: Words a reader's question is phrased with, that say nothing of its subject ("how do I …", "can I …", "what is",
+#: «почему …», «что такое …»): kept in the index (a few are words of their own in some article), but a query's
+#: subject words outweigh them (see engine.py). Auxiliaries, pronouns and question words only, in any help centre;
+#: no content word, however common on one site.
+QUESTION_WORDS = frozenset(
+    "how what why where when which who whom whose do does did doing done can could would should shall may might "
+    "must i me my mine we us our ours you your yours he she him her his its am been being have has had having "
+    "any some so im don doesn didn cannot won isn aren t s ll ve re d "
+    "почему зачем отчего откуда сколько каков какова каково какие каких каким какое какую каком "
+    "такое такой такая такие можно ли нужно нужен нужна нужны надо могу можем может мой моя мое мои моем моей "
+    "мне меня нам нас я мы вы вам вас ваш ваша ваше ваши свой своя свое свои".split()) - STOPWORDS
+
 
 def normalise(text: str) -> str:
     """Composed Unicode, lower case, `ё` read as `е` (Russian writers use both for the same word)."""

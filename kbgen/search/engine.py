@@ -12,8 +12,12 @@ The ranking, in short:
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
   clause scores its best stem; a repeated word counts again;
 - articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
-  then the rest ("no article has all the words" falls back gracefully); ties go to the lower article id, which is
-  source-path order.
+  scored up to TITLE_BONUS more by the share of the query's words their title has (the article named after the
+  subject answers it), then the rest ("no article has all the words" falls back gracefully); ties go to the lower
+  article id, which is source-path order;
+- words that only phrase a question ("how do I", «как», analysis.QUESTION_WORDS) count QUESTION_WEIGHT and no
+  clause of their own, unless the query has nothing else; a word no article uses is corrected through the typo
+  index (typos.py), an edit in its first letters included.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.search.analysis import normalise
+from kbgen.search.typos import deletions
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
@@ -36,10 +41,13 @@ _WORD_END = re.compile(r"[^\W_]$")
 STEMMED_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.5
 PREFIX_MAX = 10
-FUZZY_WEIGHTS = (1.0, 0.4, 0.25)  # by edit distance
+FUZZY_WEIGHTS = (1.0, 0.9, 0.6)  # by edit distance
 FUZZY_MAX = 3
-FUZZY_SHARDS = 4
 AND_WORDS = 3
+#: A question word's weight beside a query's subject words (its own stem's: 1.0).
+QUESTION_WEIGHT = 0.05
+#: How much more an article that matches every word scores when they are all in its title (in part: in part).
+TITLE_BONUS = 0.5
 
 
 @dataclass
@@ -73,8 +81,11 @@ class SearchIndex:
         self.bounds = [s[0] for s in self.manifest["shards"]]
         self.names = [s[1] for s in self.manifest["shards"]]
         self.stop = set(self.manifest["stop"].split(" "))
-        self.shards: dict[int, dict] = {}
-        self.loaded_names: list[str] = []
+        self.question = set(self.manifest["question"].split(" "))
+        self.typo_bounds = [s[0] for s in self.manifest["typos"]]
+        self.typo_names = [s[1] for s in self.manifest["typos"]]
+        self.typo_prefix = self.manifest["typo_prefix"]
+        self.files: dict[str, dict] = {}  # the shards loaded so far, by name
 
     @classmethod
     def from_folder(cls, folder: Path) -> SearchIndex:
@@ -87,13 +98,12 @@ class SearchIndex:
 
     def search(self, query: str, typing: bool = False) -> Result:
         while True:
-            missing: set[int] = set()
+            missing: set[str] = set()
             result = _rank(self, query, typing, missing)
             if not missing:
                 return result
-            for i in sorted(missing):
-                self.shards[i] = self._load(self.names[i])
-                self.loaded_names.append(self.names[i])
+            for name in sorted(missing):
+                self.files[name] = self._load(name)
 
     def fragment(self, doc: int) -> list:
         group = doc // self.manifest["group"]
@@ -105,10 +115,16 @@ class SearchIndex:
     def shard_index(self, key: str) -> int:
         return max(0, bisect_right(self.bounds, key) - 1)
 
-    def shard(self, i: int, missing: set[int]) -> dict | None:
-        if i in self.shards:
-            return self.shards[i]
-        missing.add(i)
+    def shard(self, i: int, missing: set[str]) -> dict | None:
+        return self.file(self.names[i], missing)
+
+    def typo_shard(self, key: str, missing: set[str]) -> dict | None:
+        return self.file(self.typo_names[max(0, bisect_right(self.typo_bounds, key) - 1)], missing)
+
+    def file(self, name: str, missing: set[str]) -> dict | None:
+        if name in self.files:
+            return self.files[name]
+        missing.add(name)
         return None
 
 
@@ -122,7 +138,7 @@ def _base36(n: int) -> str:
             return out
 
 
-def _stem_of(ix: SearchIndex, word: str, missing: set[int]) -> str | None:
+def _stem_of(ix: SearchIndex, word: str, missing: set[str]) -> str | None:
     """The stem of a surface word, or None when no article has the word."""
     shard = ix.shard(ix.shard_index(word), missing)
     if shard is None:
@@ -132,7 +148,7 @@ def _stem_of(ix: SearchIndex, word: str, missing: set[int]) -> str | None:
     return word if word in shard["t"] else None
 
 
-def _entry(ix: SearchIndex, stem: str, missing: set[int]) -> list | None:
+def _entry(ix: SearchIndex, stem: str, missing: set[str]) -> list | None:
     shard = ix.shard(ix.shard_index(stem), missing)
     return None if shard is None else shard["t"].get(stem)
 
@@ -141,7 +157,7 @@ def _df(entry: list) -> int:
     return entry[0].count(",") + 1
 
 
-def _range_keys(ix: SearchIndex, prefix: str, missing: set[int]) -> list[tuple[str, dict]] | None:
+def _range_keys(ix: SearchIndex, prefix: str, missing: set[str]) -> list[tuple[str, dict]] | None:
     """Every key starting with `prefix`, with its shard; None while a shard of the range is not loaded."""
     first, last = ix.shard_index(prefix), ix.shard_index(prefix + "\uffff")
     keys = []
@@ -154,7 +170,7 @@ def _range_keys(ix: SearchIndex, prefix: str, missing: set[int]) -> list[tuple[s
     return None if missing else keys
 
 
-def _prefix_stems(ix: SearchIndex, prefix: str, exact: str | None, missing: set[int]) -> list[str]:
+def _prefix_stems(ix: SearchIndex, prefix: str, exact: str | None, missing: set[str]) -> list[str]:
     keys = _range_keys(ix, prefix, missing)
     if keys is None:
         return []
@@ -190,19 +206,26 @@ def _distance(a: str, b: str, limit: int) -> int:
     return prev[len(b)]
 
 
-def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[int]) -> list[tuple[int, str, str]]:
-    """(distance, surface word, stem) of words within `limit` edits that share the word's first letter — or its
-    first two or three, until that is fewer than FUZZY_SHARDS shards: a typo at the very start is rare, and
-    serving it on a large site would cost the reader most of the index."""
-    size = 1
-    while size < 3 and ix.shard_index(word[:size] + "\uffff") - ix.shard_index(word[:size]) >= FUZZY_SHARDS:
-        size += 1
-    prefix = word[:size]
-    keys = _range_keys(ix, prefix, missing)
-    if keys is None:
+def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[str]) -> list[tuple[int, str, str]]:
+    """(distance, surface word, stem) of the words within `limit` edits, wherever the edits are: found through the
+    typo index (kbgen/search/typos.py), then measured."""
+    beginnings = _typo_beginnings(ix, word, missing)
+    if beginnings is None:
+        return []
+    keys: list[tuple[str, dict]] = []
+    for b in beginnings:
+        if len(b) < ix.typo_prefix:  # a whole word
+            shard = ix.shard(ix.shard_index(b), missing)
+            if shard is not None:
+                keys.append((b, shard))
+        else:
+            keys.extend(_range_keys(ix, b, missing) or [])
+    if missing:
         return []
     out = []
     for k, shard in keys:
+        if k not in shard["v"] and k not in shard["t"]:
+            continue
         s = shard["v"].get(k, k)
         if k == s and k not in shard["t"][k][1].split(" "):
             continue  # a stem that is not itself a word: never offer it
@@ -213,7 +236,18 @@ def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[int]) -> li
     return out
 
 
-def _fuzzy_stems(ix: SearchIndex, word: str, missing: set[int]) -> list[tuple[str, int, str]]:
+def _typo_beginnings(ix: SearchIndex, word: str, missing: set[str]) -> list[str] | None:
+    """The word beginnings the index keys under the query word's beginning or one of its one-letter deletions;
+    None while a typo shard is not loaded."""
+    found: set[str] = set()
+    for key in deletions(word[: ix.typo_prefix]):
+        shard = ix.typo_shard(key, missing)
+        if shard is not None and key in shard:
+            found.update(shard[key].split(" "))
+    return None if missing else sorted(found)
+
+
+def _fuzzy_stems(ix: SearchIndex, word: str, missing: set[str]) -> list[tuple[str, int, str]]:
     limit = 2 if len(word) >= 8 else 1
     best: dict[str, tuple[int, str]] = {}
     for d, k, s in _near_words(ix, word, limit, missing):
@@ -270,7 +304,7 @@ def _has_code(used: str, code: str, width: int) -> bool:
     return any(used[i: i + width] == code for i in range(0, len(used), width))
 
 
-def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Result:
+def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[str]) -> Result:
     text = normalise(query)
     ws = _WORD.findall(text)
     partial = typing and bool(_WORD_END.search(text))
@@ -278,15 +312,26 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Resul
     typed: list[tuple[str | None, str]] = []  # per clause: the word's own stem, and the word
     shown: list[str] = []
     changed = False
+    # Question words weigh little when the query has a subject ("how do I publish"); alone, they are the subject.
+    asking = any(w not in ix.stop and w not in ix.question for w in ws)
+    subject: list[bool] = []  # per clause
     for i, w in enumerate(ws):
         last_partial = partial and i == len(ws) - 1
         if w in ix.stop and not last_partial:
+            shown.append(w)  # the suggestion keeps every word the reader typed
             continue
         terms: dict[str, float] = {}
         waiting = len(missing)
         exact = None if w in ix.stop else _stem_of(ix, w, missing)
         if len(missing) > waiting:
             continue  # decide on prefixes and typos once the word's own shard is here: it may be all we need
+        if asking and w in ix.question and not last_partial:
+            if exact is not None:
+                clauses.append({exact: QUESTION_WEIGHT})
+                typed.append((exact, w))
+                subject.append(False)
+            shown.append(w)
+            continue
         if exact is not None:
             terms[exact] = 1.0
         if (last_partial and len(w) >= 2) or (exact is None and len(w) >= 3):
@@ -306,17 +351,19 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[int]) -> Resul
         shown.append(said)
         clauses.append(terms)
         typed.append((exact, w))
+        subject.append(True)
     if missing:
         return Result()
-    return _score(ix, clauses, typed, shown if changed else None, missing)
+    return _score(ix, clauses, typed, subject, shown if changed else None, missing)
 
 
 def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[str | None, str]],
-           shown: list[str] | None, missing: set[int]) -> Result:
+           subject: list[bool], shown: list[str] | None, missing: set[str]) -> Result:
     m = ix.manifest
     n, avg, params = m["n"], m["avg"], m["params"]
     k1, b, w = params["k1"], params["b"], params["w"]
     scores: dict[int, list[float]] = {}
+    in_title: dict[int, list[bool]] = {}  # per article and clause: whether a subject word is in its title
     highlight: set[str] = set()
     for ci, terms in enumerate(clauses):
         for s in sorted(terms):
@@ -324,7 +371,8 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
             if entry is None:
                 continue
             forms = entry[1].split(" ")
-            highlight.update(forms)
+            if subject[ci]:  # not every "how" and "do" on the page
+                highlight.update(forms)
             plist = _decode(entry[0])
             df = len(plist)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -332,7 +380,7 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
             own = _uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
             for doc, tfs, lens, used in plist:
                 if own is not None:
-                    weight = 1.0 if own(used) else STEMMED_WEIGHT
+                    weight = (1.0 if own(used) else STEMMED_WEIGHT) * (1.0 if subject[ci] else QUESTION_WEIGHT)
                 tfw = 0.0
                 for f in range(4):
                     if tfs[f]:
@@ -342,21 +390,26 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
                 row = scores.get(doc)
                 if row is None:
                     row = scores[doc] = [0.0] * len(clauses)
+                    in_title[doc] = [False] * len(clauses)
                 if score > row[ci]:
                     row[ci] = score
+                if tfs[0] and subject[ci]:
+                    in_title[doc][ci] = True
     if missing:
         return Result()
-    wanted = sum(1 for t in clauses if t)
+    wanted = sum(1 for ci, t in enumerate(clauses) if t and subject[ci])
     use_and = 0 < wanted <= AND_WORDS
     ranked = []
     for doc, row in scores.items():
         total = 0.0
         matched = 0
-        for v in row:
+        for ci, v in enumerate(row):
             total += v
-            if v > 0:
+            if v > 0 and subject[ci]:
                 matched += 1
         tier = 1 if use_and and matched == wanted else 0
+        if tier:
+            total *= 1 + TITLE_BONUS * sum(in_title[doc]) / wanted
         ranked.append((-tier, -total, doc))
     ranked.sort()
     suggestion = " ".join(shown) if shown is not None else None

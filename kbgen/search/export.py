@@ -4,14 +4,17 @@ Everything is a small JavaScript file that hands its data to `__kbgenSearch(name
 `fetch` of `file://` URLs but do run scripts from them. Names carry a hash of the content, so a browser caches a
 file forever and a rebuild changes only the files whose content changed:
 
-- `manifest.js` — collection statistics (N, average field lengths), ranking parameters, stop words, the first key
-  of every term shard and the name of every fragment group. The only file whose name is fixed.
+- `manifest.js` — collection statistics (N, average field lengths), ranking parameters, stop words and question
+  words, the first key of every term shard and of every typo shard, and the name of every fragment group. The
+  only file whose name is fixed.
 - `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words,
   the most widespread first; each surface word that is not its own stem maps to its stem. Where a stem has
   several surface words, a posting says which of them the article uses unless that is the first one alone
   (`~` and their places in the list), so a query word found as written outranks one found through its stem.
   Shards are cut by postings volume, at the shortest prefix that separates two neighbouring keys; the cut points
   are kept between builds so one new article touches only the shards of its own terms.
+- `d/<hash>.js` — a typo shard: word beginnings by their one-letter deletions (kbgen/search/typos.py), fetched
+  only for a query word no article uses.
 - `f/<hash>.js` — a fragment group: title, URL, breadcrumb and section texts of a few articles with neighbouring
   ids, loaded only for results the reader sees.
 
@@ -32,12 +35,13 @@ from typing import BinaryIO
 
 from kbgen.freshness import atomic_write
 from kbgen.gcpolicy import collector_paused
-from kbgen.search.analysis import ANALYSIS_VERSION, STOPWORDS, stem, words
+from kbgen.search.analysis import ANALYSIS_VERSION, QUESTION_WORDS, STOPWORDS, stem, words
 from kbgen.search.engine import script_data
 from kbgen.search.records import FIELDS, Record
+from kbgen.search.typos import TYPO_PREFIX, typo_keys, typo_shards
 
 #: Bump when the exported format changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Raw bytes of postings per term shard before a new one starts (about 0.45 KB gzipped): a reader's next query
 #: should cost a few small files, not one big one.
 SHARD_BYTES = 700
@@ -114,13 +118,17 @@ def _export(records: list[Record], store: Path | None, popular: list[tuple[str, 
     for start, members in _split(keys, bounds):
         name = _add(out, "s", _shard(index, members))
         shard_list.append([start, name])
+    offered = {w for forms in index.forms.values() for w in forms}  # every word some article uses
+    typo_list = [[start, _add(out, "d", data)] for start, data in typo_shards(typo_keys(offered))]
     group = state.get("group") or _group_size(records)
     frag_names = _add_fragments(out, records, ids, group)
     n = len(records)
     avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
     manifest = {
         "version": f"{ANALYSIS_VERSION}.{FORMAT_VERSION}", "lang": lang, "n": n, "avg": avg, "params": PARAMS,
-        "stop": " ".join(sorted(STOPWORDS)), "shards": shard_list, "group": group, "fragments": frag_names,
+        "stop": " ".join(sorted(STOPWORDS)), "question": " ".join(sorted(QUESTION_WORDS)),
+        "typos": typo_list, "typo_prefix": TYPO_PREFIX, "shards": shard_list, "group": group,
+        "fragments": frag_names,
         "popular": [list(p) for p in (popular or [])[:POPULAR]],
     }
     out.files["manifest.js"] = _script("manifest", manifest)

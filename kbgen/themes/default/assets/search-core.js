@@ -6,8 +6,8 @@
   "use strict";
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
-  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.4, 0.25], FUZZY_MAX = 3,
-    FUZZY_SHARDS = 4, AND_WORDS = 3, MARKS = "THBK";
+  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.5, MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -19,7 +19,7 @@
     /* load(name) → Promise of the data of search/<name>.js */
     this.load = load;
     this.manifest = null;
-    this.shards = {};
+    this.files = {};  /* the shards loaded so far, by name */
     this.fragments = {};
   }
 
@@ -31,6 +31,10 @@
         self.bounds = m.shards.map(function (s) { return s[0]; });
         self.names = m.shards.map(function (s) { return s[1]; });
         self.stop = new Set(m.stop.split(" "));
+        self.question = new Set(m.question.split(" "));
+        self.typoBounds = m.typos.map(function (s) { return s[0]; });
+        self.typoNames = m.typos.map(function (s) { return s[1]; });
+        self.typoPrefix = m.typo_prefix;
         return self;
       });
     }
@@ -43,9 +47,9 @@
       var missing = new Set();
       var result = rank(self, query, !!typing, missing);
       if (!missing.size) return result;
-      var wanted = Array.from(missing).sort(function (a, b) { return a - b; });
-      return Promise.all(wanted.map(function (i) {
-        return self.load(self.names[i]).then(function (data) { self.shards[i] = data; });
+      var wanted = Array.from(missing).sort(cmp);
+      return Promise.all(wanted.map(function (name) {
+        return self.load(name).then(function (data) { self.files[name] = data; });
       })).then(again);
     });
   };
@@ -57,18 +61,26 @@
     return cached.then(function (data) { return data[doc.toString(36)]; });
   };
 
-  SearchIndex.prototype.shardIndex = function (key) {
-    var lo = 0, hi = this.bounds.length;  /* bisect_right */
+  function bisect(bounds, key) {
+    var lo = 0, hi = bounds.length;  /* bisect_right */
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (key < this.bounds[mid]) hi = mid; else lo = mid + 1;
+      if (key < bounds[mid]) hi = mid; else lo = mid + 1;
     }
     return Math.max(0, lo - 1);
+  }
+
+  SearchIndex.prototype.shardIndex = function (key) { return bisect(this.bounds, key); };
+
+  SearchIndex.prototype.shard = function (i, missing) { return this.file(this.names[i], missing); };
+
+  SearchIndex.prototype.typoShard = function (key, missing) {
+    return this.file(this.typoNames[bisect(this.typoBounds, key)], missing);
   };
 
-  SearchIndex.prototype.shard = function (i, missing) {
-    if (this.shards[i]) return this.shards[i];
-    missing.add(i);
+  SearchIndex.prototype.file = function (name, missing) {
+    if (has(this.files, name)) return this.files[name];
+    missing.add(name);
     return null;
   };
 
@@ -135,20 +147,49 @@
   }
 
   function nearWords(ix, word, limit, missing) {
-    var size = 1;
-    while (size < 3 && ix.shardIndex(word.slice(0, size) + "\uffff") - ix.shardIndex(word.slice(0, size)) >= FUZZY_SHARDS) size++;
-    var prefix = word.slice(0, size);
-    var keys = rangeKeys(ix, prefix, missing);
-    if (!keys) return [];
+    /* (distance, surface word, stem) of the words within `limit` edits, wherever the edits are: found through the
+     * typo index (kbgen/search/typos.py), then measured */
+    var beginnings = typoBeginnings(ix, word, missing);
+    if (!beginnings) return [];
+    var keys = [];
+    beginnings.forEach(function (b) {
+      if (Array.from(b).length < ix.typoPrefix) {  /* a whole word */
+        var shard = ix.shard(ix.shardIndex(b), missing);
+        if (shard) keys.push([b, shard]);
+      } else {
+        keys.push.apply(keys, rangeKeys(ix, b, missing) || []);
+      }
+    });
+    if (missing.size) return [];
     var out = [];
     keys.forEach(function (p) {
-      var k = p[0], shard = p[1], s = has(shard.v, k) ? shard.v[k] : k;
+      var k = p[0], shard = p[1];
+      if (!has(shard.v, k) && !has(shard.t, k)) return;
+      var s = has(shard.v, k) ? shard.v[k] : k;
       if (k === s && shard.t[k][1].split(" ").indexOf(k) < 0) return;
       var d = distance(word, k, limit);
       if (d <= limit) out.push([d, k, s]);
     });
     out.sort(function (a, b) { return a[0] - b[0] || cmp(a[1], b[1]) || cmp(a[2], b[2]); });
     return out;
+  }
+
+  function deletions(beginning) {
+    /* the beginning itself and each string made by deleting one of its letters, sorted, without repeats */
+    var set = new Set([beginning]), chars = Array.from(beginning);
+    for (var i = 0; i < chars.length; i++) set.add(chars.slice(0, i).concat(chars.slice(i + 1)).join(""));
+    return Array.from(set).sort(cmp);
+  }
+
+  function typoBeginnings(ix, word, missing) {
+    /* the word beginnings the index keys under the query word's beginning or one of its one-letter deletions;
+     * null while a typo shard is not loaded */
+    var found = new Set();
+    deletions(Array.from(word).slice(0, ix.typoPrefix).join("")).forEach(function (key) {
+      var shard = ix.typoShard(key, missing);
+      if (shard && has(shard, key)) shard[key].split(" ").forEach(function (b) { found.add(b); });
+    });
+    return missing.size ? null : Array.from(found).sort(cmp);
   }
 
   function fuzzyStems(ix, word, missing) {
@@ -205,13 +246,24 @@
     var text = normalise(query), ws = words(text);
     var partial = typing && WORD_END.test(text);
     var clauses = [], typed = [], shown = [], changed = false;  /* typed: per clause, the word's own stem and the word */
+    /* question words weigh little when the query has a subject ("how do I publish"); alone, they are the subject */
+    var asking = ws.some(function (x) { return !ix.stop.has(x) && !ix.question.has(x); }), subject = [];
     for (var i = 0; i < ws.length; i++) {
       var w = ws[i], lastPartial = partial && i === ws.length - 1;
-      if (ix.stop.has(w) && !lastPartial) continue;
+      if (ix.stop.has(w) && !lastPartial) { shown.push(w); continue; }  /* the suggestion keeps every word typed */
       var terms = new Map();
       var waiting = missing.size;
       var exact = ix.stop.has(w) ? null : stemOf(ix, w, missing);
       if (missing.size > waiting) continue;  /* decide on prefixes and typos once the word's own shard is here */
+      if (asking && ix.question.has(w) && !lastPartial) {
+        if (exact !== null) {
+          clauses.push(new Map([[exact, QUESTION_WEIGHT]]));
+          typed.push([exact, w]);
+          subject.push(false);
+        }
+        shown.push(w);
+        continue;
+      }
       if (exact !== null) terms.set(exact, 1.0);
       if ((lastPartial && w.length >= 2) || (exact === null && w.length >= 3)) {
         prefixStems(ix, w, exact, missing).forEach(function (s) { if (!terms.has(s)) terms.set(s, PREFIX_WEIGHT); });
@@ -231,26 +283,27 @@
       shown.push(said);
       clauses.push(terms);
       typed.push([exact, w]);
+      subject.push(true);
     }
     if (missing.size) return null;
-    return score(ix, clauses, typed, changed ? shown : null, missing);
+    return score(ix, clauses, typed, subject, changed ? shown : null, missing);
   }
 
-  function score(ix, clauses, typed, shown, missing) {
+  function score(ix, clauses, typed, subject, shown, missing) {
     var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
-    var scores = new Map(), highlight = new Set(), nc = clauses.length;
+    var scores = new Map(), inTitle = new Map(), highlight = new Set(), nc = clauses.length;
     clauses.forEach(function (terms, ci) {
       Array.from(terms.keys()).sort(cmp).forEach(function (s) {
         var e = entry(ix, s, missing);
         if (!e) return;
         var forms = e[1].split(" ");
-        forms.forEach(function (x) { highlight.add(x); });
+        if (subject[ci]) forms.forEach(function (x) { highlight.add(x); });  /* not every "how" and "do" */
         var plist = decode(e[0]), dfs = plist.length;
         var idf = Math.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), weight = terms.get(s);
         var own = s === typed[ci][0] ? usesWord(forms, typed[ci][1]) : null;
         for (var p = 0; p < plist.length; p++) {
           var doc = plist[p][0], tfs = plist[p][1], lens = plist[p][2], tfw = 0.0;
-          if (own) weight = own(plist[p][3]) ? 1.0 : STEMMED_WEIGHT;
+          if (own) weight = (own(plist[p][3]) ? 1.0 : STEMMED_WEIGHT) * (subject[ci] ? 1.0 : QUESTION_WEIGHT);
           for (var f = 0; f < 4; f++) {
             if (tfs[f]) {
               var norm = avg[f] ? 1 - b[f] + b[f] * lens[f] / avg[f] : 1;
@@ -259,18 +312,22 @@
           }
           var sc = weight * idf * tfw * (k1 + 1) / (k1 + tfw);
           var row = scores.get(doc);
-          if (!row) { row = new Float64Array(nc); scores.set(doc, row); }
+          if (!row) { row = new Float64Array(nc); scores.set(doc, row); inTitle.set(doc, new Uint8Array(nc)); }
           if (sc > row[ci]) row[ci] = sc;
+          if (tfs[0] && subject[ci]) inTitle.get(doc)[ci] = 1;
         }
       });
     });
     if (missing.size) return null;
-    var wanted = clauses.filter(function (t) { return t.size; }).length;
+    var wanted = clauses.filter(function (t, ci) { return t.size && subject[ci]; }).length;
     var useAnd = wanted > 0 && wanted <= AND_WORDS, ranked = [];
     scores.forEach(function (row, doc) {
       var total = 0.0, matched = 0;
-      for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0) matched++; }
-      ranked.push([useAnd && matched === wanted ? 1 : 0, total, doc]);
+      for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0 && subject[i]) matched++; }
+      var titled = inTitle.get(doc).reduce(function (a, x) { return a + x; }, 0);
+      var tier = useAnd && matched === wanted ? 1 : 0;
+      if (tier) total *= 1 + TITLE_BONUS * titled / wanted;
+      ranked.push([tier, total, doc]);
     });
     ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });
     return {

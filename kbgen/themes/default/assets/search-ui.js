@@ -60,38 +60,50 @@
       core.words(core.normalise(s[2])).forEach(function (w) { if (words.has(w) && !seen.has(w)) { seen.add(w); score += 1; } });
       if (score > bestScore) { best = s; bestScore = score; }
     });
-    return best || frag[3][0] || ["", "", ""];
+    return best;
+  }
+
+  function matches(textValue, words) {
+    /* [start, end] of each word of the text the search matched: typed, another form of it, or its correction */
+    var re = /[\p{L}\p{N}]+/gu, m, spans = [];
+    while ((m = re.exec(textValue))) {
+      if (words.has(core.normalise(m[0]))) spans.push([m.index, m.index + m[0].length]);
+    }
+    return spans;
+  }
+
+  function marked(node, textValue, spans, start, end) {
+    /* text[start:end] into node, the spans in <mark>, built from text nodes */
+    var pos = start;
+    spans.forEach(function (s) {
+      if (s[0] < pos || s[1] > end) return;
+      node.appendChild(document.createTextNode(textValue.slice(pos, s[0])));
+      node.appendChild(el("mark", null, textValue.slice(s[0], s[1])));
+      pos = s[1];
+    });
+    node.appendChild(document.createTextNode(textValue.slice(pos, end)));
+    return node;
   }
 
   function excerpt(textValue, words) {
-    /* A window of the text around the first matched word, matched words in <mark>, built from text nodes. */
-    var re = /[\p{L}\p{N}]+/gu, m, first = -1, spans = [];
-    while ((m = re.exec(textValue))) {
-      if (words.has(core.normalise(m[0]))) {
-        spans.push([m.index, m.index + m[0].length]);
-        if (first < 0) first = m.index;
-      }
-    }
+    /* A window of the text around the first matched word, matched words in <mark>. */
+    var spans = matches(textValue, words), first = spans.length ? spans[0][0] : -1;
     var start = first > 60 ? textValue.lastIndexOf(" ", first - 40) + 1 : 0;
     var end = Math.min(textValue.length, start + EXCERPT_CHARS);
-    var out = el("span", "search-excerpt"), pos = start;
+    var out = el("span", "search-excerpt");
     if (start > 0) out.appendChild(document.createTextNode("… "));
-    spans.forEach(function (s) {
-      if (s[0] < pos || s[1] > end) return;
-      out.appendChild(document.createTextNode(textValue.slice(pos, s[0])));
-      out.appendChild(el("mark", null, textValue.slice(s[0], s[1])));
-      pos = s[1];
-    });
-    out.appendChild(document.createTextNode(textValue.slice(pos, end) + (end < textValue.length ? " …" : "")));
+    marked(out, textValue, spans, start, end);
+    if (end < textValue.length) out.appendChild(document.createTextNode(" …"));
     return out;
   }
 
   function describe(hit, words) {
     return getIndex().fragment(hit.doc).then(function (frag) {
-      var section = bestSection(frag, words);
+      /* the section whose words match best; none matching (the title or keywords did), the whole text */
+      var section = bestSection(frag, words), all = frag[3].map(function (s) { return s[2]; }).join(" ");
       return {
-        url: frag[0], title: frag[1], crumbs: frag[2], anchor: section[0], sectionTitle: section[1],
-        text: section[2] || frag[3].map(function (s) { return s[2]; }).join(" ")
+        url: frag[0], title: frag[1], crumbs: frag[2], anchor: section ? section[0] : "",
+        sectionTitle: section ? section[1] : "", text: (section && section[2]) || all
       };
     });
   }
@@ -99,8 +111,7 @@
   function resultLink(r, q, n, rank, className) {
     var a = el("a", className);
     a.href = pageHref(config.root + r.url) + (r.anchor ? "#" + encodeURIComponent(r.anchor) : "");
-    var title = el("span", "search-title", r.title);
-    a.appendChild(title);
+    a.appendChild(marked(el("span", "search-title"), r.title, matches(r.title, r.words), 0, r.title.length));
     if (r.sectionTitle) a.appendChild(el("span", "search-section", " › " + r.sectionTitle));
     if (r.crumbs.length) a.appendChild(el("span", "search-crumbs", r.crumbs.join(" › ")));
     a.appendChild(r.excerpt);
@@ -113,7 +124,7 @@
       var words = new Set(result.words);
       var shown = result.hits.slice(0, limit);
       return Promise.all(shown.map(function (h) { return describe(h, words); })).then(function (rs) {
-        rs.forEach(function (r) { r.excerpt = excerpt(r.text, words); });
+        rs.forEach(function (r) { r.words = words; r.excerpt = excerpt(r.text, words); });
         return { q: q, total: result.hits.length, results: rs, suggestion: result.suggestion };
       });
     });
@@ -124,10 +135,10 @@
   function pageHref(url) { return FROM_DISK && /\/$/.test(url) ? url + "index.html" : url; }
   function searchUrl(q) { return pageHref(config.page) + "?q=" + encodeURIComponent(q); }
 
-  function emptyState(container, found) {
+  function emptyState(container, found, rerun) {
     container.replaceChildren();
     container.appendChild(el("p", "search-none", text.no_results));
-    if (found.suggestion) container.appendChild(suggestionLine(found.suggestion));
+    if (found.suggestion) container.appendChild(suggestionLine(found.suggestion, rerun));
     var popular = getIndex().manifest.popular;
     if (popular.length) {
       container.appendChild(el("p", "search-popular-title", text.popular));
@@ -147,9 +158,11 @@
     }
   }
 
-  function suggestionLine(s) {
+  function suggestionLine(s, rerun) {
+    /* "Did you mean …": a link to the results page for the correction; there already, one click re-runs it */
     var p = el("p", "search-suggestion", text.did_you_mean + " "), a = el("a", null, s);
     a.href = searchUrl(s);
+    if (rerun) a.addEventListener("click", function (e) { e.preventDefault(); rerun(s); });
     p.appendChild(a);
     return p;
   }
@@ -263,8 +276,8 @@
       empty.hidden = true;
       if (!found.q.trim()) { status.textContent = ""; return; }
       status.replaceChildren(document.createTextNode(countText(found.total)));
-      if (found.suggestion && found.total) status.appendChild(suggestionLine(found.suggestion));
-      if (!found.total) { empty.hidden = false; emptyState(empty, found); }
+      if (found.suggestion && found.total) status.appendChild(suggestionLine(found.suggestion, rerun));
+      if (!found.total) { empty.hidden = false; emptyState(empty, found, rerun); }
       found.results.forEach(function (r, i) {
         var li = el("li", "search-result");
         li.appendChild(resultLink(r, found.q, found.total, i + 1, "search-result-link"));
@@ -297,12 +310,16 @@
         go(q, true).then(function (found) { if (found) settleLater(q, found.total); });
       }, DEBOUNCE_MS);
     });
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
+    function rerun(q) {
       clearTimeout(timer);
-      var q = input.value;
+      input.value = q;
       history.pushState(null, "", "?q=" + encodeURIComponent(q));
       go(q, false).then(function (found) { if (found) settled(q, found.total); });
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      rerun(input.value);
     });
     window.addEventListener("popstate", fromLocation);
     fromLocation();

@@ -51,6 +51,9 @@ CODES: dict[str, Severity] = {
     "snippet-limit": Severity.ERROR,
     "unknown-shortcode": Severity.WARNING,
     "template-syntax": Severity.WARNING,
+    "missing-include": Severity.ERROR,
+    "mdx-syntax": Severity.WARNING,
+    "unknown-directive": Severity.WARNING,
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,
 }

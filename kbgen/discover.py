@@ -25,6 +25,7 @@ class ContentFiles:
     categories: list[str] = field(default_factory=list)  # folders that have a _category.yml
     snippets: dict[str, str] = field(default_factory=dict)  # name → relative path
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (relative path, code, why) never read
+    included: list[str] = field(default_factory=list)  # files other articles include: not pages (`includes.py`)
 
 
 def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:

@@ -318,6 +318,9 @@ class _Pass:
     # --- inline ---------------------------------------------------------------------------------------------------
 
     def _inline(self, text: str, no: int) -> str:
+        return outside_code(text, lambda part: self._inline_part(part, no))
+
+    def _inline_part(self, text: str, no: int) -> str:
         if "{{" in text:
             text = _HUGO_INLINE.sub(lambda m: m.group(3) or m.group(4) or m.group(5) or "", text)
             for m in _HUGO_PERCENT.finditer(text):
@@ -327,6 +330,21 @@ class _Pass:
             text = _JEKYLL_LINK.sub(lambda m: "/" + m.group(1).lstrip("/"), text)
             text = _JEKYLL_RAW.sub("", text)
         return text
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
+def outside_code(line: str, change) -> str:
+    """`change` applied to the parts of a line outside code spans: the help centre shows the syntax itself."""
+    if "`" not in line:
+        return change(line)
+    pieces = []
+    pos = 0
+    for span in _CODE_SPAN.finditer(line):
+        pieces += [change(line[pos:span.start()]), span.group(0)]
+        pos = span.end()
+    return "".join(pieces) + change(line[pos:])
 
 
 def _callout(kind: str, title: str, inner: list[Line], no: int) -> list[Line]:

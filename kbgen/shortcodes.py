@@ -23,7 +23,6 @@ from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
 _SHORTCODE = re.compile(r"\{\{<\s*([A-Za-z][\w-]*)((?:\s+[^\s>]+)*)\s*>\}\}")
 _LIQUID_OPEN = re.compile(r"\{%-?\s*\w")  # with a `%}` after it: a tag of Liquid, Jinja or Nunjucks
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 #: How deep snippets may include snippets: a longer chain is a mistake or a bomb (and each level is a frame).
 MAX_SNIPPET_DEPTH = 10
@@ -181,7 +180,7 @@ def _inline_includes(line: str, path: str, lineno: int, snippets, out: Expanded)
         text = " ".join(snippets[key][1].split())
         out.room -= len(text)
         return text
-    return includes.LEARN_INCLUDE.sub(replace, line)
+    return othertools.outside_code(line, lambda part: includes.LEARN_INCLUDE.sub(replace, part))
 
 
 def _include(found, path, lineno, variables, snippets, out, lines, stack, raw: bool = False) -> None:
@@ -237,14 +236,7 @@ def _insert(key, path, lineno, variables, snippets, out, lines, stack) -> None:
 
 def _expand_inline(line: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:
     """Replace `{{< var x >}}` outside code spans; flag other shortcodes and Liquid/Jinja tags."""
-    pieces = []
-    pos = 0
-    for span in _CODE_SPAN.finditer(line):
-        pieces.append(_expand_text(line[pos:span.start()], path, lineno, variables, out))
-        pieces.append(span.group(0))
-        pos = span.end()
-    pieces.append(_expand_text(line[pos:], path, lineno, variables, out))
-    return "".join(pieces)
+    return othertools.outside_code(line, lambda part: _expand_text(part, path, lineno, variables, out))
 
 
 def _expand_text(text: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:

@@ -26,9 +26,11 @@ _COMPONENT = re.compile(r"^\s*<[A-Z]", re.MULTILINE)
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MKDOCS_TAB = re.compile(r'^(\s*)===([+!]?)\s+"(.*)"\s*$')
-_DIRECTIVE = re.compile(r"^(\s*)(:{3,})([A-Za-z][\w-]*)(.*)$")
+_DIRECTIVE = re.compile(r"^(\s*)(:{3,}) ?([A-Za-z][\w-]*)(.*)$")
 _DIRECTIVE_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
-_LEARN_IMAGE = re.compile(r'^\s*:::image\s+(.*?):::\s*$')
+_LEARN_IMAGE = re.compile(r'^\s*::: ?image\s+(.*?)(?::::)?\s*$')
+#: Microsoft Learn's layout (rows and columns) and the end of a complex image: the content reads fine without them.
+_LEARN_LAYOUT = {"row", "row-end", "column", "column-end", "image-end"}
 _ATTR = re.compile(r'([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|\{["\']([^"\']*)["\']\})')
 _IMPORT = re.compile(r"""^\s*import\s+.*\bfrom\s+["']([^"']+)["']\s*;?\s*$|^\s*import\s+["'][^"']+["']\s*;?\s*$""")
 _EXPORT = re.compile(r"^\s*export\s+(const|default|function|let)\b")
@@ -79,6 +81,7 @@ class _Pass:
         self.path = path
         self.problems = problems
         self.tab_ids = tab_ids
+        self.flagged: set[str] = set()  # directive names reported in this text: once each is enough
 
     def warn(self, line: int, code: str, message: str) -> None:
         self.problems.append((self.path, line, code, message))
@@ -286,10 +289,26 @@ class _Pass:
             return 0  # a run of colons that closes nothing open is text, as it shows
         indent, colons, name, rest = m.groups()
         kind = CALLOUT_KINDS.get(name.lower())
+        if name.lower() == "row":  # columns one after another, their shared indentation taken off
+            end = i + 1
+            while end < len(lines) and not re.match(r"^\s*::: ?row-end", lines[end][0]):
+                end += 1
+            inner = [(t, n) for t, n in lines[i + 1:end]
+                     if not ((d := _DIRECTIVE.match(t)) and d.group(3).lower() in _LEARN_LAYOUT)]
+            out.append(("", no))
+            out.extend(self.blocks(_dedent_all(inner)))
+            out.append(("", no))
+            return end + 1
+        if name.lower() in _LEARN_LAYOUT:
+            out.append(("", no))
+            return i + 1
         if kind is None:
-            self.warn(no, "unknown-directive", f"':::{name}' is a directive kbgen does not know (it knows the "
-                                               f"callouts {', '.join(sorted(set(CALLOUT_KINDS)))}); it is left out")
-            if rest.rstrip().endswith(":::") or name.endswith("-end"):
+            if name.removesuffix("-end") not in self.flagged:
+                self.flagged.add(name.removesuffix("-end"))
+                self.warn(no, "unknown-directive",
+                          f"':::{name}' is a directive kbgen does not know (it knows the callouts "
+                          f"{', '.join(sorted(set(CALLOUT_KINDS)))}); its lines are left out, the text inside kept")
+            if rest.rstrip().endswith(":::") or name.endswith("-end") or name == "moniker":
                 out.append(("", no))
                 return i + 1
             end = _find_colon_close(lines, i + 1, len(colons))
@@ -402,10 +421,16 @@ def _find_colon_close(lines: list[Line], start: int, colons: int) -> int:
                 return j
             continue
         m = _DIRECTIVE.match(text)
-        if m and not _LEARN_IMAGE.match(text) and not m.group(4).rstrip().endswith(":::") \
-                and not m.group(3).endswith("-end"):
+        if m and _opens_block(m, text):
             depth.append(len(m.group(2)))
     return len(lines)
+
+
+def _opens_block(m: re.Match, text: str) -> bool:
+    """Whether a `:::name` line opens a block that a later bare `:::` closes (not a one-line directive)."""
+    name = m.group(3).lower()
+    return not (_LEARN_IMAGE.match(text) or m.group(4).rstrip().endswith(":::") or name.endswith("-end")
+                or name in _LEARN_LAYOUT or name == "moniker")
 
 
 def _attrs(text: str) -> dict[str, str]:

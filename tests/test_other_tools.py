@@ -168,3 +168,26 @@ def test_what_kbgen_does_not_understand_is_a_located_warning(kb) -> None:
                        (11, "template-syntax"), (13, "missing-include"), (15, "missing-include")]:
         assert re.search(rf"^content/page\.md:{line}: \w+\[{code}\]", result.stderr, re.M), (line, code)
     assert "looked for includes/gone.md" in result.stderr
+
+
+def test_the_live_preview_follows_an_edit_of_an_included_file(kb) -> None:
+    from kbgen.build import BuildOptions
+    from kbgen.serve.plan import plan_changes
+    from kbgen.serve.session import PreviewSession
+
+    root = kb({"content/guide/setup.md": "# Setup\n\n[!include[steps](../includes/steps.md)]\n",
+               "content/includes/steps.md": "Press the red button.\n"})
+    session = PreviewSession(BuildOptions(), log=lambda line: None)
+    assert "red button" in session.page("guide/setup/index.html")
+    assert session.page("includes/steps/index.html") is None
+
+    step = root / "content/includes/steps.md"
+    step.write_text("Press the green button.\n", encoding="utf-8")
+    session.apply(plan_changes([step], [], root / "kbgen.yml", root / "content", [root / "themes"]))
+
+    assert "green button" in session.page("guide/setup/index.html")
+    assert session.page("includes/steps/index.html") is None
+    new = root / "content/guide/more.md"
+    new.write_text("# More\n", encoding="utf-8")  # a new file: the folder is listed again
+    session.apply(plan_changes([new], [], root / "kbgen.yml", root / "content", [root / "themes"]))
+    assert session.page("guide/more/index.html") and session.page("includes/steps/index.html") is None

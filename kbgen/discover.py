@@ -46,6 +46,9 @@ def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
             found.categories.append(folder)
         elif name.endswith(".md"):
             found.articles.append(rel)
+        elif name.endswith(".mdx"):  # Docusaurus: published as a raw file, its page would silently be missing
+            found.skipped.append((rel, "mdx-syntax", "an MDX file, which kbgen does not read: rename it to .md "
+                                                     "(kbgen then reports the lines only MDX could render)"))
         else:
             found.static.append(rel)
     return found

@@ -191,3 +191,13 @@ def test_the_live_preview_follows_an_edit_of_an_included_file(kb) -> None:
     new.write_text("# More\n", encoding="utf-8")  # a new file: the folder is listed again
     session.apply(plan_changes([new], [], root / "kbgen.yml", root / "content", [root / "themes"]))
     assert session.page("guide/more/index.html") and session.page("includes/steps/index.html") is None
+
+
+def test_an_mdx_file_is_reported_not_published_as_a_raw_file(kb) -> None:
+    kb({"content/index.md": "# Home\n", "content/guide.mdx": "# Guide\n\n<Tabs></Tabs>\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0
+    assert "content/guide.mdx: warning[mdx-syntax]: an MDX file" in result.stderr
+    assert not Path("site/guide.mdx").exists()

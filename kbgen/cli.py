@@ -215,6 +215,8 @@ def _run_build(options: BuildOptions) -> None:
     if verbose:
         for name, seconds in result.timings.items():
             click.echo(f"  {name:<9} {seconds * 1000:8.0f} ms", err=True)
+        if result.site:
+            _print_ignored_fields(result.site)
     if quiet:
         return
     out = result.config.output_dir if result.config else None
@@ -228,6 +230,17 @@ def _run_build(options: BuildOptions) -> None:
     else:
         articles = len(result.site.articles) if result.site else 0
         click.echo(f"Checked {articles} articles in {elapsed:.1f} s — {diagnostics.summary()}")
+
+
+def _print_ignored_fields(site) -> None:
+    """Front-matter fields nothing reads (another tool's, or misspelt), each once: kept for templates as
+    `page.extra`, never an error, but a writer moving content in wants to know what is left behind."""
+    from kbgen.frontmatter import ignored_fields
+
+    for key, count, display, line in ignored_fields([(a.display, a.result.front_matter) for a in site.articles]):
+        articles = f"{count} article{'s' if count != 1 else ''}"
+        click.echo(f"{display}:{line}: front-matter field '{key}' is not read by kbgen ({articles}; "
+                   "templates see it as page.extra)", err=True)
 
 
 def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:

@@ -72,6 +72,15 @@ CONFIG_FIELDS: list[Field] = [
     Field("limits", ByteSizes(LIMIT_KEYS), dict(LIMIT_KEYS),
           "The largest file kbgen reads: `max_article_bytes` for articles and snippets, also with the snippets in "
           "place (5MB); `max_file_bytes` for files published as they are (100MB)."),
+    Field("repo_url", Url(), None,
+          "The repository the content lives in (https://github.com/acme/help): with it, every article has an "
+          "'Edit this page' link."),
+    Field("edit_uri", Str(), None,
+          "The path from `repo_url` to the content folder in the repository's web editor; "
+          "`edit/main/content/` (`content_dir`) when not set. GitLab: `-/edit/main/content/`."),
+    Field("announcement", Str(), None,
+          "A one-line message (inline Markdown) shown at the top of every page until the reader dismisses it; "
+          "a changed text shows again."),
     Field("external_sites", PrefixUrlMap(), {},
           "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
           "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "

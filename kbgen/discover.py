@@ -26,6 +26,7 @@ class ContentFiles:
     categories: list[str] = field(default_factory=list)  # folders that have a _category.yml
     snippets: dict[str, str] = field(default_factory=dict)  # name → relative path
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (relative path, code, why) never read
+    included: list[str] = field(default_factory=list)  # files other articles include: not pages (`includes.py`)
 
 
 def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
@@ -46,6 +47,9 @@ def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
             found.categories.append(folder)
         elif name.endswith(".md"):
             found.articles.append(rel)
+        elif name.endswith(".mdx"):  # Docusaurus: published as a raw file, its page would silently be missing
+            found.skipped.append((rel, "mdx-syntax", "an MDX file, which kbgen does not read: rename it to .md "
+                                                     "(kbgen then reports the lines only MDX could render)"))
         else:
             found.static.append(rel)
     return found

@@ -40,6 +40,8 @@ FRONT_MATTER_FIELDS: list[Field] = [
     Field("type", Choice("article", "faq"), "article", "`faq`: every `##` heading is a question with its answer."),
     Field("lang", Str(), None, "The article's language, when it differs from the site's."),
     Field("search", Bool(), True, "`false` keeps the article out of search results."),
+    Field("short_title", Str(), None,
+          "A shorter title for lists and previous/next links, where the full title is too long."),
     Field("translation_key", Str(), None,
           "Pairs translations whose paths differ: articles in different languages with the same key."),
 ]
@@ -145,6 +147,7 @@ def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[Fro
             split_source.front_matter_line, "yaml-syntax",
             "front matter must be `key: value` lines between two `---` lines")]
     values, extra, problems, _unknown = validate(FRONT_MATTER_FIELDS, source)
+    problems += _adopt_other_tools_fields(source, values, extra)
     shifted = YamlValue(source.data, {k: v + offset for k, v in source.lines.items()})
     found = [_as_problem(p, offset) for p in problems]
     found += [FrontMatterProblem(line + offset, "unquoted-hash", cut_value_message(path, dropped))
@@ -152,6 +155,57 @@ def parse_front_matter(split_source: SplitSource) -> tuple[FrontMatter, list[Fro
     found += [FrontMatterProblem(line + offset, "duplicate-key", duplicate_key_message(path, first + offset))
               for path, line, first in source.duplicates]
     return FrontMatter(values, extra, shifted), found
+
+
+#: Fields other tools write that mean one of kbgen's (issue 23); a kbgen field written as such wins.
+OTHER_TOOLS_FIELDS: dict[str, str] = {
+    "date": "created",  # Hugo, Jekyll, Docusaurus blog
+    "lastmod": "updated",  # Hugo
+    "last_modified_at": "updated",  # Jekyll (jekyll-last-modified-at)
+    "last_update": "updated",  # Docusaurus (`last_update: {date: …}`)
+    "ms.date": "updated",  # Microsoft Learn (MM/DD/YYYY)
+    "weight": "order",  # Hugo
+    "sidebar_position": "order",  # Docusaurus
+    "nav_order": "order",  # Jekyll Just the Docs
+    "sidebar_label": "short_title",  # Docusaurus
+    "linkTitle": "short_title",  # Hugo
+}
+_US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def _adopt_other_tools_fields(source: YamlValue, values: dict[str, Any], extra: dict[str, Any]) -> list[Problem]:
+    """Fill kbgen's fields from other tools' names for them (`weight` → `order`), checked like kbgen's own; the
+    key then leaves `extra`, so `kbgen check --verbose` lists only the fields nothing reads."""
+    problems = []
+    kinds = {f.name: f.kind for f in FRONT_MATTER_FIELDS}
+    data = source.data
+    for key, target in OTHER_TOOLS_FIELDS.items():
+        if key not in extra:
+            continue
+        value = extra.pop(key)
+        if target in data or value is None:
+            continue
+        if isinstance(value, dict) and key == "last_update":
+            value = value.get("date")
+        if isinstance(value, str) and (us := _US_DATE.match(value)):
+            value = f"{us.group(3)}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
+        try:
+            values[target] = kinds[target].convert(value)
+        except ValueError as exc:
+            problems.append(Problem(source.line(key), f"'{key}' (read as `{target}`): {exc}"))
+    return problems
+
+
+def ignored_fields(articles: list[tuple[str, FrontMatter]]) -> list[tuple[str, int, str, int]]:
+    """Front-matter keys kbgen does not read, each once: (key, articles that have it, first path, its line)."""
+    seen: dict[str, list] = {}
+    for display, fm in articles:
+        for key in fm.extra:
+            if key in seen:
+                seen[key][0] += 1
+            else:
+                seen[key] = [1, display, fm.line_of(key)]
+    return [(key, n, display, line) for key, (n, display, line) in sorted(seen.items())]
 
 
 def _as_problem(p: Problem, offset: int) -> FrontMatterProblem:

@@ -19,6 +19,7 @@ from kbgen.config import Config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
+from kbgen.includes import collect as collect_includes
 from kbgen.limits import FileTooLarge, read_capped
 from kbgen.locks import LOAD_DROP, WorkFolder
 from kbgen.markdown import RenderSettings
@@ -34,7 +35,13 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 def render_settings(config: Config, files: ContentFiles, display_root: str,
                     diagnostics: Diagnostics | None = None) -> RenderSettings:
     """Everything besides an article's own text that its rendering depends on. A snippet over the size limit is
-    reported to `diagnostics` and left empty (without `diagnostics`, it stops the command)."""
+    reported to `diagnostics` and left empty (without `diagnostics`, it stops the command).
+
+    Files other articles include (`--8<--`, `[!include]`, `{% include %}`) are read here too, and taken out of
+    `files.articles`: a file that is included is a part of pages, not a page of its own."""
+    included = collect_includes(config.content_dir, files.articles)
+    files.articles = [rel for rel in files.articles if rel not in included.texts]
+    files.included = sorted(included.texts)
     snippets = []
     cap = config.limits["max_article_bytes"]
     for name, rel in sorted(files.snippets.items()):
@@ -50,8 +57,9 @@ def render_settings(config: Config, files: ContentFiles, display_root: str,
         except UnicodeDecodeError:
             text = raw.decode("utf-8", errors="replace")
         snippets.append((name, f"{display_root}/{rel}", text))
+    snippets += included.snippets(display_root)
     return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
-                          snippets=tuple(snippets), language=config.language,
+                          snippets=tuple(snippets), root=display_root, language=config.language,
                           languages=tuple(config.values.get("languages") or ()),
                           callout_titles=callout_titles(theme_dirs(config)), max_article_bytes=cap)
 

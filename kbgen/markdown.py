@@ -85,6 +85,7 @@ class RenderSettings:
     languages: tuple[str, ...] = ()  # `languages:` of a multilingual site: content/<lang>/ is in that language
     callout_titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((kind, title), …))
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES  # also how long an article may grow with its snippets
+    root: str = ""  # the content folder as diagnostics show it (`content`): included files are named from it
 
     def language_of(self, rel: str, declared: str | None) -> str:
         """An article's language: its `lang:`, else its language folder (`ru/billing.md`), else the site's."""
@@ -101,11 +102,14 @@ def render(body: str, path: str, first_line: int, settings: RenderSettings, lang
     """Render one article body. `path` is shown in diagnostics, `first_line` is the body's line in the file,
     `lang` the article's language (`lang:`), else the site's."""
     snippets = {name: (spath, text) for name, spath, text in settings.snippets}
-    expanded = expand(body, path, first_line, dict(settings.variables), snippets, settings.max_article_bytes)
+    expanded = expand(body, path, first_line, dict(settings.variables), snippets, settings.max_article_bytes,
+                      settings.root)
     env: dict = {"origins": expanded.origins, "anchors": settings.anchors, "problems": expanded.problems}
     md = _parser()
     tokens = md.parse(expanded.text, env)
-    _finish_callouts(tokens, settings.titles_for(lang))
+    titles = settings.titles_for(lang)
+    _finish_callouts(tokens, titles)
+    _note_diagrams(tokens, titles)
     h1 = _take_leading_h1(tokens)
     headings = _assign_heading_ids(tokens, env)
     links, images = _placeholder_links(tokens, env)
@@ -178,6 +182,17 @@ def _finish_callouts(tokens: list[Token], titles: dict[str, str]) -> None:
             token.tag = open_admonitions.pop().tag
 
 
+def _note_diagrams(tokens: list[Token], titles: dict[str, str]) -> None:
+    """A Mermaid diagram stays its readable source, with a note saying so: no diagram library can be shipped
+    without vendoring it or loading it from a third-party host."""
+    note = html_lib.escape(titles.get("diagram", "Diagram source (Mermaid): kbgen shows it as text."))
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if token.type == "fence" and token.info.strip().split(" ")[0].lower() == "mermaid":
+            block = Token("html_block", "", 0, content=f'<p class="kb-diagram-note">{note}</p>\n', map=token.map)
+            tokens.insert(i, block)
+
+
 def _retitle(inline: Token, title: str | None) -> None:
     if title and inline.type == "inline":
         inline.content = title
@@ -241,6 +256,8 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
                 breaks += 1
             elif child.type == "link_open" and child.info != "auto":
                 href = str(child.attrGet("href") or "")
+                if href.startswith("~/"):  # Microsoft Learn: from the content folder
+                    href = href[1:]
                 if href and not _EXTERNAL.match(href):
                     path, line = _line(token, env, breaks)
                     child.attrSet("href", f"\x00L{len(links)}\x00")

@@ -45,6 +45,31 @@ class SiteInfo:
     logo: str | None = None
     primary_color: str | None = None
     footer_links: tuple[tuple[str, str], ...] = ()
+    announcement: Markup | None = None  # the banner's HTML (`announcement:`)
+    announcement_key: str = ""  # changes with its text, so a dismissed banner comes back when it changes
+    edit_base: str | None = None  # an article's path after this is its "Edit this page" link
+
+
+def _announcement(text: str | None) -> tuple[Markup | None, str]:
+    """The banner's HTML and a key of its text (a dismissal is remembered under the key)."""
+    if not text:
+        return None, ""
+    import hashlib
+
+    from kbgen.markdown import render_inline_title
+
+    return Markup(render_inline_title(text)[0]), hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def edit_base(config: Config) -> str | None:
+    """`repo_url` + `edit_uri` (by default the content folder on the `main` branch), ending in `/`."""
+    if not config.repo_url:
+        return None
+    uri = config.edit_uri
+    if uri is None:
+        uri = f"edit/main/{config.values['content_dir'].strip('/')}/"
+    uri = uri.lstrip("/")
+    return config.repo_url + (uri if uri.endswith("/") or not uri else uri + "/")
 
 
 def root_prefix(url: str) -> str:
@@ -69,9 +94,11 @@ class PageRenderer:
         theme.env.filters["date"] = self.catalogues.date
         self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
                              config.support_url, config.support_email, config.logo, config.primary_color,
-                             tuple(config.footer_links.items()))
+                             tuple(config.footer_links.items()), *_announcement(config.announcement),
+                             edit_base(config))
         self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tags}
                          for lang in self.languages.all}
+        self.tagged_languages = {a.lang for articles in site.tags.values() for a in articles}  # have tags/ pages
         # Position of each article among its siblings, for previous/next without a scan per page.
         self.position = {id(a): i for cat in site.categories.values() for i, a in enumerate(cat.articles)}
         # Each article's place in title order (case-blind), so related articles tied on score need no sort per page.
@@ -116,7 +143,8 @@ class PageRenderer:
             return self.theme.render(
                 template, site=self.info, root=root, lang=lang.code, lang_root=root + lang.url, url=url,
                 canonical=f"{base}{url}" if base else None, alternates=alternates, tag_urls=self.tag_urls[lang.code],
-                feed_url=f"{root}{lang.url}feed.xml", description=context.pop("description", self.info.description),
+                feed_url=f"{root}{lang.url}feed.xml",
+                tags_index=f"{root}{lang.url}tags/" if lang.code in self.tagged_languages else None, description=context.pop("description", self.info.description),
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
@@ -203,6 +231,7 @@ class PageRenderer:
             structured += [d for d in [faq_data(article)] if d]
         return self._render("article.html", article.url, key=self.languages.translation_key(article), page=view,
                             body=Markup(body), prev=prev, next=nxt, related=self.related(article),
+                            edit_url=f"{self.info.edit_base}{article.rel}" if self.info.edit_base else None,
                             category=CategoryView(own_category) if own_category else None, structured=structured,
                             description=article.meta.get("description") or self.info.description)
 

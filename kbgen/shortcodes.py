@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kbgen import includes, othertools
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
 
 _SHORTCODE = re.compile(r"\{\{<\s*([A-Za-z][\w-]*)((?:\s+[^\s>]+)*)\s*>\}\}")
 _LIQUID_OPEN = re.compile(r"\{%-?\s*\w")  # with a `%}` after it: a tag of Liquid, Jinja or Nunjucks
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 #: How deep snippets may include snippets: a longer chain is a mistake or a bomb (and each level is a frame).
 MAX_SNIPPET_DEPTH = 10
@@ -40,6 +40,8 @@ class Expanded:
     room: int = 0  # how many more characters it may grow by
     included_at: tuple[str, int] | None = None  # the article's line whose snippet is being put in
     own_text_only: bool = False  # a bound was passed: no snippets or variables are put in
+    root: str = ""  # the content folder as shown in paths: an included file is named relative to it
+    tab_ids: set[str] = field(default_factory=set)  # ids given to content tabs so far
 
 
 class _Over(Exception):
@@ -52,22 +54,27 @@ class _Over(Exception):
 
 def expand(
     body: str, path: str, first_line: int, variables: dict[str, str], snippets: dict[str, tuple[str, str]],
-    max_chars: int = DEFAULT_MAX_ARTICLE_BYTES,
+    max_chars: int = DEFAULT_MAX_ARTICLE_BYTES, root: str = "",
 ) -> Expanded:
-    """Expand shortcodes in an article body. `snippets` maps a name to (display path, text)."""
-    if "{{<" not in body and "{%" not in body:  # most articles: nothing to expand, every line is its own origin
+    """Expand shortcodes and includes in an article body. `snippets` maps a name (an included file: `/` and its
+    content path) to (display path, text); `root` is the content folder as `path` shows it."""
+    if not _may_expand(body):  # most articles: nothing to expand, every line is its own origin
         return Expanded(body, [(path, first_line + i) for i in range(body.count("\n") + 1)])
-    out = Expanded("", [], limit=max_chars, room=max_chars)
+    out = Expanded("", [], limit=max_chars, room=max_chars, root=root)
     lines: list[str] = []
     try:
         _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())
     except _Over as over:
-        out = Expanded("", [], used_snippets=out.used_snippets, own_text_only=True)
+        out = Expanded("", [], used_snippets=out.used_snippets, own_text_only=True, root=root)
         lines = []
         _expand_into(body, path, first_line, variables, snippets, out, lines, stack=())
         out.problems.append(over.problem)
     out.text = "\n".join(lines)
     return out
+
+
+def _may_expand(body: str) -> bool:
+    return "{{<" in body or "{%" in body or "--8<--" in body or "[!" in body or othertools.might_need(body)
 
 
 def _over(out: Expanded, here: tuple[str, int], message: str) -> _Over:
@@ -88,18 +95,33 @@ def _emit(out: Expanded, lines: list[str], line: str, origin: tuple[str, int], c
 
 def _expand_into(body, path, first_line, variables, snippets, out, lines, stack) -> None:
     fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        lineno = first_line + offset
+    if othertools.might_need(body):
+        converted = othertools.convert(body, path, first_line, out.tab_ids)
+        if not out.own_text_only:
+            out.problems.extend(converted.problems)
+        source = converted.lines
+    else:
+        source = [(line, first_line + i) for i, line in enumerate(body.split("\n"))]
+    for line, lineno in source:
         m = _FENCE.match(line)
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
                 fence = None
+            elif "--8<--" in line and (include := includes.SNIPPET_LINE.match(line)):  # a file shown as code
+                _include(("snippet", include.group(2)), path, lineno, variables, snippets, out, lines, stack, raw=True)
+                continue
             _emit(out, lines, line, (path, lineno))
             continue
         if m:
             fence = m.group(1)
             _emit(out, lines, line, (path, lineno))
             continue
+        whole = _whole_line_include(line)
+        if whole is not None:
+            _include(whole, path, lineno, variables, snippets, out, lines, stack)
+            continue
+        if "[!" in line:
+            line = _inline_includes(line, path, lineno, snippets, out)
         if "{{<" not in line and "{%" not in line:
             _emit(out, lines, line, (path, lineno))
             continue
@@ -117,16 +139,83 @@ def _whole_line_snippet(line: str) -> str | None:
     return None
 
 
+def _whole_line_include(line: str) -> tuple[str, str] | None:
+    """(syntax, target) of a line that is one include and nothing else."""
+    if "--8<--" in line:
+        m = includes.SNIPPET_LINE.match(line)
+        return ("snippet", m.group(2)) if m else None
+    stripped = line.strip()
+    if stripped.startswith("{%"):
+        m = includes.LIQUID_INCLUDE.fullmatch(stripped)
+        return (m.group(1), m.group(2)) if m else None
+    if stripped[:3].lower() == "[!i":
+        m = includes.LEARN_INCLUDE.fullmatch(stripped)
+        return ("learn", m.group(1)) if m else None
+    return None
+
+
+def _included_key(syntax: str, target: str, path: str, lineno: int, snippets, out: Expanded) -> str | None:
+    """The snippets key of an included file, or None after reporting it missing."""
+    rel = path[len(out.root) + 1:] if out.root and path.startswith(out.root + "/") else path
+    tried_paths = [c for c in includes.candidates(syntax, target, rel) if c]
+    for candidate in tried_paths:
+        if includes.PREFIX + candidate in snippets:
+            return includes.PREFIX + candidate
+    tried = ", ".join(tried_paths) or "nothing inside it"
+    out.problems.append((path, lineno, "missing-include",
+                         f"the included file '{target}' does not exist (looked for {tried} in the content "
+                         "folder); `~/path` starts from the content folder, a plain path from this file's"))
+    return None
+
+
+def _inline_includes(line: str, path: str, lineno: int, snippets, out: Expanded) -> str:
+    """`… [!include[name](~/includes/name.md)] …` inside a sentence: the file's text, on one line."""
+    def replace(m: re.Match) -> str:
+        if out.own_text_only:
+            return ""
+        key = _included_key("learn", m.group(1), path, lineno, snippets, out)
+        if key is None:
+            return ""
+        out.used_snippets.add(key)
+        text = " ".join(snippets[key][1].split())
+        out.room -= len(text)
+        return text
+    return othertools.outside_code(line, lambda part: includes.LEARN_INCLUDE.sub(replace, part))
+
+
+def _include(found, path, lineno, variables, snippets, out, lines, stack, raw: bool = False) -> None:
+    if out.own_text_only:
+        _emit(out, lines, "", (path, lineno))
+        return
+    key = _included_key(*found, path, lineno, snippets, out)
+    if key is None:
+        _emit(out, lines, "", (path, lineno))
+        return
+    if raw:  # into a code block: as it is
+        out.used_snippets.add(key)
+        spath, text = snippets[key]
+        for i, line in enumerate(text.rstrip("\n").split("\n")):
+            _emit(out, lines, line, (spath, i + 1))
+        return
+    _insert(key, path, lineno, variables, snippets, out, lines, stack)
+
+
 def _insert_snippet(name, path, lineno, variables, snippets, out, lines, stack) -> None:
     if out.own_text_only:
         _emit(out, lines, "", (path, lineno))
         return
     key = name.removesuffix(".md")
-    if key not in snippets:
-        hint = f"; snippets are files in content/_snippets/ ({', '.join(sorted(snippets)) or 'none yet'})"
+    if key not in snippets or key.startswith(includes.PREFIX):
+        names = sorted(k for k in snippets if not k.startswith(includes.PREFIX))
+        hint = f"; snippets are files in content/_snippets/ ({', '.join(names) or 'none yet'})"
         out.problems.append((path, lineno, "unknown-snippet", f"no snippet named '{name}'{hint}"))
         _emit(out, lines, "", (path, lineno))
         return
+    _insert(key, path, lineno, variables, snippets, out, lines, stack)
+
+
+def _insert(key, path, lineno, variables, snippets, out, lines, stack) -> None:
+    """Put in the snippet or included file `key`, unless it is already being put in (a loop) or too deep."""
     if key in stack:
         chain = " → ".join(stack + (key,))
         out.problems.append((path, lineno, "snippet-cycle", f"snippets include each other in a loop: {chain}"))
@@ -147,14 +236,7 @@ def _insert_snippet(name, path, lineno, variables, snippets, out, lines, stack) 
 
 def _expand_inline(line: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:
     """Replace `{{< var x >}}` outside code spans; flag other shortcodes and Liquid/Jinja tags."""
-    pieces = []
-    pos = 0
-    for span in _CODE_SPAN.finditer(line):
-        pieces.append(_expand_text(line[pos:span.start()], path, lineno, variables, out))
-        pieces.append(span.group(0))
-        pos = span.end()
-    pieces.append(_expand_text(line[pos:], path, lineno, variables, out))
-    return "".join(pieces)
+    return othertools.outside_code(line, lambda part: _expand_text(part, path, lineno, variables, out))
 
 
 def _expand_text(text: str, path: str, lineno: int, variables: dict[str, str], out: Expanded) -> str:

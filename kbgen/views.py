@@ -37,6 +37,12 @@ class ArticleView:
     content = property(lambda self: Markup(self._a.html))
 
     @property
+    def short_title_html(self) -> Markup:
+        """`short_title` (also read from `sidebar_label`, `linkTitle`) where lists have little room, else the title."""
+        short = self._a.meta.get("short_title")
+        return Markup.escape(short) if short else Markup(self._a.result.title_html)
+
+    @property
     def updated(self) -> dt.date:
         return self._a.updated
 

@@ -166,6 +166,8 @@ class PreviewSession:
         """Rebuild what `plan` needs and start a new epoch. Errors go to the overlay; a crash never escapes."""
         start = time.perf_counter()
         with self.changed:
+            if not self.fatal and (plan.articles | plan.static) & set(self.files.included):
+                plan.snippets = True  # a file other articles include (`--8<--`, `[!include]`) feeds them all
             before = {rel: a.url for rel, a in self.loaded.items()}
             reload = bool(plan.config or plan.theme or plan.snippets)
             try:
@@ -215,7 +217,7 @@ class PreviewSession:
         if new_files or replace:
             for old, new in body_edits:  # placed again below with everything else
                 self.loaded[old.rel] = self._keep_last_good(old, new)
-            self._place(discover(self.config.content_dir, self.config.exclude) if new_files else self.files)
+            self._place(self._listed_again() if new_files else self.files)
         else:
             if plan.theme:
                 self.renderer = PageRenderer(self.site, self.config, self.theme)
@@ -225,6 +227,14 @@ class PreviewSession:
                 self._edit_body(old, new)
         if plan.static or plan.theme:
             self._extras = None
+
+    def _listed_again(self) -> ContentFiles:
+        """The content folder listed again; files other articles include stay parts of pages, not pages."""
+        files = discover(self.config.content_dir, self.config.exclude)
+        files.included = self.files.included
+        included = set(files.included)
+        files.articles = [rel for rel in files.articles if rel not in included]
+        return files
 
     def _edit_body(self, article: Article, new: Article) -> None:
         """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""

@@ -1,4 +1,4 @@
-/* kbgen default theme: dark-mode toggle, FAQ deep links, copy-link buttons, "Was this helpful?", file:// links.
+/* kbgen default theme: dark-mode toggle, content tabs, FAQ deep links, copy-link buttons, "Was this helpful?", file:// links.
    No framework and no network requests: the analytics script turns the kb:vote events into beacons. */
 (function () {
   "use strict";
@@ -20,6 +20,82 @@
     });
   });
 
+  /* The announcement banner: dismissed, it stays away (localStorage) until its text, and so its key, changes. */
+  document.querySelectorAll("[data-kbgen-announcement]").forEach(function (banner) {
+    var button = banner.querySelector("[data-kbgen-dismiss]");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      try { localStorage.setItem("kbgen-announcement", banner.getAttribute("data-kbgen-announcement")); } catch (e) {}
+      root.dataset.announcement = "dismissed";
+    });
+  });
+
+  /* Content tabs (issue 23): the WAI-ARIA tabs pattern (tablist/tab/tabpanel, roving tabindex, arrow keys, Home,
+     End) laid over panels that stay readable one after another without a script. The labels chosen are
+     remembered, most recent first ("kbgen-tabs" in localStorage), so choosing "Windows" once selects it in every
+     tab set of the site that has it. Opening a panel's #id selects it. */
+  var TABS_KEY = "kbgen-tabs";
+  function chosenLabels() {
+    try { return JSON.parse(localStorage.getItem(TABS_KEY) || "[]") || []; } catch (e) { return []; }
+  }
+  var tabSets = [];
+  function chooseLabel(label) {
+    var labels = chosenLabels().filter(function (l) { return l !== label; });
+    labels.unshift(label);
+    try { localStorage.setItem(TABS_KEY, JSON.stringify(labels.slice(0, 30))); } catch (e) { /* this page only */ }
+    tabSets.forEach(function (set) {
+      var i = set.labels.indexOf(label);
+      if (i >= 0) set.select(i);
+    });
+  }
+  document.querySelectorAll(".kb-tabs").forEach(function (set) {
+    var panels = Array.prototype.filter.call(set.children, function (c) { return c.classList.contains("kb-tab"); });
+    if (!panels.length) return;
+    var list = document.createElement("div");
+    list.className = "kb-tablist";
+    list.setAttribute("role", "tablist");
+    var labels = panels.map(function (panel) { return panel.getAttribute("data-kb-tab") || ""; });
+    var buttons = panels.map(function (panel, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.id = panel.id + "--tab";
+      button.textContent = labels[i];
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+      panel.tabIndex = 0;
+      list.appendChild(button);
+      return button;
+    });
+    function select(index) {
+      buttons.forEach(function (button, i) {
+        button.setAttribute("aria-selected", String(i === index));
+        button.tabIndex = i === index ? 0 : -1;
+        panels[i].hidden = i !== index;
+      });
+    }
+    panels.forEach(function (panel, i) { panel.kbgenSelectTab = function () { select(i); }; });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[role=tab]");
+      if (button) chooseLabel(labels[buttons.indexOf(button)]);
+    });
+    list.addEventListener("keydown", function (event) {
+      var i = buttons.indexOf(document.activeElement);
+      var next = {ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1}[event.key];
+      if (i < 0 || next === undefined) return;
+      event.preventDefault();
+      next = (next + buttons.length) % buttons.length;
+      chooseLabel(labels[next]);
+      buttons[next].focus();
+    });
+    set.insertBefore(list, set.firstChild);
+    set.classList.add("kb-tabs-ready");
+    var remembered = chosenLabels().filter(function (l) { return labels.indexOf(l) >= 0; })[0];
+    select(remembered === undefined ? 0 : labels.indexOf(remembered));
+    tabSets.push({labels: labels, select: select});
+  });
+
   /* FAQ: a link to a question's anchor opens that question (on load and when the hash changes). */
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
@@ -27,6 +103,7 @@
     if (!target) return;
     for (var node = target; node; node = node.parentElement) {
       if (node.tagName === "DETAILS") node.open = true;
+      if (node.kbgenSelectTab) node.kbgenSelectTab();
     }
     target.scrollIntoView();
   }

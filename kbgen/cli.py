@@ -193,6 +193,8 @@ def _run_build(options: BuildOptions) -> None:
     if verbose:
         for name, seconds in result.timings.items():
             click.echo(f"  {name:<9} {seconds * 1000:8.0f} ms", err=True)
+        for a in result.site.articles if result.site else []:  # why a page says "Updated" when it does
+            click.echo(f"  {a.display}: updated {a.updated.isoformat()} ({a.updated_from})", err=True)
     if quiet:
         return
     out = result.config.output_dir if result.config else None

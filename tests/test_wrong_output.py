@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
-from conftest import run
+from conftest import REPO, run
 
 
 def _search(*args: str) -> list[dict]:
@@ -36,3 +44,29 @@ def test_an_encoded_hash_in_a_link_is_part_of_the_file_name(kb) -> None:
     html = (kb.root / "site/start/index.html").read_text(encoding="utf-8")
     assert 'href="../q-a-1/"' in html and 'href="../q-a-1/#fees"' in html
     assert 'src="../logo%231.png"' in html
+
+
+def _kbgen(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **(env or {})})
+
+
+def test_an_upgraded_rendering_library_renders_every_article_again(kb, tmp_path_factory) -> None:
+    kb({"kbgen.yml": "site_name: Help\n", "content/a.md": "# A\n\nText.\n", "content/b.md": "# B\n\nText.\n"})
+    first = _kbgen(kb.root, "build")
+    assert "2 rendered" in first.stdout, first.stdout + first.stderr
+    # The same mdit-py-plugins, announcing a new version, first on the path: as after `pip install -U`.
+    upgraded = tmp_path_factory.mktemp("upgraded")
+    real = Path(importlib.util.find_spec("mdit_py_plugins").origin).parent
+    shutil.copytree(real, upgraded / "mdit_py_plugins")
+    init = upgraded / "mdit_py_plugins/__init__.py"
+    init.write_text(re.sub(r'__version__ = "[^"]+"', '__version__ = "99.0"', init.read_text()))
+    again = _kbgen(kb.root, "build", env={"PYTHONPATH": str(upgraded)})
+    assert "up to date" not in again.stdout
+    assert "2 rendered" in again.stdout, again.stdout + again.stderr
+
+
+def test_the_declared_mdit_py_plugins_is_one_that_works() -> None:
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    bound = next(d for d in declared if d.startswith("mdit-py-plugins"))
+    assert bound.startswith("mdit-py-plugins>=") and tuple(map(int, bound.split(">=")[1].split("."))) >= (0, 6)

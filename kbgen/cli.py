@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 import traceback
@@ -212,6 +213,7 @@ def _run_build(options: BuildOptions) -> None:
 
 def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
     color = sys.stderr.isatty()
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"  # set by every GitHub Actions runner
     for d in diagnostics.sorted():
         if quiet and d.severity is not Severity.ERROR:
             continue
@@ -219,6 +221,8 @@ def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
         if color:
             line = click.style(line, fg="red" if d.severity is Severity.ERROR else "yellow")
         click.echo(line, err=True)
+        if on_github:  # the runner reads commands from stderr as from stdout, which stays the command's own
+            click.echo(d.github_annotation(), err=True)
 
 
 def _shown(path: Path) -> str:

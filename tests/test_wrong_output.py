@@ -70,3 +70,18 @@ def test_the_declared_mdit_py_plugins_is_one_that_works() -> None:
     declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     bound = next(d for d in declared if d.startswith("mdit-py-plugins"))
     assert bound.startswith("mdit-py-plugins>=") and tuple(map(int, bound.split(">=")[1].split("."))) >= (0, 6)
+
+
+def test_github_actions_marks_each_problem_on_its_line(kb, monkeypatch) -> None:
+    kb({"kbgen.yml": "site_name: Help\n",
+        "content/a.md": "# A\n\nSee [gone](gone.md).\n\n![x](<100% sure.png>)\n"})
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run("check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "::error file=content/a.md,line=3,title=broken-link::'gone.md' does not lead to any article, " \
+           "folder or file" in lines
+    assert "::warning file=content/a.md,line=5,title=missing-image::image '100%25 sure.png' not found next to the " \
+           "article" in lines
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")  # anywhere else: the plain lines only
+    assert "::" not in run("check").stderr.replace("[", "")

@@ -85,3 +85,14 @@ def test_github_actions_marks_each_problem_on_its_line(kb, monkeypatch) -> None:
            "article" in lines
     monkeypatch.setenv("GITHUB_ACTIONS", "false")  # anywhere else: the plain lines only
     assert "::" not in run("check").stderr.replace("[", "")
+
+
+def test_a_search_test_of_an_article_that_does_not_exist_says_so(kb) -> None:
+    kb({"kbgen.yml": "site_name: Help\nsearch_tests:\n  - {query: refund, expect: billing/refund.md}\n",
+        "content/billing/refunds.md": "# Refunds\n\nMoney back within 30 days.\n"})
+    result = run("check")
+    assert result.exit_code == 1
+    assert "kbgen.yml:3: error[search-test]: search for 'refund' expects billing/refund.md, which is not an " \
+           "article of the site (the path is relative to the content folder); did you mean " \
+           "'billing/refunds.md'?" in result.stderr
+    assert "not at all" not in result.stderr

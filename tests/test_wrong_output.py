@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tomllib
@@ -96,3 +97,17 @@ def test_a_search_test_of_an_article_that_does_not_exist_says_so(kb) -> None:
            "article of the site (the path is relative to the content folder); did you mean " \
            "'billing/refunds.md'?" in result.stderr
     assert "not at all" not in result.stderr
+
+
+def test_a_report_file_has_the_mode_of_any_file_the_user_makes(kb) -> None:
+    kb({"kbgen.yml": "site_name: Help\n", "content/a.md": "# A\n"})
+    old = os.umask(0o022)
+    try:
+        assert run("report", "--format", "md", "-o", "report.md").exit_code == 0
+        assert stat.S_IMODE((kb.root / "report.md").stat().st_mode) == 0o644  # the team's CI artefact can read it
+        (kb.root / "private.md").write_text("")
+        (kb.root / "private.md").chmod(0o600)
+        assert run("report", "--format", "md", "-o", "private.md").exit_code == 0
+        assert stat.S_IMODE((kb.root / "private.md").stat().st_mode) == 0o600  # made private: stays private
+    finally:
+        os.umask(old)

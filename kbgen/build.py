@@ -125,7 +125,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             diagnostics.add(display_path(Path(path)), 0, code, why)
         settings = render_settings(config, files, display_root, diagnostics)
         cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))
-        articles, result.rendered = load_articles(config, files, display_root, settings, cache, report)
+        articles, result.rendered = load_articles(config, files, display_root, settings, cache, report,
+                                                  options.write)
         for a in articles:
             diagnostics.extend([Diagnostic(*p) for p in a.result.problems])
     loaded()
@@ -185,7 +186,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             with stage("search tests"):
                 run_search_tests(site, config, diagnostics)
 
-        if diagnostics.errors or not options.write:
+        if diagnostics.errors and options.write:  # `kbgen check` writes nothing, not even the cache
             cache_here = cache_saving.take()  # a site that is written saves it beside the pages (below)
             if cache_here:
                 cache.save()

@@ -11,9 +11,10 @@ import stat
 import subprocess
 import sys
 import tomllib
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import REPO, run
+from conftest import REPO, build_site_in, run
 
 
 def _search(*args: str) -> list[dict]:
@@ -111,3 +112,38 @@ def test_a_report_file_has_the_mode_of_any_file_the_user_makes(kb) -> None:
         assert stat.S_IMODE((kb.root / "private.md").stat().st_mode) == 0o600  # made private: stays private
     finally:
         os.umask(old)
+
+
+def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file and folder below `root` with its modification time and bytes: what a command changed."""
+    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(root.rglob("*"))}
+
+
+def test_check_writes_nothing_into_the_project(kb) -> None:
+    files = {"kbgen.yml": "site_name: Help\nsearch_tests:\n  - {query: zebra, expect: t/a7.md}\n"}
+    for i in range(80):  # enough articles for the helper processes, which drop their work in a folder
+        files[f"content/t/a{i}.md"] = f"# Article {i}\n\nAbout {'zebras' if i == 7 else 'topics'}. See " \
+                                      f"[next](a{(i + 1) % 80}.md).\n"
+    kb(files)
+    before = _tree(kb.root)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert _tree(kb.root) == before
+    (kb.root / "content/t/a3.md").write_text("# Article 3\n\n[broken](nowhere.md)\n")
+    before = _tree(kb.root)
+    assert run("check").exit_code == 1  # with an error too
+    assert _tree(kb.root) == before
+    assert not (kb.root / ".kbgen").exists()
+
+
+def test_a_control_character_in_a_title_leaves_the_feed_valid_xml(tmp_path: Path) -> None:
+    site = build_site_in(tmp_path, {
+        "kbgen.yml": "site_name: \"Help\\x1b desk\"\n",
+        "content/a.md": "---\ntitle: \"Refunds\\x01 and returns\"\ndescription: \"Money\\x0b back\"\n---\nText.\n",
+        "content/b.md": "# Setup\x02 guide\n\nText.\n"})
+    feed = ET.parse(site / "feed.xml").getroot()  # a feed reader's parser: it raised before
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert sorted(e.findtext("a:title", namespaces=ns) for e in feed.iterfind("a:entry", ns)) == [
+        "Refunds and returns", "Setup guide"]
+    assert feed.findtext("a:title", namespaces=ns) == "Help desk"

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kbgen.frontmatter import FrontMatter, decode, encoding_message, parse_front_matter, split
+from kbgen.gitdates import NO_GIT, last_updated
 from kbgen.markdown import Rendered, RenderSettings, render, render_inline_title
 from kbgen.messages import unknown_language_message
 
@@ -93,6 +94,7 @@ class Article:
     html: str = ""  # body HTML with links resolved
     related_links: list[Article] = field(default_factory=list)  # articles this one links to
     lang: str = ""  # the language it is published in (`kbgen.languages`)
+    dated: tuple[dt.date, str] | None = None  # (date, where from), set by `kbgen.gitdates.date_articles`
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -117,9 +119,17 @@ class Article:
 
     @property
     def updated(self) -> dt.date:
-        """The front matter's `updated`, else `created`, else the file's time: what the theme shows."""
-        return self.meta.get("updated") or self.meta.get("created") or dt.datetime.fromtimestamp(
-            self.mtime, dt.UTC).date()
+        """When it was last updated, as the page, the sitemap and the feed show it (`kbgen.gitdates`)."""
+        return self._dated()[0]
+
+    @property
+    def updated_from(self) -> str:
+        """Where `updated` came from: "front matter", "git" or "file time"."""
+        return self._dated()[1]
+
+    def _dated(self) -> tuple[dt.date, str]:
+        # Not dated with git (the preview re-reads articles as they are saved): the same rule without it.
+        return self.dated or last_updated(self, NO_GIT)
 
     def line_of(self, key: str) -> int:
         return self.result.front_matter.line_of(key)

@@ -1,7 +1,7 @@
 """The build: one short, ordered pipeline of named stages, each timed.
 
-config → output (lock; may it be replaced?) → discover → (up to date?) → load & render → place → resolve links →
-pages → write & swap → remember
+config → output (lock; may it be replaced?) → discover → (up to date?) → load & render → place → dates →
+resolve links → pages → write & swap → remember
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from kbgen.discover import discover
 from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
 from kbgen.gcpolicy import collector_spared
+from kbgen.gitdates import SHALLOW_HINT, date_articles, git_dates, git_head
 from kbgen.locks import LOAD_DROP, build_lock, remove_leftovers
 from kbgen.ownership import check_replaceable
 from kbgen.writer import StagedOutput, check_output_dir
@@ -100,7 +101,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         key = build_key(config.path.read_bytes() if config.path else b"", include_drafts, options.strict,
                         str(config.content_dir), str(config.output_dir), config.values,
                         tree_fingerprint(config.content_dir), tree_fingerprint(DEFAULT_THEME),
-                        tree_fingerprint(site_theme) if site_theme else None)
+                        tree_fingerprint(site_theme) if site_theme else None, git_head(config.content_dir))
     if options.write and _up_to_date(config, key, diagnostics):
         result.up_to_date = True
         return result
@@ -124,7 +125,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             diagnostics.add(display_path(Path(path)), 0, code, why)
         settings = render_settings(config, files, display_root, diagnostics)
         cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, settings, display_root))
-        articles, result.rendered = load_articles(config, files, display_root, settings, cache, report)
+        articles, result.rendered = load_articles(config, files, display_root, settings, cache, report,
+                                                  options.write)
         for a in articles:
             diagnostics.extend([Diagnostic(*p) for p in a.result.problems])
     loaded()
@@ -136,6 +138,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
         check_published_files(config.content_dir, site.static, display_root, config.limits["max_file_bytes"],
                               diagnostics)
         result.site = site
+    with stage("dates"):
+        _date_articles(site, config, display_root, diagnostics)
 
     from kbgen.workqueue import Claim, WorkQueue
 
@@ -182,7 +186,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress |
             with stage("search tests"):
                 run_search_tests(site, config, diagnostics)
 
-        if diagnostics.errors or not options.write:
+        if diagnostics.errors and options.write:  # `kbgen check` writes nothing, not even the cache
             cache_here = cache_saving.take()  # a site that is written saves it beside the pages (below)
             if cache_here:
                 cache.save()
@@ -267,6 +271,15 @@ def _up_to_date(config: Config, key: str, diagnostics: Diagnostics) -> bool:
         return False
     diagnostics.extend([Diagnostic(*d) for d in stamp.get("diagnostics", [])])
     return True
+
+
+def _date_articles(site: Site, config: Config, display_root: str, diagnostics: Diagnostics) -> None:
+    """Every article's date from one `git log` of the content folder (`kbgen.gitdates`), said once when the
+    clone is shallow: its dates would be the clone's."""
+    git = git_dates(config.content_dir)
+    if git.shallow:
+        diagnostics.add(display_root, 0, "shallow-clone", f"this is a shallow git clone: {SHALLOW_HINT}")
+    date_articles([*site.articles, *site.drafts], git)
 
 
 def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config,

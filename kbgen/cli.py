@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 import traceback
@@ -217,6 +218,8 @@ def _run_build(options: BuildOptions) -> None:
             click.echo(f"  {name:<9} {seconds * 1000:8.0f} ms", err=True)
         if result.site:
             _print_ignored_fields(result.site)
+        for a in result.site.articles if result.site else []:  # why a page says "Updated" when it does
+            click.echo(f"  {a.display}: updated {a.updated.isoformat()} ({a.updated_from})", err=True)
     if quiet:
         return
     out = result.config.output_dir if result.config else None
@@ -245,6 +248,7 @@ def _print_ignored_fields(site) -> None:
 
 def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
     color = sys.stderr.isatty()
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"  # set by every GitHub Actions runner
     for d in diagnostics.sorted():
         if quiet and d.severity is not Severity.ERROR:
             continue
@@ -252,6 +256,8 @@ def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
         if color:
             line = click.style(line, fg="red" if d.severity is Severity.ERROR else "yellow")
         click.echo(line, err=True)
+        if on_github:  # the runner reads commands from stderr as from stdout, which stays the command's own
+            click.echo(d.github_annotation(), err=True)
 
 
 def _shown(path: Path) -> str:

@@ -58,6 +58,7 @@ CODES: dict[str, Severity] = {
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,
     "unknown-language": Severity.WARNING,
+    "shallow-clone": Severity.WARNING,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.
@@ -78,6 +79,20 @@ class Diagnostic:
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}[{self.code}]: {self.message}"
+
+    def github_annotation(self) -> str:
+        """The line GitHub Actions turns into an annotation on the file and line of a pull request
+        (`::error file=…,line=…,title=…::message`, its workflow-command format)."""
+        props = f"file={_escape_property(self.path)}" + (f",line={self.line}" if self.line else "")
+        return f"::{self.severity} {props},title={_escape_property(self.code)}::{_escape_data(self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class Diagnostics:

@@ -7,8 +7,11 @@ starting Python: the point of a no-change rebuild is that it is instant.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,14 +26,35 @@ except ImportError:  # another Python implementation
 STAMP = "last-build.json"
 
 
+#: The libraries a page's HTML is made by: a new version may render the same text differently.
+RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments")
+_VERSION = re.compile(rb"""^__version__\s*=\s*["']([^"']+)["']""", re.M)
+
+
 def build_key(*parts: Any) -> str:
-    """A digest of everything a build's output depends on."""
+    """A digest of everything a build's output depends on, kbgen's and its rendering libraries' versions too."""
     h = blake2b(digest_size=16)
     h.update(__version__.encode())
+    h.update(repr(library_versions()).encode())
     for part in parts:
         h.update(repr(part).encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """`__version__` of each rendering library, read from its `__init__.py` without importing it (a rebuild
+    that finds nothing to do never loads them)."""
+    versions = []
+    for name in RENDERING_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        try:
+            found = _VERSION.search(Path(spec.origin).read_bytes()) if spec and spec.origin else None
+        except OSError:
+            found = None
+        versions.append(f"{name} {found.group(1).decode() if found else '?'}")
+    return tuple(versions)
 
 
 def read_stamp(cache_dir: Path) -> dict[str, Any] | None:

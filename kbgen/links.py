@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics, Severity
@@ -200,9 +200,10 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 
 def _split_target(target: str) -> tuple[str, str]:
-    """`../billing/refunds.md?x=1#fees` → (`../billing/refunds.md`, `fees`)."""
+    """`../billing/Q%26A%20%231.md?x=1#fees` → (`../billing/Q&A #1.md`, `fees`): split first, then decode, so
+    an encoded `#` or `?` is part of the name."""
     raw_path, _, fragment = target.partition("#")
-    return raw_path.split("?", 1)[0], fragment
+    return unquote(raw_path.split("?", 1)[0]), unquote(fragment)
 
 
 def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) -> str:
@@ -212,19 +213,19 @@ def _resolve_link(article, target, path, line, base_dir, resolver, diagnostics) 
             diagnostics.add(path, line, "broken-anchor", f"no heading or id '#{fragment}' on this page")
         return target
     found, tried = _find(raw_path, base_dir, article.url, resolver, path, line, diagnostics)
-    if found is not None and found.external:
-        return found.url + target[len(raw_path):]  # the query and fragment as written: the other site has them
+    if found is not None and found.external:  # the query and fragment as written: the other site has them
+        return found.url + target[len(target.split("#")[0].split("?")[0]):]
     if found is None:
         draft = tried
         if draft is not None:
-            diagnostics.add(path, line, "link-to-draft",
-                            f"'{target}' is a draft ({draft.display}), left out of the site; the link leads nowhere")
+            diagnostics.add(path, line, "link-to-draft", f"'{unquote(target)}' is a draft ({draft.display}), left "
+                            "out of the site; the link leads nowhere")
         return target
     if found.article is not None and found.article is not article:
         article.related_links.append(found.article)
     if fragment and found.article is not None and fragment not in found.article.result.ids:
         diagnostics.add(path, line, "broken-anchor",
-                        f"'{target}': {found.article.display} has no heading or id '#{fragment}'")
+                        f"'{unquote(target)}': {found.article.display} has no heading or id '#{fragment}'")
     url = relative_url(article.url, quote(found.url, safe="/~._-"))
     return url + (f"#{quote(fragment, safe='~._-')}" if fragment else "")
 
@@ -277,11 +278,12 @@ def _is_resource(raw_path: str, candidate: str, base_dir: str, resolver: LinkRes
 
 
 def _resolve_image(article, target, path, line, base_dir, resolver, diagnostics) -> str:
-    rel = posixpath.normpath(posixpath.join(base_dir, target.split("#", 1)[0].split("?", 1)[0]))
+    raw_path = _split_target(target)[0]
+    rel = posixpath.normpath(posixpath.join(base_dir, raw_path))
     if target.startswith("/"):
-        rel = target.lstrip("/")
+        rel = raw_path.lstrip("/")
     if rel not in resolver.static:
-        diagnostics.add(path, line, "missing-image", f"image '{target}' not found next to the article")
+        diagnostics.add(path, line, "missing-image", f"image '{unquote(target)}' not found next to the article")
         return f'{html_lib.escape(target, quote=True)}"'
     url = relative_url(article.url, quote(static_url(rel), safe="/~._-"))
     size = image_size(resolver.content_dir / rel)

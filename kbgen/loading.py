@@ -81,8 +81,9 @@ def callout_titles(dirs: list[Path]) -> tuple[tuple[str, tuple[tuple[str, str], 
 
 
 def load_articles(config: Config, files: ContentFiles, display_root: str, settings: RenderSettings,
-                   cache: RenderCache, report: Progress) -> tuple[list[Article], int]:
-    """Read every article; render only those whose bytes (or the settings) changed, on all CPU cores."""
+                   cache: RenderCache, report: Progress, write: bool = True) -> tuple[list[Article], int]:
+    """Read every article; render only those whose bytes (or the settings) changed, on all CPU cores. Without
+    `write` (`kbgen check`) the helpers' work folder is a temporary one, not in the project's `.kbgen/`."""
     articles: list[Article | None] = []
     misses: list[tuple[int, bytes, str, str, str]] = []
     for i, rel in enumerate(files.articles):
@@ -101,7 +102,7 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
         else:
             articles.append(Article(rel, display, mtime, digest, None))  # type: ignore[arg-type]
             misses.append((i, raw, rel, display, digest))
-    for done, (index, res) in enumerate(_render_all(misses, settings, config.cache_dir), 1):
+    for done, (index, res) in enumerate(_render_all(misses, settings, config.cache_dir if write else None), 1):
         articles[index].result = res
         cache.put(articles[index].digest + articles[index].rel, res)
         if done % 200 == 0:
@@ -109,7 +110,7 @@ def load_articles(config: Config, files: ContentFiles, display_root: str, settin
     return articles, len(misses)  # type: ignore[return-value]
 
 
-def _render_all(misses, settings: RenderSettings, cache_dir: Path) -> Iterator[tuple[int, FileResult]]:
+def _render_all(misses, settings: RenderSettings, cache_dir: Path | None) -> Iterator[tuple[int, FileResult]]:
     """This process renders chunks from the front of the list while forked helpers (one per other core) take
     them from the back. Only the helpers' results are pickled, about half of them on two cores.
 
@@ -154,11 +155,14 @@ def _render_all(misses, settings: RenderSettings, cache_dir: Path) -> Iterator[t
 
 
 @contextmanager
-def _drop_folder(cache_dir: Path) -> Iterator[str]:
+def _drop_folder(cache_dir: Path | None) -> Iterator[str]:
     """Where the helpers drop finished chunks: a marked, locked work folder in the cache folder, so a build killed
     midway leaves nothing outside the project and the next build removes what it left (`kbgen.locks`); a
-    temporary folder only when the project cannot be written (a report run in a read-only checkout)."""
+    temporary folder when the project must not be written (`kbgen check`, no `cache_dir`) or cannot be (a report
+    run in a read-only checkout)."""
     try:
+        if cache_dir is None:
+            raise PermissionError("kbgen check writes nothing into the project")
         cache_dir.mkdir(parents=True, exist_ok=True)
         work = WorkFolder(cache_dir / LOAD_DROP)
     except OSError:

@@ -41,7 +41,9 @@ class Heading:
 
 @dataclass
 class LinkRef:
-    """A link or image to resolve later: `target` as written (URL-decoded), at `path:line` of the source."""
+    """A link or image to resolve later: `target` as markdown-it leaves it (percent-encoded; `links.py` splits
+    off the query and fragment before decoding, so an encoded `#` stays in a name), at `path:line` of the
+    source."""
 
     target: str
     path: str
@@ -245,8 +247,6 @@ def _strip_custom_id(inline: Token) -> str | None:
 def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], list[LinkRef]]:
     links: list[LinkRef] = []
     images: list[LinkRef] = []
-    from urllib.parse import unquote
-
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -261,14 +261,14 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
                 if href and not _EXTERNAL.match(href):
                     path, line = _line(token, env, breaks)
                     child.attrSet("href", f"\x00L{len(links)}\x00")
-                    links.append(LinkRef(unquote(href), path, line))
+                    links.append(LinkRef(href, path, line))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 child.attrSet("loading", "lazy")
                 if src and not _EXTERNAL.match(src):
                     path, line = _line(token, env, breaks)
                     child.attrSet("src", f"\x00I{len(images)}\x00")
-                    images.append(LinkRef(unquote(src), path, line))
+                    images.append(LinkRef(src, path, line))
     return links, images
 
 

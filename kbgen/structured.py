@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import re
 from typing import Any
 
 from kbgen.article import Article
@@ -91,12 +92,17 @@ def atom_feed(title: str, lang: str, feed_url: str, home_url: str, site_id: str,
 
 
 
+#: Characters XML 1.0 does not allow even escaped (`&#1;` is an error too): one in a title made every feed reader
+#: reject the whole feed. Tab, newline and carriage return are allowed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: str) -> str:
     """XML character data. Not `xml.sax.saxutils`: importing it pulls in urllib.request, http.client and ssl,
     36 ms of every build's start."""
-    return html_lib.escape(value, quote=False)
+    return html_lib.escape(_NOT_XML.sub("", value), quote=False)
 
 
 def _attr(value: str) -> str:
     """A double-quoted XML attribute value."""
-    return '"' + html_lib.escape(value) + '"'
+    return '"' + html_lib.escape(_NOT_XML.sub("", value)) + '"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,17 @@ def git(repo: Path, *args: str, when: dt.date | None = None) -> str:
         stamp = f"{when.isoformat()}T12:00:00+00:00"
         env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def count_git_processes(bin_dir: Path, monkeypatch) -> Path:
+    """A `git` first on PATH that leaves a line in the returned file each time it is started."""
+    real_git = subprocess.run(["which", "git"], capture_output=True, text=True, check=True).stdout.strip()
+    calls = bin_dir / "calls.log"
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real_git}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return calls
 
 
 def commit_all(repo: Path, message: str, when: dt.date) -> None:

@@ -4,11 +4,9 @@ from the article, its category or the site, statuses, owners — and git asked o
 from __future__ import annotations
 
 import os
-import stat
-import subprocess
 
 from conftest import run
-from report_helpers import commit_all, days_ago, git, report_json
+from report_helpers import commit_all, count_git_processes, days_ago, git, report_json
 
 
 def by_source(data: dict) -> dict[str, dict]:
@@ -55,13 +53,7 @@ def test_one_git_process_for_a_thousand_articles(kb, tmp_path_factory, monkeypat
     commit_all(kb.root, "other half", days_ago(10))
 
     # Every git process kbgen starts leaves a line in calls.log.
-    bin_dir = tmp_path_factory.mktemp("bin")
-    real_git = subprocess.run(["which", "git"], capture_output=True, text=True, check=True).stdout.strip()
-    calls = bin_dir / "calls.log"
-    wrapper = bin_dir / "git"
-    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real_git}" "$@"\n')
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    calls = count_git_processes(tmp_path_factory.mktemp("bin"), monkeypatch)
 
     data = report_json()
     assert len(calls.read_text().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -46,13 +47,25 @@ def run_report(options: ReportOptions, fmt: str, output: Path | None, fail_on: t
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """A reader of the file (a CI artefact upload, a browser) never sees half a report."""
+    """A reader of the file (a CI artefact upload, a browser) never sees half a report. Its mode is that of any
+    file the user makes (their umask), not the temporary file's 0600 that only its owner can read; a report
+    written over one keeps that one's mode, so a report someone made private stays private."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:  # a new file: what `open()` would make
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

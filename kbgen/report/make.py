@@ -12,13 +12,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kbgen.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
+from kbgen.gitdates import SHALLOW_HINT, git_dates
 from kbgen.report import demand as counting
 from kbgen.report.answering import make_answerer
 from kbgen.report.demand import Demand
 from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
 from kbgen.report.inventory import load_inventory
 from kbgen.report.logs import MAX_LINE_BYTES, ReadStats, read_sources
-from kbgen.report.stale import DUE_SOON, OK, OVERDUE, git_dates, stale_articles
+from kbgen.report.stale import DUE_SOON, OK, OVERDUE, stale_articles
 
 
 @dataclass
@@ -70,9 +71,7 @@ def make_report(options: ReportOptions) -> Report:
 
     git = git_dates(config.content_dir)
     if git.shallow:
-        warnings.append("SHALLOW GIT CLONE: commits older than the clone's depth are missing, so articles may look "
-                        "more recently updated than they are. Fetch the full history (git fetch --unshallow; "
-                        "in CI, checkout with fetch-depth: 0) for correct dates.")
+        warnings.append(f"SHALLOW GIT CLONE: {SHALLOW_HINT}")
     statuses = stale_articles(site, config.stale_after, git, today,
                               demand.demand_by_url())
     titles = {a.url: a.title for a in site.articles}

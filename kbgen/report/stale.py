@@ -1,20 +1,16 @@
 """Which articles are due for review: when each was last updated, how often it must be reviewed, and its status.
 
-Last updated comes from the front matter's `updated`, else the last git commit that touched the file, else the
-file's time, and the report says which. Git is asked once for the whole content tree (`git log --name-only`),
-never once per file: a 10,000-article site would otherwise start 10,000 processes.
+Last updated is the pages' own date (`kbgen.gitdates`: the front matter's `updated`, else the last git commit that
+touched the file, else the file's time), and the report says which.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 from kbgen.article import Article
+from kbgen.gitdates import GitDates, last_updated
 from kbgen.site import Site
 
 #: An article due within this many days is "due soon".
@@ -40,62 +36,6 @@ class StaleArticle:
     demand: int = 0  # views and clicks over the report's period
 
 
-@dataclass
-class GitDates:
-    """Last commit date of each file (path relative to the content folder), and what git could not say."""
-
-    dates: dict[str, dt.date]
-    available: bool
-    shallow: bool
-    processes: int = 0
-
-
-def git_dates(content_dir: Path) -> GitDates:
-    """One `git log` over the content folder: the first time a path shows up is its last commit."""
-    git = shutil.which("git")
-    git_dir = _git_dir(content_dir)
-    if git is None or git_dir is None:
-        return GitDates({}, available=False, shallow=False)
-    shallow = _is_shallow(git_dir)
-    try:
-        out = subprocess.run(
-            [git, "-c", "core.quotepath=off", "log", "--name-only", "--relative", "--no-renames",
-             "--format=%x00%ct", "--", "."],
-            cwd=content_dir, capture_output=True, check=True, env={**os.environ, "GIT_PAGER": "cat"},
-        ).stdout.decode("utf-8", "replace")
-    except (subprocess.CalledProcessError, OSError):
-        return GitDates({}, available=False, shallow=shallow, processes=1)
-    dates: dict[str, dt.date] = {}
-    current: dt.date | None = None
-    for line in out.split("\n"):
-        if line.startswith("\0"):
-            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
-        elif line and current is not None and line not in dates:
-            dates[line] = current
-    return GitDates(dates, available=True, shallow=shallow, processes=1)
-
-
-def _git_dir(start: Path) -> Path | None:
-    """The repository's git folder, found by walking up (no git process: the one allowed is for the dates)."""
-    for folder in [start, *start.parents]:
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a worktree or submodule: `gitdir: <path>`
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text[len("gitdir:"):].strip()).resolve()
-    return None
-
-
-def _is_shallow(git_dir: Path) -> bool:
-    common = git_dir
-    commondir = git_dir / "commondir"
-    if commondir.is_file():
-        common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
-    return (git_dir / "shallow").exists() or (common / "shallow").exists()
-
-
 def review_period(article: Article, default_days: int) -> tuple[int, str]:
     """The article's own `review_every`, else the nearest category's, else the site's `stale_after`."""
     own = article.meta.get("review_every")
@@ -114,7 +54,7 @@ def stale_articles(site: Site, default_days: int, git: GitDates, today: dt.date,
     """Every published article with its review status, the most urgent and most read first."""
     out = []
     for a in site.articles:
-        updated, source = _last_updated(a, git)
+        updated, source = last_updated(a, git)
         period, period_from = review_period(a, default_days)
         due = _plus_days(updated, period)
         left = (due - today).days
@@ -132,10 +72,3 @@ def _plus_days(day: dt.date, days: int) -> dt.date:
     except OverflowError:
         return dt.date.max
 
-
-def _last_updated(article: Article, git: GitDates) -> tuple[dt.date, str]:
-    if article.meta.get("updated"):
-        return article.meta["updated"], "front matter"
-    if article.rel in git.dates:
-        return git.dates[article.rel], "git"
-    return dt.datetime.fromtimestamp(article.mtime, dt.UTC).date(), "file time"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
+from kbgen.link_suggestions import SuggestionIndex
 from kbgen.search.engine import SearchIndex
 from kbgen.search.export import export, open_store, stored_keys
 from kbgen.search.publish import languages, store_for
@@ -35,6 +36,10 @@ def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, expor
         for n, test in enumerate(tests):
             line = lines.line("search_tests", n) if lines else 1
             expect = test["expect"] if test["expect"].endswith(".md") else f"{test['expect']}.md"
+            if expect not in site.by_rel:  # no search can find it: say so, not "finds it not at all"
+                diagnostics.add(shown, line, "search-test", f"search for '{test['query']}' expects {expect}, "
+                                f"{_not_an_article(site, expect)}")
+                continue
             ranks = []
             for index, ids in indexes:
                 keys = [ids[h.doc] for h in index.search(test["query"]).hits]
@@ -45,6 +50,14 @@ def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, expor
                 diagnostics.add(shown, line, "search-test",
                                 f"search for '{test['query']}' should show {expect} in the top {test['top']}, "
                                 f"but finds it {where}")
+
+
+def _not_an_article(site: Site, expect: str) -> str:
+    if expect in site.drafts_by_rel:
+        return "a draft, left out of the site"
+    close = SuggestionIndex(site.by_rel).closest(expect)
+    return "which is not an article of the site (the path is relative to the content folder)" + (
+        f"; did you mean '{close}'?" if close else "")
 
 
 def _in_memory(site: Site, articles) -> tuple[SearchIndex, dict[int, str]]:

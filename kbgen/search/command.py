@@ -1,4 +1,4 @@
-"""`kbgen search`: query the index the last build exported, as the reader's browser would."""
+"""`kbgen search`: query the index a build of this content exports, as the reader's browser would."""
 
 from __future__ import annotations
 
@@ -27,15 +27,16 @@ class Found:
 
 
 def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, dict[int, str]]:
-    """The exported index and its article ids → source paths; builds the site first when there is none yet, or
-    when the last build's index is of another format (a kbgen upgrade): this engine reads only its own."""
+    """The exported index of this content and its article ids → source paths. The site is built first: nothing
+    to do when it is up to date, but the index in `.kbgen/` may be another content folder's (`--content`), of
+    an older state of this one, or of another format (a kbgen upgrade: this engine reads only its own)."""
     config = load_config(options.config, options.content, options.out, Diagnostics())
     if not config.search:
         raise KbgenError("search is switched off in kbgen.yml (search: false)")
     store = store_for(config, lang or config.language)
     if not (store / "index.zip").exists() or not read_state(store):
         clear_stamp(config.cache_dir)  # the site may be up to date without the index: export it again
-        build(options, Diagnostics())
+    build(options, Diagnostics())
     if not (store / "index.zip").exists():
         raise KbgenError(f"no search index for language '{lang or config.language}' (is it one of the site's?)")
     return SearchIndex(open_store(store)), stored_keys(store)

@@ -53,6 +53,7 @@ CODES: dict[str, Severity] = {
     "template-syntax": Severity.WARNING,
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,
+    "unsafe-url": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

@@ -20,11 +20,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from kbgen.autolink import gfm_autolink_plugin
 from kbgen.highlight import highlight, lexer_for
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES
+from kbgen.safe_urls import refused_scheme, scheme_message
 from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
 #: Bump when the HTML or the extracted data changes shape: old cache entries then stop matching.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -118,9 +119,17 @@ def render(body: str, path: str, first_line: int, settings: RenderSettings, lang
 
 def render_inline_title(title: str) -> tuple[str, str]:
     """A title may carry inline Markdown (`` `aria-live` ``): (safe HTML for display, plain text for <title>)."""
-    md = _parser()
+    md = _title_parser()
     tokens = md.parseInline(title, {})
     return md.renderer.render(tokens, md.options, {}).strip(), _inline_text(tokens[0]) if tokens else title
+
+
+@lru_cache(maxsize=1)
+def _title_parser() -> MarkdownIt:
+    """Titles are text: emphasis, code and strikethrough stay, raw HTML is escaped (a title shows on up to eight
+    kinds of page, issue 18), and links and images are left as written, as a title is itself a link in every list."""
+    md = MarkdownIt("commonmark", {"html": False})
+    return md.enable("strikethrough").disable(["link", "image", "autolink"])
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +140,10 @@ def _parser() -> MarkdownIt:
     # Percent-encoding a link parses the whole URL; a site links to the same pages over and over (ru-doka: 8,730
     # links, 2,798 distinct), so each distinct one is worked out once.
     md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
+    # Every link becomes a token, so `_placeholder_links` applies kbgen's one scheme check (`safe_urls`) to it and
+    # reports a refused one where it is: markdown-it's own filter left `javascript:` as silent text and let
+    # `javascript%3A` through (issue 18).
+    md.validateLink = lambda _url: True  # type: ignore[method-assign]
     return md
 
 
@@ -239,20 +252,35 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
-            elif child.type == "link_open" and child.info != "auto":
+            elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                if href and not _EXTERNAL.match(href):
+                if _refused(child, "href", href, token, env, breaks):
+                    continue
+                if href and child.info != "auto" and not _EXTERNAL.match(href):
                     path, line = _line(token, env, breaks)
                     child.attrSet("href", f"\x00L{len(links)}\x00")
                     links.append(LinkRef(unquote(href), path, line))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 child.attrSet("loading", "lazy")
+                if _refused(child, "src", src, token, env, breaks):
+                    continue
                 if src and not _EXTERNAL.match(src):
                     path, line = _line(token, env, breaks)
                     child.attrSet("src", f"\x00I{len(images)}\x00")
                     images.append(LinkRef(unquote(src), path, line))
     return links, images
+
+
+def _refused(child: Token, attr: str, url: str, inline: Token, env: dict, breaks: int) -> bool:
+    """A link or image whose URL has a scheme no page may use (`javascript:`) loses it, and the writer is told."""
+    scheme = refused_scheme(url)
+    if scheme is None:
+        return False
+    path, line = _line(inline, env, breaks)
+    env["problems"].append((path, line, "unsafe-url", scheme_message(url, scheme)))
+    child.attrs.pop(attr, None)
+    return True
 
 
 def _inline_text(token: Token) -> str:

@@ -144,7 +144,22 @@ def _parser() -> MarkdownIt:
     # reports a refused one where it is: markdown-it's own filter left `javascript:` as silent text and let
     # `javascript%3A` through (issue 18).
     md.validateLink = lambda _url: True  # type: ignore[method-assign]
+    md.add_render_rule("list_item_open", _task_item_open)
     return md
+
+
+def _task_item_open(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    """`- [x] Done` as markdown-it renders it, its checkbox named after the task: a checkbox without a name is a
+    critical accessibility failure (axe-core `label`; issue 18)."""
+    token = tokens[idx]
+    html = self.renderToken(tokens, idx, options, env)
+    if token.meta and "checked" in token.meta:
+        inline = next((t for t in tokens[idx + 1: idx + 3] if t.type == "inline"), None)
+        name = (_inline_text(inline) if inline is not None else "") or "task"
+        checked = ' checked=""' if token.meta["checked"] else ""
+        html += (f'<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked} '
+                 f'aria-label="{html_lib.escape(name)}"> ')
+    return html
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:

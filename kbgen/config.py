@@ -32,6 +32,7 @@ from kbgen.schema import (
     Url,
     validate,
 )
+from kbgen.url_fields import AssetOrUrl, LinkMap, LinkUrl
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
@@ -56,7 +57,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("highlight_style", Str(), "default", "Pygments style for code blocks in light mode."),
     Field("highlight_dark_style", Str(), "monokai", "Pygments style for code blocks in dark mode."),
     Field("stale_after", Duration(), 180, "How long an article stays current without a review (e.g. 180d, 6m)."),
-    Field("support_url", Str(), None, "Where readers get help when an article is not enough."),
+    Field("support_url", LinkUrl(), None, "Where readers get help when an article is not enough."),
     Field("support_email", Str(), None, "A support address shown with the 'Still need help?' link."),
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
@@ -66,9 +67,10 @@ CONFIG_FIELDS: list[Field] = [
           "(a path inside the site, or an absolute URL)."),
     Field("languages", LanguageList(), [],
           "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
-    Field("logo", Str(), None, "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
+    Field("logo", AssetOrUrl(), None,
+          "An image (a path inside the site theme's assets/, or a URL) shown in the header."),
     Field("primary_color", Color(), None, "The brand colour of links, buttons and the header line, e.g. '#0b5cad'."),
-    Field("footer_links", StrMap(), {}, "Links in every page's footer: label → URL."),
+    Field("footer_links", LinkMap(), {}, "Links in every page's footer: label → URL."),
     Field("limits", ByteSizes(LIMIT_KEYS), dict(LIMIT_KEYS),
           "The largest file kbgen reads: `max_article_bytes` for articles and snippets, also with the snippets in "
           "place (5MB); `max_file_bytes` for files published as they are (100MB)."),
@@ -152,7 +154,7 @@ def load_config(
     problems += _fixed_severity_problems(values, source)
     problems += _missing_theme_problems(values, source, path.parent if path else Path.cwd())
     for p in problems:
-        diagnostics.add(shown, p.line, "config-invalid", p.message)
+        diagnostics.add(shown, p.line, p.code, p.message)
     # The site's own severity rules apply to the config's own warnings too (`config-unknown-key: ignore`).
     diagnostics.overrides.update(
         {code: Severity[level.upper()] for code, level in values["severity"].items() if code not in FIXED_CODES})

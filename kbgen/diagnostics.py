@@ -59,6 +59,7 @@ CODES: dict[str, Severity] = {
     "language-folder": Severity.ERROR,
     "unknown-language": Severity.WARNING,
     "shallow-clone": Severity.WARNING,
+    "unsafe-url": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from kbgen.autolink import gfm_autolink_plugin
 from kbgen.highlight import highlight, lexer_for
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES
+from kbgen.safe_urls import refused_scheme, scheme_message
 from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
@@ -124,9 +125,17 @@ def render(body: str, path: str, first_line: int, settings: RenderSettings, lang
 
 def render_inline_title(title: str) -> tuple[str, str]:
     """A title may carry inline Markdown (`` `aria-live` ``): (safe HTML for display, plain text for <title>)."""
-    md = _parser()
+    md = _title_parser()
     tokens = md.parseInline(title, {})
     return md.renderer.render(tokens, md.options, {}).strip(), _inline_text(tokens[0]) if tokens else title
+
+
+@lru_cache(maxsize=1)
+def _title_parser() -> MarkdownIt:
+    """Titles are text: emphasis, code and strikethrough stay, raw HTML is escaped (a title shows on up to eight
+    kinds of page, issue 18), and links and images are left as written, as a title is itself a link in every list."""
+    md = MarkdownIt("commonmark", {"html": False})
+    return md.enable("strikethrough").disable(["link", "image", "autolink"])
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +146,26 @@ def _parser() -> MarkdownIt:
     # Percent-encoding a link parses the whole URL; a site links to the same pages over and over (ru-doka: 8,730
     # links, 2,798 distinct), so each distinct one is worked out once.
     md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
+    # Every link becomes a token, so `_placeholder_links` applies kbgen's one scheme check (`safe_urls`) to it and
+    # reports a refused one where it is: markdown-it's own filter left `javascript:` as silent text and let
+    # `javascript%3A` through (issue 18).
+    md.validateLink = lambda _url: True  # type: ignore[method-assign]
+    md.add_render_rule("list_item_open", _task_item_open)
     return md
+
+
+def _task_item_open(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    """`- [x] Done` as markdown-it renders it, its checkbox named after the task: a checkbox without a name is a
+    critical accessibility failure (axe-core `label`; issue 18)."""
+    token = tokens[idx]
+    html = self.renderToken(tokens, idx, options, env)
+    if token.meta and "checked" in token.meta:
+        inline = next((t for t in tokens[idx + 1: idx + 3] if t.type == "inline"), None)
+        name = (_inline_text(inline) if inline is not None else "") or "task"
+        checked = ' checked=""' if token.meta["checked"] else ""
+        html += (f'<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked} '
+                 f'aria-label="{html_lib.escape(name)}"> ')
+    return html
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
@@ -254,22 +282,37 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
-            elif child.type == "link_open" and child.info != "auto":
+            elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
+                if _refused(child, "href", href, token, env, breaks):
+                    continue
                 if href.startswith("~/"):  # Microsoft Learn: from the content folder
                     href = href[1:]
-                if href and not _EXTERNAL.match(href):
+                if href and child.info != "auto" and not _EXTERNAL.match(href):
                     path, line = _line(token, env, breaks)
                     child.attrSet("href", f"\x00L{len(links)}\x00")
                     links.append(LinkRef(href, path, line))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 child.attrSet("loading", "lazy")
+                if _refused(child, "src", src, token, env, breaks):
+                    continue
                 if src and not _EXTERNAL.match(src):
                     path, line = _line(token, env, breaks)
                     child.attrSet("src", f"\x00I{len(images)}\x00")
                     images.append(LinkRef(src, path, line))
     return links, images
+
+
+def _refused(child: Token, attr: str, url: str, inline: Token, env: dict, breaks: int) -> bool:
+    """A link or image whose URL has a scheme no page may use (`javascript:`) loses it, and the writer is told."""
+    scheme = refused_scheme(url)
+    if scheme is None:
+        return False
+    path, line = _line(inline, env, breaks)
+    env["problems"].append((path, line, "unsafe-url", scheme_message(url, scheme)))
+    child.attrs.pop(attr, None)
+    return True
 
 
 def _inline_text(token: Token) -> str:

@@ -226,11 +226,13 @@ class Url(Str):
 
 
 class InvalidEntry(ValueError):
-    """A problem with one entry of a mapping: `key` lets the report point at the entry's own line."""
+    """A problem with one entry of a mapping: `key` lets the report point at the entry's own line (None: the
+    field's line); `code` is the diagnostic it is reported as."""
 
-    def __init__(self, key: Any, message: str) -> None:
+    def __init__(self, key: Any, message: str, code: str = "config-invalid") -> None:
         super().__init__(message)
         self.key = key
+        self.code = code
 
 
 class PrefixUrlMap(Kind):
@@ -330,6 +332,7 @@ class Field:
 class Problem:
     line: int
     message: str
+    code: str = "config-invalid"
 
 
 def validate(
@@ -364,7 +367,8 @@ def validate(
         try:
             values[spec.name] = spec.kind.convert(value)
         except InvalidEntry as exc:
-            problems.append(Problem(source.line(*prefix, key, exc.key), f"'{key}': {exc}"))
+            at = line if exc.key is None else source.line(*prefix, key, exc.key)
+            problems.append(Problem(at, f"'{key}': {exc}", exc.code))
         except ValueError as exc:
             problems.append(Problem(line, f"'{key}': {exc}"))
     return values, extra, problems, unknown

@@ -67,13 +67,15 @@ def sample_pages(site: Path, lang: str) -> dict[str, str]:
                     and "/tags/" not in p.as_posix() and p.parent != site / lang)
     faq = next(p for p in pages if 'class="article faq"' in text(p))
     richest = max(articles, key=lambda p: text(p).count('class="highlight"') + text(p).count("<table"))
+    tasks = next(p for p in articles if "task-list-item-checkbox" in text(p))
     tag = next(p for p in sorted((site / lang / "tags").glob("*/index.html")))
 
     def rel(p: Path) -> str:
         return p.parent.relative_to(site).as_posix() + "/"
 
     return {"home": f"{lang}/", "category": rel(category), "article": rel(richest), "faq": rel(faq),
-            "tag": rel(tag), "404": f"{lang}/404.html"}
+            "tag": rel(tag), "404": f"{lang}/404.html", "tasks": rel(tasks), "tags": f"{lang}/tags/",
+            "search": f"{lang}/search/?q=install"}
 
 
 def languages_of(site: Path) -> list[str]:
@@ -81,22 +83,27 @@ def languages_of(site: Path) -> list[str]:
 
 
 def test_axe_finds_no_serious_or_critical_violations(help_centre: Path, axe_source: str, serve, page) -> None:
+    """Every kind of page a reader meets: home, category, article, FAQ, tag and tags index, search results, 404,
+    a page with a task list, and the language choice page."""
     server = serve(help_centre, "/")
     problems, checked = [], 0
-    for lang in languages_of(help_centre):
-        for kind, url in sample_pages(help_centre, lang).items():
-            for scheme in ("light", "dark"):
-                page.emulate_media(color_scheme=scheme)
-                page.goto(server.url + url)
-                page.add_script_tag(content=axe_source)
-                result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-                checked += 1
-                for v in result["violations"]:
-                    if v["impact"] in ("serious", "critical"):
-                        targets = [n["target"] for n in v["nodes"]][:3]
-                        problems.append(f"{lang} {kind} {url} ({scheme}): {v['id']} {v['impact']}: {targets}")
-    print(f"axe: {checked} page views checked, {len(problems)} serious/critical violations")
-    assert checked >= 24 and problems == [], "\n".join(problems)
+    pages = [(lang, kind, url) for lang in languages_of(help_centre)
+             for kind, url in sample_pages(help_centre, lang).items()]
+    pages.append(("", "languages", "?stay"))  # without following the browser's language
+    for lang, kind, url in pages:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.goto(server.url + url)
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            checked += 1
+            for v in result["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in v["nodes"]][:3]
+                    problems.append(f"{lang} {kind} {url} ({scheme}): {v['id']} {v['impact']}: {targets}")
+    print(f"axe: {checked} page views checked ({len({k for _l, k, _u in pages})} kinds of page), "
+          f"{len(problems)} serious/critical violations")
+    assert checked == 2 * len(pages) >= 38 and problems == [], "\n".join(problems)
 
 
 def test_theme_css_and_js_fit_the_size_budget(help_centre: Path) -> None:

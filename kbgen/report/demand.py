@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kbgen.report.logs import Event
+from kbgen.report.privacy import mask
 
 #: How many spellings of one search are remembered to show the most common one.
 _MAX_FORMS = 8
@@ -51,6 +52,7 @@ class Demand:
     def __init__(self, key: Callable[[str], str], article_urls: list[str]) -> None:
         self.key = key
         self.article_urls = set(article_urls)
+        self._masked_urls = _masked_article_urls(article_urls)
         self.queries: dict[str, QueryStats] = {}
         self.clicks_by_url: Counter = Counter()
         self.views_by_url: Counter = Counter()  # only articles' URLs: a scanner's random paths are not kept
@@ -61,6 +63,8 @@ class Demand:
         self.folded_queries = 0  # how many distinct searches those were
 
     def event(self, event: Event) -> None:
+        if event.url:
+            event.url = self._masked_urls.get(event.url, event.url)
         if event.kind == "vote":
             votes = self.votes.setdefault(event.url, Votes())
             if event.helpful:
@@ -140,3 +144,15 @@ class Demand:
             if url in self.article_urls:
                 out[url] += count
         return dict(out)
+
+
+def _masked_article_urls(urls: list[str]) -> dict[str, str]:
+    """Article URLs that masking changes (`kb/12345/` → `kb/[number]/`), by their masked form: a click's or vote's
+    address is masked as it is read, and is matched back to its article here. Two articles that mask alike are
+    left out: a click on either is not counted rather than counted for the wrong one."""
+    by_masked: dict[str, str | None] = {}
+    for url in urls:
+        masked = mask(url)
+        if masked != url:
+            by_masked[masked] = None if masked in by_masked else url
+    return {masked: url for masked, url in by_masked.items() if url is not None}

@@ -19,6 +19,7 @@ from kbgen.report.demand import Demand
 from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
 from kbgen.report.inventory import load_inventory
 from kbgen.report.logs import MAX_LINE_BYTES, ReadStats, read_sources
+from kbgen.report.neutral import neutralised, printable
 from kbgen.report.stale import DUE_SOON, OK, OVERDUE, stale_articles
 
 
@@ -110,7 +111,8 @@ def make_report(options: ReportOptions) -> Report:
                             for day, (n, z) in sorted(demand.weeks.items())],
         "ages": [s.age_days for s in statuses],
     }
-    return Report(data, warnings)
+    # Reader text reaches terminals and files from here on: no control character gets through (issue 18).
+    return Report(neutralised(data), [printable(w) for w in warnings])
 
 
 def _endpoint(config) -> str:

@@ -8,6 +8,8 @@ import json
 from itertools import groupby
 from typing import Any
 
+from kbgen.report.neutral import csv_cell
+
 FORMATS = ("table", "json", "csv", "md", "html")
 
 
@@ -108,7 +110,7 @@ def to_table(data: dict[str, Any]) -> str:
 def to_csv(data: dict[str, Any]) -> str:
     """One table with a `section` column, so a spreadsheet can filter it."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = _FormulaSafeWriter(csv.writer(out, lineterminator="\n"))
     w.writerow(["section", "item", "url", "count", "status", "detail", "owner", "updated", "updated_from", "due"])
     for r in data["stale"]:
         w.writerow(["stale", r["title"], r["url"], r["demand"], r["status"], r["source"], r["owner"] or "",
@@ -126,6 +128,16 @@ def to_csv(data: dict[str, Any]) -> str:
         w.writerow(["unhelpful", a["title"], a["url"], a["unhelpful"], "", f"helpful: {a['helpful']}",
                     "", "", "", ""])
     return out.getvalue()
+
+
+class _FormulaSafeWriter:
+    """A csv writer whose text cells never start a spreadsheet formula (`kbgen.report.neutral.csv_cell`)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
 
 
 def _md(text: Any) -> str:

@@ -149,8 +149,11 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @main.command("report")
 @click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
-                   "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+              help="Access log (nginx/Apache, S3, CloudFront; .gz too), JSON lines (kbgen events, Caddy, log drains), "
+                   "a kbgen collect store or CSV (query,count[,results]). Repeatable. "
+                   "Default: .kbgen/events.jsonl from kbgen serve.")
+@click.option("--log-format", type=click.Choice(["auto", "combined", "s3", "cloudfront", "json", "csv", "store"]),
+              default="auto", show_default=True, help="Format of the logs; auto tells each file's from its content.")
 @click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
               show_default=True)
@@ -164,7 +167,7 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of Markdown articles (default: content/).")
 @_common
-def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: str | None, fmt: str,
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_format: str, since: str | None, fmt: str,
                    output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
                    content: Path | None) -> None:
     """Stale articles and the searches readers could not answer, from the site's search analytics."""
@@ -172,7 +175,7 @@ def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: s
     from kbgen.report.make import ReportOptions
 
     options = ReportOptions(config=config, content=content, logs=[*logs, *log_files],
-                            since_days=parse_since(since), min_count=min_count)
+                            since_days=parse_since(since), min_count=min_count, log_format=log_format)
     status = run_report(options, fmt, output, fail_on)
     if status:
         raise click.exceptions.Exit(status)

@@ -53,6 +53,8 @@ CODES: dict[str, Severity] = {
     "template-syntax": Severity.WARNING,
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,
+    "log-no-events": Severity.WARNING,
+    "event-store": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

@@ -181,6 +181,40 @@ def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_form
         raise click.exceptions.Exit(status)
 
 
+@main.command("collect")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The SQLite file to store events in (created if missing); kbgen report --log reads it.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 in a container or behind a reverse proxy.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--path", "beacon_path", default="/_kb/e.gif", show_default=True,
+              help="The beacon's path: the path of the site's analytics.endpoint URL.")
+@click.option("--rate", default=120, show_default=True, type=click.IntRange(min=0),
+              help="At most this many events a minute per client (0: no cap); more get 429.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads.")
+@click.option("--max-db-mb", default=1024, show_default=True, type=click.IntRange(min=1),
+              help="Stop storing (507) when the store reaches this size.")
+@click.option("--trusted-proxy", default=None,
+              help="Address of the reverse proxy in front; its X-Forwarded-For then names the client for --rate.")
+@_common
+def collect_command(db: Path, host: str, port: int, beacon_path: str, rate: int, threads: int, max_db_mb: int,
+                    trusted_proxy: str | None) -> None:
+    """Receive the site's search beacons where the host keeps no logs, into an SQLite store for kbgen report."""
+    from kbgen.collect import CollectOptions, run_collector
+    from kbgen.eventstore import StoreError
+
+    if not beacon_path.startswith("/"):
+        raise click.BadParameter("a path starting with /, e.g. /_kb/e.gif", param_hint="--path")
+    options = CollectOptions(db=db, host=host, port=port, path=beacon_path, rate=rate, threads=threads,
+                             max_db_mb=max_db_mb, trusted_proxy=trusted_proxy)
+    try:
+        run_collector(options, log=lambda line: click.echo(line, err=True))
+    except StoreError as exc:
+        raise KbgenError(f"{db}: error[event-store]: {exc}; hint: give a new file name for --db") from None
+    except OSError as exc:
+        raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def _run_build(options: BuildOptions) -> None:
     ctx = click.get_current_context()
     quiet, verbose = ctx.meta["quiet"], ctx.meta["verbose"]

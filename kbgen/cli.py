@@ -172,8 +172,11 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @main.command("report")
 @click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
-                   "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+              help="Access log (nginx/Apache, S3, CloudFront; .gz too), JSON lines (kbgen events, Caddy, log drains), "
+                   "a kbgen collect store or CSV (query,count[,results]). Repeatable. "
+                   "Default: .kbgen/events.jsonl from kbgen serve.")
+@click.option("--log-format", type=click.Choice(["auto", "combined", "s3", "cloudfront", "json", "csv", "store"]),
+              default="auto", show_default=True, help="Format of the logs; auto tells each file's from its content.")
 @click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
               show_default=True)
@@ -187,7 +190,7 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of Markdown articles (default: content/).")
 @_common
-def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: str | None, fmt: str,
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_format: str, since: str | None, fmt: str,
                    output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
                    content: Path | None) -> None:
     """Stale articles and the searches readers could not answer, from the site's search analytics."""
@@ -195,10 +198,44 @@ def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: s
     from kbgen.report.make import ReportOptions
 
     options = ReportOptions(config=config, content=content, logs=[*logs, *log_files],
-                            since_days=parse_since(since), min_count=min_count)
+                            since_days=parse_since(since), min_count=min_count, log_format=log_format)
     status = run_report(options, fmt, output, fail_on)
     if status:
         raise click.exceptions.Exit(status)
+
+
+@main.command("collect")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The SQLite file to store events in (created if missing); kbgen report --log reads it.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 in a container or behind a reverse proxy.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--path", "beacon_path", default="/_kb/e.gif", show_default=True,
+              help="The beacon's path: the path of the site's analytics.endpoint URL.")
+@click.option("--rate", default=120, show_default=True, type=click.IntRange(min=0),
+              help="At most this many events a minute per client (0: no cap); more get 429.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads.")
+@click.option("--max-db-mb", default=1024, show_default=True, type=click.IntRange(min=1),
+              help="Stop storing (507) when the store reaches this size.")
+@click.option("--trusted-proxy", default=None,
+              help="Address of the reverse proxy in front; its X-Forwarded-For then names the client for --rate.")
+@_common
+def collect_command(db: Path, host: str, port: int, beacon_path: str, rate: int, threads: int, max_db_mb: int,
+                    trusted_proxy: str | None) -> None:
+    """Receive the site's search beacons where the host keeps no logs, into an SQLite store for kbgen report."""
+    from kbgen.collect import CollectOptions, run_collector
+    from kbgen.eventstore import StoreError
+
+    if not beacon_path.startswith("/"):
+        raise click.BadParameter("a path starting with /, e.g. /_kb/e.gif", param_hint="--path")
+    options = CollectOptions(db=db, host=host, port=port, path=beacon_path, rate=rate, threads=threads,
+                             max_db_mb=max_db_mb, trusted_proxy=trusted_proxy)
+    try:
+        run_collector(options, log=lambda line: click.echo(line, err=True))
+    except StoreError as exc:
+        raise KbgenError(f"{db}: error[event-store]: {exc}; hint: give a new file name for --db") from None
+    except OSError as exc:
+        raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _run_build(options: BuildOptions) -> None:

@@ -60,6 +60,8 @@ CODES: dict[str, Severity] = {
     "unknown-language": Severity.WARNING,
     "shallow-clone": Severity.WARNING,
     "unsafe-url": Severity.ERROR,
+    "log-no-events": Severity.WARNING,
+    "event-store": Severity.ERROR,
 }
 
 #: Codes whose severity a site may not lower: the file or the site cannot be built correctly past them.

@@ -12,13 +12,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kbgen.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
+from kbgen.diagnostics import KbgenError
 from kbgen.gitdates import SHALLOW_HINT, git_dates
 from kbgen.report import demand as counting
 from kbgen.report.answering import make_answerer
 from kbgen.report.demand import Demand
 from kbgen.report.gaps import STILL_NO_RESULT, no_click_queries, unhelpful_articles, zero_result_queries
 from kbgen.report.inventory import load_inventory
-from kbgen.report.logs import MAX_LINE_BYTES, ReadStats, read_sources
+from kbgen.report.logs import FORMATS, MAX_LINE_BYTES, ReadStats, read_sources
 from kbgen.report.neutral import neutralised, printable
 from kbgen.report.stale import DUE_SOON, OK, OVERDUE, stale_articles
 
@@ -30,6 +31,7 @@ class ReportOptions:
     logs: list[Path] = field(default_factory=list)
     since_days: int | None = None
     min_count: int = 1
+    log_format: str = "auto"  # or a name of `kbgen.report.logs.FORMATS`
     today: dt.date | None = None
 
 
@@ -60,7 +62,9 @@ def make_report(options: ReportOptions) -> Report:
     demand = Demand(answerer.key, [a.url for a in site.articles])
     stats = ReadStats()
     since_day = (today - dt.timedelta(days=options.since_days)).toordinal() if options.since_days else 0
-    read_sources(logs, _endpoint(config), since_day, demand, stats)
+    read_sources(logs, _endpoint(config), since_day, demand, stats, options.log_format)
+    if options.logs and stats.events + stats.too_old + stats.requests == 0:
+        raise KbgenError(_no_events_message(stats))
     if stats.malformed:
         warnings.append(f"skipped {stats.malformed} malformed line{'s' if stats.malformed != 1 else ''} "
                         f"of {stats.lines} ({', '.join(f'{p}: {n}' for p, n in stats.malformed_by_file.items())})")
@@ -68,7 +72,9 @@ def make_report(options: ReportOptions) -> Report:
         warnings.append(f"{path}:{first}: skipped {count} line{'s' if count != 1 else ''} longer than "
                         f"{MAX_LINE_BYTES // 1024} KiB{f' (the first is line {first})' if count > 1 else ''}")
     for path, (line, why) in stats.stopped.items():
-        warnings.append(f"{path}:{line}: {why}; the rest of the file is not read")
+        warnings.append(f"{path}:{line}: {why}; the rest of the file is not read" if line else f"{path}: {why}")
+    for path, why in stats.no_events.items():
+        warnings.append(f"{path}: warning[log-no-events]: no search event in it: {why}")
 
     git = git_dates(config.content_dir)
     if git.shallow:
@@ -113,6 +119,19 @@ def make_report(options: ReportOptions) -> Report:
     }
     # Reader text reaches terminals and files from here on: no control character gets through (issue 18).
     return Report(neutralised(data), [printable(w) for w in warnings])
+
+
+def _no_events_message(stats: ReadStats) -> str:
+    """Why the report stops when not one line of the logs given could be read (issues 18, 21): each file, how it
+    was read, and what was expected of it."""
+    files = "\n".join(f"  {path}: {why}" for path, why in stats.no_events.items())
+    stopped = "".join(f"\n  {path}: {why}" for path, (_line, why) in stats.stopped.items() if path not in
+                      stats.no_events)
+    return (f"error[log-no-events]: not one of the {stats.lines} lines of the logs given could be read, so the "
+            f"report would say nothing about searches:\n{files}{stopped}\n"
+            f"hint: give the logs of the host that serves the site, or name their format with --log-format "
+            f"({', '.join(FORMATS)}); the help centre's "
+            f"\"Search analytics on your host\" says what each host keeps and where")
 
 
 def _endpoint(config) -> str:

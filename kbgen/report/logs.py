@@ -112,7 +112,8 @@ def _read_store(path: Path, since_day: int, sink: Sink, stats: ReadStats) -> Non
             stats.lines += count
             stats.events += count
             stats.saw_day(day)
-            sink.event(Event(kind, day, query=search_text(q) if q else "", results=n, lang=lang, url=url,
+            sink.event(Event(kind, day, query=search_text(q) if q else "", results=n, lang=search_text(lang or ""),
+                             url=search_text(url) if url else url,
                              rank=rank or 0, helpful=None if helpful is None else bool(helpful), count=count))
     except eventstore.StoreError as exc:
         stats.stopped[str(path)] = (0, f"cannot read it as a kbgen collect store: {exc}")

@@ -141,10 +141,12 @@ def malformed(stats: ReadStats, path: Path) -> None:
 def event_from_wire(wire: dict, day: int) -> Event:
     kind = wire["e"]
     if kind == "search":
-        return Event("search", day, query=search_text(wire["q"]), results=wire["n"], lang=wire.get("l", ""))
+        return Event("search", day, query=search_text(wire["q"]), results=wire["n"],
+                     lang=search_text(wire.get("l", "")))
+    # The page address is reader text too: a hand-made beacon can put an email in it (issue 18).
     if kind == "click":
-        return Event("click", day, query=search_text(wire["q"]), url=wire["u"], rank=wire["r"])
-    return Event("vote", day, url=wire["u"], helpful=wire["h"])
+        return Event("click", day, query=search_text(wire["q"]), url=search_text(wire["u"]), rank=wire["r"])
+    return Event("vote", day, url=search_text(wire["u"]), helpful=wire["h"])
 
 
 #: A request path that is a page (ends in `/` or `.html`), not an asset; answered with the page.

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kbgen import __version__
+from kbgen.analytics_providers import EXPORT_FORMATS
 from kbgen.build import BuildOptions, build
 from kbgen.diagnostics import Diagnostics, KbgenError, Severity
 from kbgen.progress import LazyProgress
@@ -151,6 +152,9 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
                    "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+@click.option("--log-format", type=click.Choice(["auto", *EXPORT_FORMATS]), default="auto", show_default=True,
+              help="The format of every log, when telling it from each file's content is not wanted: an analytics "
+                   "tool's export (plausible-csv, umami-json, matomo, matomo-no-result, goatcounter-csv).")
 @click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
               show_default=True)
@@ -164,15 +168,16 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of Markdown articles (default: content/).")
 @_common
-def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], since: str | None, fmt: str,
-                   output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_format: str, since: str | None,
+                   fmt: str, output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
                    content: Path | None) -> None:
     """Stale articles and the searches readers could not answer, from the site's search analytics."""
     from kbgen.report.command import parse_since, run_report
     from kbgen.report.make import ReportOptions
 
     options = ReportOptions(config=config, content=content, logs=[*logs, *log_files],
-                            since_days=parse_since(since), min_count=min_count)
+                            since_days=parse_since(since), min_count=min_count,
+                            log_format=None if log_format == "auto" else log_format)
     status = run_report(options, fmt, output, fail_on)
     if status:
         raise click.exceptions.Exit(status)

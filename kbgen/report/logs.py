@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from kbgen.analytics import cut_text, parse_event
+from kbgen.analytics_providers import EXPORT_FORMATS
 from kbgen.report.privacy import mask
 
 
@@ -95,20 +96,28 @@ MAX_LINE_BYTES = 64 * 1024
 MAX_SKIPPED_BYTES = 16 << 20
 
 
-def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats) -> None:
+def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sink, stats: ReadStats,
+                 log_format: str | None = None) -> None:
     """Feed every event and page view in `paths` on or after `since_day` (0: all) to `sink`.
 
-    The format of each file is told by its content: JSON lines (kbgen serve's events), CSV (`query,count[,results]`),
-    else an access log, in which only requests for `endpoint` are events and successful page requests are views.
+    The format of each file is told by its content, unless `log_format` names it: an analytics tool's export
+    (`kbgen.report.tools`), JSON lines (kbgen serve's events), CSV (`query,count[,results]`), else an access log, in
+    which only requests for `endpoint` are events and successful page requests are views.
     """
+    from kbgen.report.tools import read_tool_export, tool_format
+
     for path in paths:
         stats.files += 1
         with _open(path) as f:
             lines = _Lines(f, path, stats)
             try:
-                first = f.peek(1)[:1] if hasattr(f, "peek") else b""
+                head = f.peek(4096)[:4096] if hasattr(f, "peek") else b""
+                first = head[:1]
                 name = path.name.removesuffix(".gz")
-                if name.endswith(".csv"):
+                tool = log_format if log_format in EXPORT_FORMATS else tool_format(path, head)
+                if tool:
+                    read_tool_export(tool, f, lines, path, since_day, sink, stats)
+                elif name.endswith(".csv"):
                     _read_csv(lines, path, sink, stats)
                 elif name.endswith((".jsonl", ".ndjson")) or first == b"{":
                     _read_jsonl(lines, path, since_day, sink, stats)

@@ -29,6 +29,7 @@ class ReportOptions:
     since_days: int | None = None
     min_count: int = 1
     today: dt.date | None = None
+    log_format: str | None = None  # None: told per file from its content
 
 
 @dataclass
@@ -58,7 +59,7 @@ def make_report(options: ReportOptions) -> Report:
     demand = Demand(answerer.key, [a.url for a in site.articles])
     stats = ReadStats()
     since_day = (today - dt.timedelta(days=options.since_days)).toordinal() if options.since_days else 0
-    read_sources(logs, _endpoint(config), since_day, demand, stats)
+    read_sources(logs, _endpoint(config), since_day, demand, stats, options.log_format)
     if stats.malformed:
         warnings.append(f"skipped {stats.malformed} malformed line{'s' if stats.malformed != 1 else ''} "
                         f"of {stats.lines} ({', '.join(f'{p}: {n}' for p, n in stats.malformed_by_file.items())})")

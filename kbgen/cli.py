@@ -150,8 +150,9 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @main.command("report")
 @click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Access log (combined/common, .gz too), kbgen events (.jsonl) or CSV (query,count[,results]). "
-                   "Repeatable. Default: .kbgen/events.jsonl from kbgen serve.")
+              help="Access log (combined/common, .gz too), kbgen events (.jsonl), CSV (query,count[,results]) or an "
+                   "analytics tool's export (see --log-format). Repeatable. Default: .kbgen/events.jsonl from "
+                   "kbgen serve.")
 @click.option("--log-format", type=click.Choice(["auto", *EXPORT_FORMATS]), default="auto", show_default=True,
               help="The format of every log, when telling it from each file's content is not wanted: an analytics "
                    "tool's export (plausible-csv, umami-json, matomo, matomo-no-result, goatcounter-csv).")

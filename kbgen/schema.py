@@ -236,11 +236,11 @@ class SwitchOrTable(Kind):
 class Address(Str):
     """Where a script is loaded from: an absolute URL, or a path from the site's host (a proxy, `/js/script.js`)."""
 
-    label = "an absolute URL (https://…) or a path from the host's root (/js/script.js)"
+    label = "an absolute URL (https://…, or //host/… as some snippets write it) or a path from the host's root"
 
     def convert(self, value: Any) -> str:
         text = super().convert(value).strip()
-        if not re.match(r"^(https?://[^/\s]+|/(?!/))\S*$", text):
+        if not re.match(r"^((https?:)?//[^/\s]+|/(?!/))\S*$", text):
             raise ValueError(f"expected an absolute URL such as https://plausible.io/js/script.js or a path such as "
                              f"/js/script.js, got {text!r}")
         return text

@@ -153,3 +153,34 @@ def test_log_format_names_the_tools(kb, tmp_path) -> None:
     result = run("report", "--log-format", "plausible", str(plausible_csv(tmp_path / "p.csv")))
     assert result.exit_code == 2
     assert "plausible-csv" in result.output and "goatcounter-csv" in result.output
+
+
+def test_damaged_exports_are_counted_not_a_traceback(kb, tmp_path) -> None:
+    """A cut download, a quote that never closes, a field of 200 KB, JSON nested past any limit: skipped and
+    counted, and what could be read is still reported."""
+    kb(KB)
+    goat = tmp_path / "goatcounter.csv"
+    goat.write_text("2,Path,Title,Event,Bot,Date\n"
+                    f'"kbgen:search|0|en|vpn",{"x" * 200_000},true,0,2026-11-20T10:00:00Z\n'
+                    '"kbgen:search|0|en|vpn",t,true,0,2026-11-20T10:00:00Z\n'
+                    '"kbgen:search|0|en|fax",t,true,0,2026-11-20T10:00:00Z\n'
+                    '"kbgen:search|0|en|vpn","' + ("y" * 60_000 + "\n") * 3 + '",true,0,2026-11-20T10:00:00Z\n'
+                    '"kbgen:search|0|en|never closed,t,true,0,2026-11-20\n', encoding="utf-8")
+    matomo = tmp_path / "matomo.json"
+    matomo.write_text('[{"label": "x", "nb_visits": 1}, ' + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
+    umami = tmp_path / "umami.json"
+    umami.write_text('[{"value": "kbgen:search|0|en|vpn", "total": "3"}, {"value": "kbgen:search|0|en|x", '
+                     '"total": true}, {"value": 7, "total": 1}, "junk"]', encoding="utf-8")
+    result = run("report", "--format", "json", str(goat), str(matomo), str(umami))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(q["query"], q["count"]) for q in data["zero_result_queries"]] == [("vpn", 4), ("fax", 1)]
+    assert data["summary"]["malformed_lines"] == 3  # a title past 128 KiB, the nested JSON, a total that is no number
+    assert data["summary"]["too_long_lines"] == 1  # the 200 KB row, skipped without being read whole
+
+
+def test_a_snippets_protocol_relative_script_is_accepted(kb) -> None:
+    kb({"kbgen.yml": "analytics:\n  provider: goatcounter\n  script: //gc.zgo.at/count.js\n"
+                     "  site_id: https://acme.goatcounter.com/count\n", "content/a.md": "# A\n"})
+    assert run("build").exit_code == 0
+    assert 'data-script="//gc.zgo.at/count.js"' in Path("site/a/index.html").read_text(encoding="utf-8")

@@ -71,14 +71,13 @@ def tool_format(path: Path, head: bytes) -> str | None:
 def read_tool_export(fmt: str, f: IO[bytes], lines: Iterable[bytes], path: Path, since_day: int, sink: Sink,
                      stats: ReadStats) -> None:
     """Feed the events of one export file in format `fmt` (one of EXPORT_FORMATS) to `sink`."""
+    texts = (line.decode("utf-8", "replace") for line in lines)
     if fmt == "plausible-csv":
-        rows = _csv_rows(lines)
-        for row in rows:
+        for row in _csv_rows(texts, path, stats):
             _count_record(row.get("property") == "kbgen", row.get("value", ""), row.get("events"), 0, path,
                           since_day, sink, stats)
     elif fmt == "goatcounter-csv":
-        rows = _csv_rows(lines, goatcounter=True)
-        for row in rows:
+        for row in _csv_rows(texts, path, stats, goatcounter=True):
             if row.get("event", "").lower() != "true" or row.get("bot", "0") not in ("", "0"):
                 stats.lines += 1
                 continue
@@ -92,14 +91,26 @@ def read_tool_export(fmt: str, f: IO[bytes], lines: Iterable[bytes], path: Path,
             _count_keyword(row.get("label"), row.get("nb_visits"), no_result, day, path, since_day, sink, stats)
 
 
-def _csv_rows(lines: Iterable[bytes], goatcounter: bool = False) -> Iterator[dict[str, str]]:
-    """Rows as {lower-cased column: value}; a quoted field may run over several lines (GoatCounter's titles can)."""
-    text = (line.decode("utf-8", "replace") for line in lines)
-    reader = csv.reader(text)
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in next(reader, [])]
-    if goatcounter and header and header[0].isdigit():
-        header = header[1:]  # "2,Path,…": the format's version comes first, before the rows' first column
-    for cells in reader:
+def _csv_rows(lines: Iterable[str], path: Path, stats: ReadStats, goatcounter: bool = False
+              ) -> Iterator[dict[str, str]]:
+    """Rows as {lower-cased column: value}. A quoted field may run over several lines (GoatCounter's titles can),
+    up to the csv module's field limit (128 KiB); a row past it is malformed, and reading goes on after it (the
+    rest of a field that ran away may take the rows after it along)."""
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            malformed(stats, path)
+            continue
+        if header is None:
+            header = [cell.strip().lstrip("\ufeff").lower() for cell in cells]
+            if goatcounter and header and header[0].isdigit():
+                header = header[1:]  # "2,Path,…": the format's version comes first, before the rows' first column
+            continue
         yield dict(zip(header, cells, strict=False))
 
 
@@ -127,9 +138,8 @@ def _matomo_rows(f: IO[bytes], path: Path, stats: ReadStats) -> Iterator[tuple[i
                 if isinstance(row, dict):  # JSON keeps Matomo's HTML-escaped labels; its CSV decodes them
                     yield _day(period), {**row, "label": html.unescape(str(row.get("label", "")))}
         return
-    for row in csv.DictReader(text.splitlines()):
-        row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
-        yield _day(row.get("date") or ""), row
+    for row in _csv_rows(text.splitlines(keepends=True), path, stats):
+        yield _day(row.get("date", "")), row
 
 
 def _document(f: IO[bytes], path: Path, stats: ReadStats) -> Any:

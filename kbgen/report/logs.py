@@ -104,7 +104,7 @@ def read_sources(paths: Iterable[Path], endpoint: str, since_day: int, sink: Sin
     (`kbgen.report.tools`), JSON lines (kbgen serve's events), CSV (`query,count[,results]`), else an access log, in
     which only requests for `endpoint` are events and successful page requests are views.
     """
-    from kbgen.report.tools import read_tool_export, tool_format
+    from kbgen.report.tools import read_tool_export, tool_format  # here: tools builds on this module's Event
 
     for path in paths:
         stats.files += 1

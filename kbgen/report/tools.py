@@ -16,7 +16,7 @@ Each reader turns one export file into `Event`s for the report. What each relies
     several periods (`date=last30`) a first column `date`, or in JSON an object of period → rows. A file whose name
     says `NoResult` is the no-result report. (https://developer.matomo.org/api-reference/reporting-api; the
     columns are those of `plugins/Actions/API.php` and its report metadata, "nb_visits: Searches".)
-`goatcounter-csv` — GoatCounter's CSV export (https://www.goatcounter.com/help/export): a header whose first field
+`goatcounter-csv` — GoatCounter's CSV export (https://www.goatcounter.com/code/export): a header whose first field
     is the format version and `Path` (`2,Path`), then `Title`, `Event`, …, `Bot`, …, `Date`. One row per pageview or
     event: rows with `Event` true, `Bot` 0 and a `Path` that is an event record count once, on their `Date`.
 

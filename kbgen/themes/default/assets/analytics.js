@@ -114,8 +114,8 @@
   }
 
   var TOOLS = {
-    // https://plausible.io/docs/custom-event-goals and /docs/custom-props/for-custom-events:
-    // plausible(name, {props: {…}}), property values are strings. The queue function is the one from Plausible's
+    // https://plausible.io/docs/custom-props/for-custom-events (and Plausible's event API: props are strings):
+    // plausible(name, {props: {…}}). The queue function is the one from Plausible's
     // snippet, so calls made before its script ran are replayed by it.
     plausible: {
       load: function (src, siteId) {
@@ -174,7 +174,7 @@
         else paq.push(["trackEvent", "kbgen", d.helpful ? "helpful" : "not helpful", d.url]);
       }
     },
-    // https://www.goatcounter.com/help/events: goatcounter.count({path, title, event: true}); the path is the
+    // https://www.goatcounter.com/code/events: goatcounter.count({path, title, event: true}); the path is the
     // event's name (not starting with "/"), so it is the event record itself.
     goatcounter: {
       load: function (src, siteId) { addScript(src, {"data-goatcounter": siteId}); },

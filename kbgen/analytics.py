@@ -43,23 +43,26 @@ _NUMERIC = {"n", "r"}
 
 
 def analytics_settings(config: Config) -> dict[str, str] | None:
-    """`{"endpoint": …}` for templates, or None when the site collects nothing (`analytics: false`).
+    """`{"endpoint": …, "provider": …, "script": …, "site_id": …}` for templates (empty text for what is not set),
+    or None when the site collects nothing (`analytics: false`).
 
     The endpoint is either an absolute URL (another collector) or a path inside the site, kept inside it.
     """
     value = config.values.get("analytics")
     if value is False:
         return None
-    endpoint = (value or {}).get("endpoint") or DEFAULT_ENDPOINT
+    value = value or {}
+    endpoint = value.get("endpoint") or DEFAULT_ENDPOINT
     if "://" not in endpoint:
         endpoint = posixpath.normpath("/" + endpoint).lstrip("/") or DEFAULT_ENDPOINT
-    return {"endpoint": endpoint}
+    return {"endpoint": endpoint, **{key: value.get(key) or "" for key in ("provider", "script", "site_id")}}
 
 
 def endpoint_path(config: Config) -> str | None:
-    """Where the beacon lives inside the site (`_kb/e.gif`), or None when analytics is off or sent elsewhere."""
+    """Where the beacon lives inside the site (`_kb/e.gif`), or None when analytics is off, sent elsewhere, or
+    sent through an analytics tool (`provider`)."""
     settings = analytics_settings(config)
-    if settings is None or "://" in settings["endpoint"]:
+    if settings is None or "://" in settings["endpoint"] or settings["provider"]:
         return None
     return settings["endpoint"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from kbgen import __version__
+from kbgen.analytics_providers import EXPORT_FORMATS
 from kbgen.build import BuildOptions, build
 from kbgen.diagnostics import Diagnostics, KbgenError, Severity
 from kbgen.progress import LazyProgress
@@ -173,10 +174,13 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.argument("log_files", metavar="[LOG]...", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Access log (nginx/Apache, S3, CloudFront; .gz too), JSON lines (kbgen events, Caddy, log drains), "
-                   "a kbgen collect store or CSV (query,count[,results]). Repeatable. "
+                   "a kbgen collect store, CSV (query,count[,results]) or an analytics tool's export. Repeatable. "
                    "Default: .kbgen/events.jsonl from kbgen serve.")
-@click.option("--log-format", type=click.Choice(["auto", "combined", "s3", "cloudfront", "json", "csv", "store"]),
-              default="auto", show_default=True, help="Format of the logs; auto tells each file's from its content.")
+@click.option("--log-format", type=click.Choice(["auto", "combined", "s3", "cloudfront", "json", "csv", "store",
+                                                 *EXPORT_FORMATS]),
+              default="auto", show_default=True,
+              help="Format of the logs; auto tells each file's from its content. An analytics tool's export: "
+                   "plausible-csv, umami-json, matomo, matomo-no-result, goatcounter-csv.")
 @click.option("--since", help="Only events of the last period, e.g. 30d, 6w, 3m.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
               show_default=True)
@@ -190,8 +194,8 @@ def serve_command(config: Path | None, content: Path | None, drafts: bool, stric
 @click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of Markdown articles (default: content/).")
 @_common
-def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_format: str, since: str | None, fmt: str,
-                   output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
+def report_command(log_files: tuple[Path, ...], logs: tuple[Path, ...], log_format: str, since: str | None,
+                   fmt: str, output: Path | None, fail_on: tuple[str, ...], min_count: int, config: Path | None,
                    content: Path | None) -> None:
     """Stale articles and the searches readers could not answer, from the site's search analytics."""
     from kbgen.report.command import parse_since, run_report

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from kbgen.analytics_providers import ANALYTICS_DEFAULTS, ANALYTICS_KINDS, check_analytics_settings
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
 from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
@@ -62,9 +63,12 @@ CONFIG_FIELDS: list[Field] = [
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
-    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
+    Field("analytics", SwitchOrTable(dict(ANALYTICS_DEFAULTS), ANALYTICS_KINDS, check_analytics_settings),
+          dict(ANALYTICS_DEFAULTS),
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
-          "(a path inside the site, or an absolute URL)."),
+          "(a path inside the site, or an absolute URL); `provider` (plausible, umami, matomo, goatcounter) reports "
+          "them through that tool's page script instead, which the site loads from `script` with `site_id` when "
+          "they are set."),
     Field("languages", LanguageList(), [],
           "Language codes of a site in several languages, e.g. [en, ru]: content/en/ is published at site/en/."),
     Field("logo", AssetOrUrl(), None,

@@ -256,18 +256,39 @@ class PrefixUrlMap(Kind):
 
 
 class SwitchOrTable(Kind):
-    """`false` (off), `true` (on with defaults) or a table of text settings (`analytics: {endpoint: …}`)."""
+    """`false` (off), `true` (on with defaults) or a table of settings (`analytics: {endpoint: …}`): text unless
+    `kinds` names another kind for a key; `check` sees the whole table and raises ValueError for a combination
+    of settings that cannot work."""
 
-    def __init__(self, keys: dict[str, str]) -> None:
+    def __init__(self, keys: dict[str, Any], kinds: dict[str, Kind] | None = None,
+                 check: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.keys = keys  # name → default
+        self.kinds = kinds or {}
+        self.check = check
         self.label = f"true, false or a table with {', '.join(keys)}"
 
-    def convert(self, value: Any) -> dict[str, str] | bool:
+    def convert(self, value: Any) -> dict[str, Any] | bool:
         if value is False:
             return False
         if value is True:
             return dict(self.keys)
-        return _table(value, self.keys, self.label, lambda _key, v: Str().convert(v))
+        table = _table(value, self.keys, self.label, lambda key, v: self.kinds.get(key, Str()).convert(v))
+        if self.check:
+            self.check(table)
+        return table
+
+
+class Address(Str):
+    """Where a script is loaded from: an absolute URL, or a path from the site's host (a proxy, `/js/script.js`)."""
+
+    label = "an absolute URL (https://…, or //host/… as some snippets write it) or a path from the host's root"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value).strip()
+        if not re.match(r"^((https?:)?//[^/\s]+|/(?!/))\S*$", text):
+            raise ValueError(f"expected an absolute URL such as https://plausible.io/js/script.js or a path such as "
+                             f"/js/script.js, got {text!r}")
+        return text
 
 
 class ByteSizes(Kind):

@@ -6,10 +6,28 @@ import datetime as dt
 import json
 import os
 import stat
+import shutil
 import subprocess
 from pathlib import Path
 
 from conftest import run
+
+GOLDEN_SOURCE = Path(__file__).parent / "sites" / "golden"
+
+
+def build_golden(tmp_path: Path, monkeypatch, config_extra: str = "", files: dict[str, str] | None = None) -> Path:
+    """A copy of the golden site, `config_extra` added to its kbgen.yml and `files` written into it, built with
+    `kbgen build` in its folder (the current directory from then on); the built site's folder."""
+    shutil.copytree(GOLDEN_SOURCE, tmp_path / "kb")
+    with (tmp_path / "kb" / "kbgen.yml").open("a", encoding="utf-8") as f:
+        f.write(config_extra)
+    for name, text in (files or {}).items():
+        (tmp_path / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "kb" / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "kb")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "kb" / "site"
 
 
 def git(repo: Path, *args: str, when: dt.date | None = None) -> str:
@@ -66,3 +84,25 @@ def search_for(page, query: str) -> int:
     }""", arg=[query, page.evaluate("Date.now()")])
     total = page.locator("#kb-search-popup .search-all")
     return int("".join(c for c in total.inner_text() if c.isdigit())) if total.count() else 0
+
+
+def reader_session(page, zero_query: str = "wombat zzqx") -> int:
+    """Two searches left to settle (the second, `zero_query`, finds nothing), a third whose first result is
+    followed, then "No" to "Was this helpful?" on that article. Returns the first search's result count."""
+    found = search_for(page, "refund")
+    page.wait_for_timeout(1800)  # the search settles after 1.5 s without typing
+    assert search_for(page, zero_query) == 0
+    page.wait_for_timeout(1800)
+    search_for(page, "invoice")
+    with page.expect_navigation():
+        page.locator("#kb-search-popup .search-option").first.click()
+    page.locator("[data-kbgen-feedback] [data-kbgen-vote=no]").click()
+    return found
+
+
+def wait_until(page, ready, tries: int = 150) -> None:
+    """Let the page run until `ready()` (requests sent from it have arrived), at most `tries` tenths of a second."""
+    for _ in range(tries):
+        if ready():
+            return
+        page.wait_for_timeout(100)

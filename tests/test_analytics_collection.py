@@ -4,28 +4,14 @@ and nothing is sent when the reader opted out (Do-Not-Track, Global Privacy Cont
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from conftest import run
-from report_helpers import search_for
+from report_helpers import build_golden, reader_session, search_for, wait_until
 
 from kbgen.analytics import BEACON_GIF, parse_event, record_event
-
-SOURCE = Path(__file__).parent / "sites" / "golden"
-
-
-def build_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config_extra: str = "") -> Path:
-    shutil.copytree(SOURCE, tmp_path / "kb")
-    if config_extra:
-        with (tmp_path / "kb" / "kbgen.yml").open("a", encoding="utf-8") as f:
-            f.write(config_extra)
-    monkeypatch.chdir(tmp_path / "kb")
-    result = run("build")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "kb" / "site"
 
 
 def beacons(server, endpoint: str = "_kb/e.gif") -> list[tuple[str, list[tuple[str, str]]]]:
@@ -38,27 +24,8 @@ def beacons(server, endpoint: str = "_kb/e.gif") -> list[tuple[str, list[tuple[s
     return out
 
 
-def reader_session(page) -> int:
-    """Two searches left to settle, a third whose first result is followed, then a vote on that article.
-
-    Returns the result count the box showed for the first search.
-    """
-    found = search_for(page, "refund")
-    page.wait_for_timeout(1800)  # the search settles after 1.5 s without typing
-    assert search_for(page, "wombat zzqx") == 0
-    page.wait_for_timeout(1800)
-    search_for(page, "invoice")
-    with page.expect_navigation():
-        page.locator("#kb-search-popup .search-option").first.click()
-    page.locator("[data-kbgen-feedback] [data-kbgen-vote=no]").click()  # "Was this helpful?" — No
-    return found
-
-
 def wait_for_beacons(page, server, count: int) -> None:
-    for _ in range(150):
-        if len(beacons(server)) >= count:
-            return
-        page.wait_for_timeout(100)
+    wait_until(page, lambda: len(beacons(server)) >= count)
 
 
 @pytest.mark.parametrize("prefix", ["/", "/help/"])

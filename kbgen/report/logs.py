@@ -18,8 +18,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kbgen import eventstore
+from kbgen.analytics_providers import EXPORT_FORMATS
 from kbgen.report.access import COMBINED, S3, read_cloudfront, read_lines
 from kbgen.report.jsonlogs import read_json_lines
+from kbgen.report.tools import read_tool_export, tool_format
 from kbgen.report.reading import (
     MAX_LINE_BYTES,
     Event,
@@ -42,7 +44,13 @@ FORMATS = {
     "json": "JSON lines (kbgen events, a Caddy access log or a log drain's request records)",
     "csv": "a CSV of searches (query,count[,results])",
     "store": "a kbgen collect store",
+    "plausible-csv": "a Plausible custom-properties export (custom_props.csv)",
+    "umami-json": "an Umami event-data values answer (JSON)",
+    "matomo": "a Matomo site-search keywords report (CSV or JSON)",
+    "matomo-no-result": "a Matomo site-search keywords-without-results report (CSV or JSON)",
+    "goatcounter-csv": "a GoatCounter CSV export",
 }
+assert set(EXPORT_FORMATS) <= set(FORMATS)
 _S3_START = re.compile(rb"^\S+ \S+ \[")
 
 
@@ -80,6 +88,11 @@ def _read_file(path: Path, endpoint: str, since_day: int, sink: Sink, stats: Rea
         lines = Lines(f, path, stats)
         fmt = log_format
         try:
+            # An analytics tool's export (`analytics.provider`) is told by its header or first bytes.
+            tool = fmt if fmt in EXPORT_FORMATS else tool_format(path, f.peek(4096)[:4096]) if fmt == "auto" else None
+            if tool:
+                read_tool_export(tool, f, lines, path, since_day, sink, stats)
+                return tool
             it = iter(lines)
             first = next((line for line in it if line.strip()), b"")  # blank lines before it tell nothing
             if fmt == "auto":
@@ -127,6 +140,8 @@ def _why_no_events(path: Path, fmt: str, log_format: str, endpoint: str, stats: 
         "store": "events recorded by kbgen collect",
         "json": f"kbgen events, or request records whose path is /{endpoint}?e=…&v=1",
     }.get(fmt, f"requests for /{endpoint}?e=…&v=1 (the site's search beacon)")
+    if fmt in EXPORT_FORMATS:
+        expected = "kbgen's search, click and vote events as the site sends them with analytics.provider"
     skipped = f"; {bad} line{'s' if bad != 1 else ''} did not match that format" if bad else ""
     return f"read as {FORMATS.get(fmt, fmt)} ({how}), expected {expected}{skipped}"
 

@@ -33,6 +33,7 @@ class ReportOptions:
     min_count: int = 1
     log_format: str = "auto"  # or a name of `kbgen.report.logs.FORMATS`
     today: dt.date | None = None
+    log_format: str | None = None  # None: told per file from its content
 
 
 @dataclass

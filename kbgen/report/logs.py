@@ -21,7 +21,6 @@ from kbgen import eventstore
 from kbgen.analytics_providers import EXPORT_FORMATS
 from kbgen.report.access import COMBINED, S3, read_cloudfront, read_lines
 from kbgen.report.jsonlogs import read_json_lines
-from kbgen.report.tools import read_tool_export, tool_format
 from kbgen.report.reading import (
     MAX_LINE_BYTES,
     Event,
@@ -33,6 +32,7 @@ from kbgen.report.reading import (
     open_log,
     search_text,
 )
+from kbgen.report.tools import read_tool_export, tool_format
 
 __all__ = ["FORMATS", "MAX_LINE_BYTES", "Event", "ReadStats", "Sink", "detect_format", "read_sources"]
 

@@ -36,15 +36,21 @@ class Collector:
         assert found, line
         self.port = int(found.group(1))
         self.url = f"http://127.0.0.1:{self.port}{found.group(2)}"
+        self.said: list[str] = []  # the rest of what it prints, read as it comes so the pipe never fills up
+        self._reader = threading.Thread(target=lambda: self.said.extend(self.proc.stderr), daemon=True)
+        self._reader.start()
 
     def stop(self) -> str:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.communicate(timeout=30)[1]
+            self.proc.wait(timeout=30)
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+        self._reader.join(timeout=30)
+        self.proc.stderr.close()
+        return "".join(self.said)
 
     def rows(self) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:

@@ -124,7 +124,7 @@ def _read_store(path: Path, since_day: int, sink: Sink, stats: ReadStats) -> Non
             sink.event(Event(kind, day, query=text, results=found, lang=lang, url=url,
                              helpful=None if helpful is None else bool(helpful), count=count))
     except eventstore.StoreError as exc:
-        stats.stopped[str(path)] = (0, f"cannot read it as a kbgen collect store: {exc}")
+        stats.stopped[str(path)] = (0, f"error[event-store]: cannot read it as a kbgen collect store: {exc}")
 
 
 def _why_no_events(path: Path, fmt: str, log_format: str, endpoint: str, stats: ReadStats) -> str:

@@ -36,15 +36,21 @@ class Collector:
         assert found, line
         self.port = int(found.group(1))
         self.url = f"http://127.0.0.1:{self.port}{found.group(2)}"
+        self.said: list[str] = []  # the rest of what it prints, read as it comes so the pipe never fills up
+        self._reader = threading.Thread(target=lambda: self.said.extend(self.proc.stderr), daemon=True)
+        self._reader.start()
 
     def stop(self) -> str:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.communicate(timeout=30)[1]
+            self.proc.wait(timeout=30)
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+        self._reader.join(timeout=30)
+        self.proc.stderr.close()
+        return "".join(self.said)
 
     def rows(self) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -103,6 +109,7 @@ def test_valid_events_are_stored_once_and_everything_else_is_refused(collector) 
                        ) == 431
     assert send(c.url + "?e=search&q=dnt&n=0&l=en&v=1", headers={"DNT": "1"})[0] == 204
     assert send(c.url + "?e=search&q=gpc&n=0&l=en&v=1", headers={"Sec-GPC": "1"})[0] == 204
+    assert send(c.url + "?e=search&q=head&n=0&l=en&v=1", "HEAD")[0] == 200  # a link checker's look: not stored
     assert send(c.url, "PUT", b"")[0] == 405
     assert send(c.url.replace("/_kb/e.gif", "/other"))[0] == 404
 
@@ -130,6 +137,10 @@ def test_another_programs_database_is_refused_not_changed(tmp_path) -> None:
     assert result.exit_code == 1
     assert f"{db}: error[event-store]: it is an SQLite database of another program" in result.output
     assert db.read_bytes() == before
+    result = run("report", "--log", str(db))
+    assert result.exit_code == 1
+    assert f"{db}: error[event-store]: cannot read it as a kbgen collect store: it is an SQLite database, but not " \
+           "one kbgen collect wrote" in result.stderr
 
 
 def test_sigkill_mid_stream_loses_no_event_it_answered(collector) -> None:

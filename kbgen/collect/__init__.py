@@ -11,6 +11,7 @@ its own limits on header and body size and on connections, so the service needs 
 
 from __future__ import annotations
 
+import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ def run_collector(options: CollectOptions, log: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM; events answered 2xx are committed to `options.db` before the answer."""
     import waitress
 
+    # waitress warns on every request that waits for a free thread ("Task queue depth is 7"): under a burst that
+    # is thousands of lines saying the server is busy, which it is meant to be; its errors still show.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     conn = open_for_writing(options.db, options.max_db_mb << 20)
     writer = Writer(conn).start()
     app = Collector(writer, RateLimit(options.rate), options.path)

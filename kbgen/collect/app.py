@@ -43,6 +43,8 @@ class Collector:
         if method not in ("GET", "HEAD", "POST"):
             return _answer(start_response, "405 Method Not Allowed", b"GET or POST\n", method,
                            [("Allow", "GET, HEAD, POST, OPTIONS")])
+        if method == "HEAD":  # a link checker or a prefetch, not a reader's event: nothing is stored
+            return _answer(start_response, "200 OK", BEACON_GIF, method, [("Content-Type", "image/gif")])
         status, body = self._beacon(environ, method)
         kind = "image/gif" if status.startswith("200") else "text/plain; charset=utf-8"
         return _answer(start_response, status, body, method, [("Content-Type", kind)])

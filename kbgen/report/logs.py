@@ -117,19 +117,27 @@ def _read_file(path: Path, endpoint: str, since_day: int, sink: Sink, stats: Rea
 
 
 def _read_store(path: Path, since_day: int, sink: Sink, stats: ReadStats) -> None:
-    """`kbgen collect`'s SQLite store: identical events of a day come grouped, each with its count."""
+    """`kbgen collect`'s SQLite store: like events of a week come grouped, each with its count. The store holds
+    searches already cut and masked; they are masked again here, once per distinct text, in case another program
+    wrote it."""
+    texts: dict[str, str] = {}
     try:
-        rows, too_old = eventstore.read_grouped(path, since_day)
+        rows, too_old, (first, last) = eventstore.read_grouped(path, since_day)
         stats.too_old += too_old
-        for day, kind, q, n, lang, url, rank, helpful, count in rows:
+        stats.saw_day(first)
+        stats.saw_day(last)
+        for day, kind, q, found, lang, url, helpful, count in rows:
+            text = texts.get(q)
+            if text is None:
+                text = texts[q] = search_text(q) if q else ""
+                if len(texts) > 100_000:
+                    texts.clear()
             stats.lines += count
             stats.events += count
-            stats.saw_day(day)
-            sink.event(Event(kind, day, query=search_text(q) if q else "", results=n, lang=search_text(lang or ""),
-                             url=search_text(url) if url else url,
-                             rank=rank or 0, helpful=None if helpful is None else bool(helpful), count=count))
+            sink.event(Event(kind, day, query=text, results=found, lang=lang, url=search_text(url) if url else url,
+                             helpful=None if helpful is None else bool(helpful), count=count))
     except eventstore.StoreError as exc:
-        stats.stopped[str(path)] = (0, f"cannot read it as a kbgen collect store: {exc}")
+        stats.stopped[str(path)] = (0, f"error[event-store]: cannot read it as a kbgen collect store: {exc}")
 
 
 def _why_no_events(path: Path, fmt: str, log_format: str, endpoint: str, stats: ReadStats) -> str:

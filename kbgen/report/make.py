@@ -125,7 +125,8 @@ def make_report(options: ReportOptions) -> Report:
 def _no_events_message(stats: ReadStats) -> str:
     """Why the report stops when not one line of the logs given could be read (issues 18, 21): each file, how it
     was read, and what was expected of it."""
-    files = "\n".join(f"  {path}: {why}" for path, why in stats.no_events.items())
+    files = "\n".join(f"  {path}: {stats.stopped[path][1] + '; ' if path in stats.stopped else ''}{why}"
+                      for path, why in stats.no_events.items())
     stopped = "".join(f"\n  {path}: {why}" for path, (_line, why) in stats.stopped.items() if path not in
                       stats.no_events)
     return (f"error[log-no-events]: not one of the {stats.lines} lines of the logs given could be read, so the "

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
@@ -183,8 +184,33 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     cat.title = values["title"] or cat.title
     cat.description = values["description"]
     cat.icon = values["icon"]
+    if cat.icon and icon_is_image(cat.icon) and "://" not in cat.icon \
+            and not (content_dir / cat.rel / cat.icon).is_file():
+        diagnostics.add(shown, source.line("icon"), "missing-image",
+                        f"icon '{cat.icon}' not found next to _category.yml (a path inside its folder)")
     cat.order = values["order"]
     cat.review_every = values["review_every"]
+
+
+#: An `icon:` ending like this is an image shown on the category's card; any other text (an emoji) is shown as text.
+ICON_IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+def icon_is_image(icon: str) -> bool:
+    return icon.casefold().endswith(ICON_IMAGE_SUFFIXES)
+
+
+def icon_url(category: Category) -> str | None:
+    """The URL (from the site root) of a category's image icon: a file in its folder, or an http(s) address."""
+    icon = category.icon
+    if not icon or not icon_is_image(icon):
+        return None
+    if icon.startswith(("https://", "http://")):
+        return icon
+    if "://" in icon or icon.startswith("/"):
+        return None
+    rel = posixpath.normpath(posixpath.join(category.rel, icon))
+    return None if rel.startswith("..") else quote(static_url(rel), safe="/~._-")
 
 
 def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics,

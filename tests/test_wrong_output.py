@@ -147,3 +147,21 @@ def test_a_control_character_in_a_title_leaves_the_feed_valid_xml(tmp_path: Path
     assert sorted(e.findtext("a:title", namespaces=ns) for e in feed.iterfind("a:entry", ns)) == [
         "Refunds and returns", "Setup guide"]
     assert feed.findtext("a:title", namespaces=ns) == "Help desk"
+
+
+def test_a_category_icon_shows_on_its_card(kb) -> None:
+    kb({"kbgen.yml": "site_name: Help\n",
+        "content/billing/_category.yml": "title: Billing\nicon: card icon.svg\n",
+        "content/billing/card icon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        "content/billing/refunds.md": "# Refunds\n",
+        "content/setup/_category.yml": "title: Setup\nicon: \"\U0001f527\"\n",
+        "content/setup/install.md": "# Install\n",
+        "content/team/_category.yml": "title: Team\n\nicon: people.png\n",
+        "content/team/who.md": "# Who\n"})
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "content/team/_category.yml:3: warning[missing-image]: icon 'people.png' not found" in result.stderr
+    home = (kb.root / "site/index.html").read_text(encoding="utf-8")
+    assert '<img class="card-icon" src="billing/card%20icon.svg" alt=""' in home
+    assert '<span class="card-icon" aria-hidden="true">\U0001f527</span>' in home
+    assert (kb.root / "site/billing/card icon.svg").is_file()

@@ -70,7 +70,7 @@ class PageRenderer:
         self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
                              config.support_url, config.support_email, config.logo, config.primary_color,
                              tuple(config.footer_links.items()))
-        self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tags}
+        self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tag_spellings}
                          for lang in self.languages.all}
         # Position of each article among its siblings, for previous/next without a scan per page.
         self.position = {id(a): i for cat in site.categories.values() for i, a in enumerate(cat.articles)}
@@ -250,7 +250,8 @@ class PageRenderer:
         key = (tag, lang)
         ids = self._tag_cache.get(key)
         if ids is None:
-            ids = self._tag_cache[key] = [id(a) for a in self.site.tags.get(tag, ()) if a.lang == lang]
+            tagged = self.site.tags.get(self.site.tag_spellings.get(tag, tag), ())
+            ids = self._tag_cache[key] = [id(a) for a in tagged if a.lang == lang]
         return ids
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:

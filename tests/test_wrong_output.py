@@ -17,6 +17,14 @@ from pathlib import Path
 from conftest import REPO, build_site_in, run
 
 
+def _built(kb, files: dict[str, str]):
+    """Write a small site, build it (which must succeed) and return what the build printed."""
+    kb({"kbgen.yml": "site_name: Help\n", **files})
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def _search(*args: str) -> list[dict]:
     result = run("search", "--json", *args)
     assert result.exit_code == 0, result.output
@@ -150,7 +158,7 @@ def test_a_control_character_in_a_title_leaves_the_feed_valid_xml(tmp_path: Path
 
 
 def test_a_category_icon_shows_on_its_card(kb) -> None:
-    kb({"kbgen.yml": "site_name: Help\n",
+    result = _built(kb, {
         "content/billing/_category.yml": "title: Billing\nicon: card icon.svg\n",
         "content/billing/card icon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
         "content/billing/refunds.md": "# Refunds\n",
@@ -158,10 +166,19 @@ def test_a_category_icon_shows_on_its_card(kb) -> None:
         "content/setup/install.md": "# Install\n",
         "content/team/_category.yml": "title: Team\n\nicon: people.png\n",
         "content/team/who.md": "# Who\n"})
-    result = run("build")
-    assert result.exit_code == 0, result.output
     assert "content/team/_category.yml:3: warning[missing-image]: icon 'people.png' not found" in result.stderr
     home = (kb.root / "site/index.html").read_text(encoding="utf-8")
     assert '<img class="card-icon" src="billing/card%20icon.svg" alt=""' in home
     assert '<span class="card-icon" aria-hidden="true">\U0001f527</span>' in home
     assert (kb.root / "site/billing/card icon.svg").is_file()
+
+
+def test_two_tags_spelled_alike_are_named_together(kb) -> None:
+    result = _built(kb, {"content/a.md": "---\ntitle: A\ntags: [Billing, setup]\n---\nText.\n",
+                         "content/b.md": "---\ntitle: B\ndescription: x\ntags:\n  - billing!\n---\nText.\n"})
+    assert "content/b.md:4: warning[duplicate-tag]: tag 'billing!' has the same page as 'Billing' (tags/billing/, " \
+           "tagged in content/a.md)" in result.stderr
+    page = (kb.root / "site/tags/billing/index.html").read_text(encoding="utf-8")
+    assert 'href="../../a/"' in page and 'href="../../b/"' in page  # one page, both articles
+    index = (kb.root / "site/tags/index.html").read_text(encoding="utf-8")
+    assert index.count('href="../tags/billing/"') + index.count('href="billing/"') == 1

@@ -182,3 +182,29 @@ def test_two_tags_spelled_alike_are_named_together(kb) -> None:
     assert 'href="../../a/"' in page and 'href="../../b/"' in page  # one page, both articles
     index = (kb.root / "site/tags/index.html").read_text(encoding="utf-8")
     assert index.count('href="../tags/billing/"') + index.count('href="billing/"') == 1
+
+
+def test_links_and_images_written_as_html_are_checked_and_resolved(kb) -> None:
+    kb({"kbgen.yml": "site_name: Help\n",
+        "content/billing/refunds.md": "# Refunds\n\n## Fees\n",
+        "content/logo.png": b"\x89PNG\r\n\x1a\n",
+        "content/start.md": "# Start\n\n"
+                            "<div class=\"box\">\n"
+                            "<a href=\"billing/refunds.md#fees\">fees</a>\n"
+                            "<img src='logo.png' alt=\"\">\n"
+                            "<a href=\"gone.md\">gone</a>\n"
+                            "<a href=\"https://example.com/x.md\">out</a>\n"
+                            "</div>\n\n"
+                            "Inline <a href=billing/nowhere.md>here</a> and <img src=\"missing.png\" alt=\"\">.\n"})
+    result = run("build")
+    assert result.exit_code == 1
+    assert "content/start.md:6: error[broken-link]: 'gone.md' does not lead to any article" in result.stderr
+    assert "content/start.md:10: error[broken-link]: 'billing/nowhere.md' does not lead" in result.stderr
+    assert "content/start.md:10: warning[missing-image]: image 'missing.png' not found" in result.stderr
+    assert result.stderr.count("start.md") == 3
+    (kb.root / "content/start.md").write_text("# Start\n\n<p><a href=\"billing/refunds.md#fees\">fees</a>\n"
+                                              "<img src='logo.png' alt=\"\"></p>\n")
+    assert run("build").exit_code == 0
+    html = (kb.root / "site/start/index.html").read_text(encoding="utf-8")
+    assert '<a href="../billing/refunds/#fees">fees</a>' in html
+    assert '<img src="../logo.png"' in html

@@ -46,6 +46,7 @@ CODES: dict[str, Severity] = {
     "broken-symlink": Severity.WARNING,
     "special-file": Severity.WARNING,
     "duplicate-anchor": Severity.WARNING,
+    "duplicate-tag": Severity.WARNING,
     "unknown-variable": Severity.ERROR,
     "unknown-snippet": Severity.ERROR,
     "snippet-cycle": Severity.ERROR,

@@ -25,10 +25,15 @@ from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
 #: Bump when the HTML or the extracted data changes shape: old cache entries then stop matching.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+#: An `<a …>` or `<img …>` start tag in raw HTML (bounded: no tag costs more than its length), and the `href` or
+#: `src` in it, quoted either way or not at all.
+_RAW_TAG = re.compile(r"<(a|img)\s[^<>]{0,2000}>", re.IGNORECASE)
+_RAW_ATTR = {is_image: re.compile(rf"(\s{name}\s*=\s*)(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
+             for is_image, name in ((False, "href"), (True, "src"))}
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -301,6 +306,13 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
                     path, line = _line(token, env, breaks)
                     child.attrSet("src", f"\x00I{len(images)}\x00")
                     images.append(LinkRef(src, path, line))
+            elif child.type == "html_inline" and _RAW_TAG.search(child.content):
+                path, line = _line(token, env, breaks)
+                child.content = _raw_html_links(child.content, path, line, links, images)
+    for token in tokens:
+        if token.type == "html_block" and _RAW_TAG.search(token.content):
+            path, line = _line(token, env)
+            token.content = _raw_html_links(token.content, path, line, links, images)
     return links, images
 
 
@@ -313,6 +325,29 @@ def _refused(child: Token, attr: str, url: str, inline: Token, env: dict, breaks
     env["problems"].append((path, line, "unsafe-url", scheme_message(url, scheme)))
     child.attrs.pop(attr, None)
     return True
+
+
+def _raw_html_links(html: str, path: str, line: int, links: list[LinkRef], images: list[LinkRef]) -> str:
+    """`<a href>` and `<img src>` written as HTML are links and images like Markdown's: checked, and pointed at
+    the page or file they name (`<a href="refunds.md">` too). `line` is the HTML's first line."""
+
+    def tag(m: re.Match) -> str:
+        at = line + html.count("\n", 0, m.start())
+        is_image = m.group(1).lower() == "img"
+
+        def attr(a: re.Match) -> str:
+            value = html_lib.unescape(next(v for v in a.group(2, 3, 4) if v is not None))
+            if not value or _EXTERNAL.match(value):
+                return a.group(0)
+            if is_image:
+                images.append(LinkRef(value, path, at))
+                return f'{a.group(1)}"\x00I{len(images) - 1}\x00"'
+            links.append(LinkRef(value, path, at))
+            return f'{a.group(1)}"\x00L{len(links) - 1}\x00"'
+
+        return _RAW_ATTR[is_image].sub(attr, m.group(0), count=1)
+
+    return _RAW_TAG.sub(tag, html)
 
 
 def _inline_text(token: Token) -> str:

@@ -96,7 +96,7 @@ class PageRenderer:
                              config.support_url, config.support_email, config.logo, config.primary_color,
                              tuple(config.footer_links.items()), *_announcement(config.announcement),
                              edit_base(config))
-        self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tags}
+        self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tag_spellings}
                          for lang in self.languages.all}
         self.tagged_languages = {a.lang for articles in site.tags.values() for a in articles}  # have tags/ pages
         # Position of each article among its siblings, for previous/next without a scan per page.
@@ -280,7 +280,8 @@ class PageRenderer:
         key = (tag, lang)
         ids = self._tag_cache.get(key)
         if ids is None:
-            ids = self._tag_cache[key] = [id(a) for a in self.site.tags.get(tag, ()) if a.lang == lang]
+            tagged = self.site.tags.get(self.site.tag_spellings.get(tag, tag), ())
+            ids = self._tag_cache[key] = [id(a) for a in tagged if a.lang == lang]
         return ids
 
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:

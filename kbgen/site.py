@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
@@ -98,10 +99,16 @@ class Site:
         self.categories: dict[str, Category] = {}
         self.languages: Languages | None = None  # filled by `kbgen.languages.site_languages`
         self._index_categories(root)
+        # Tags spelled alike (`Billing`, `billing`, `billing!`) have one page, as they have one URL: the first
+        # spelling names it, and `build_site` reports the others.
         self.tags: dict[str, list[Article]] = defaultdict(list)
+        self.tag_spellings: dict[str, str] = {}  # every spelling written → the tag it is filed under
+        by_slug: dict[str, str] = {}
         for a in articles:
-            for tag in a.meta.get("tags") or ():
-                self.tags[tag].append(a)
+            names = {self.tag_spellings.setdefault(tag, by_slug.setdefault(url_slug(tag), tag)): None
+                     for tag in a.meta.get("tags") or ()}  # once per article, however it spells the tag
+            for name in names:
+                self.tags[name].append(a)
         for tagged in self.tags.values():
             tagged.sort(key=Article.sort_key)
 
@@ -131,7 +138,25 @@ def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, 
         else:
             cat.articles.append(a)
     _sort_tree(root)
-    return Site(published, drafts, root, files.static)
+    site = Site(published, drafts, root, files.static)
+    _check_tag_spellings(site, diagnostics)
+    return site
+
+
+def _check_tag_spellings(site: Site, diagnostics: Diagnostics) -> None:
+    """A second spelling of a tag is a warning where it is first used, naming the first: the writer meant one
+    tag (and gets one page), or two (and must tell them apart by more than case and punctuation)."""
+    first_use: dict[str, Article] = {}
+    for a in site.articles:
+        for tag in a.meta.get("tags") or ():
+            first_use.setdefault(tag, a)
+    for spelling, name in site.tag_spellings.items():
+        if spelling != name:
+            a, other = first_use[spelling], first_use[name]
+            diagnostics.add(a.display, a.line_of("tags"), "duplicate-tag",
+                            f"tag '{spelling}' has the same page as '{name}' (tags/{url_slug(name)}/, tagged in "
+                            f"{other.display}): both are listed there; spell them alike, or make them differ by "
+                            "more than case and punctuation")
 
 
 def _folder_of(rel: str) -> str:
@@ -186,8 +211,33 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
     cat.title = values["title"] or cat.title
     cat.description = values["description"]
     cat.icon = values["icon"]
+    if cat.icon and icon_is_image(cat.icon) and "://" not in cat.icon \
+            and not (content_dir / cat.rel / cat.icon).is_file():
+        diagnostics.add(shown, source.line("icon"), "missing-image",
+                        f"icon '{cat.icon}' not found next to _category.yml (a path inside its folder)")
     cat.order = values["order"]
     cat.review_every = values["review_every"]
+
+
+#: An `icon:` ending like this is an image shown on the category's card; any other text (an emoji) is shown as text.
+ICON_IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+def icon_is_image(icon: str) -> bool:
+    return icon.casefold().endswith(ICON_IMAGE_SUFFIXES)
+
+
+def icon_url(category: Category) -> str | None:
+    """The URL (from the site root) of a category's image icon: a file in its folder, or an http(s) address."""
+    icon = category.icon
+    if not icon or not icon_is_image(icon):
+        return None
+    if icon.startswith(("https://", "http://")):
+        return icon
+    if "://" in icon or icon.startswith("/"):
+        return None
+    rel = posixpath.normpath(posixpath.join(category.rel, icon))
+    return None if rel.startswith("..") else quote(static_url(rel), safe="/~._-")
 
 
 def _check_unique_urls(articles: list[Article], files: ContentFiles, diagnostics: Diagnostics,

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kbgen.article import Article
-from kbgen.site import Category
+from kbgen.site import Category, icon_url
 
 
 class ArticleView:
@@ -84,6 +84,7 @@ class CategoryView:
     url = property(lambda self: self._c.url)
     description = property(lambda self: self._c.description)
     icon = property(lambda self: self._c.icon)
+    icon_url = property(lambda self: icon_url(self._c))  # an image icon's URL from the site root, else None
     count = property(lambda self: self._c.count())
 
     @property

@@ -51,6 +51,13 @@ def build_site_in(root: Path, files: dict[str, str | bytes]) -> Path:
     return root / "site"
 
 
+@pytest.fixture(autouse=True)
+def _not_on_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read kbgen's output as printed anywhere: run by GitHub Actions, it would add an annotation line per
+    diagnostic (the test of those sets the variable itself)."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A folder to write a knowledge base into; the test runs with it as the current directory."""

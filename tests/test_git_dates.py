@@ -13,6 +13,9 @@ from pathlib import Path
 from conftest import run
 from report_helpers import commit_all, count_git_processes, git
 
+from kbgen.build import BuildOptions
+from kbgen.serve.session import PreviewSession
+
 OLD, MIDDLE, RECENT = dt.date(2021, 3, 4), dt.date(2023, 7, 8), dt.date(2025, 1, 2)
 
 
@@ -100,3 +103,11 @@ def test_a_shallow_clone_is_said_once(tmp_path: Path, monkeypatch) -> None:
     assert "fetch-depth: 0" in said[0]
     # Its dates are still git's: the last commit, the only one the clone has.
     assert _page_date(tmp_path / "clone/site", "billing/refunds") == OLD.replace(year=2022).isoformat()
+
+
+def test_the_preview_shows_the_dates_the_build_gives(tmp_path: Path, monkeypatch) -> None:
+    _history(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    session = PreviewSession(BuildOptions(), log=lambda line: None)
+    assert f'<time datetime="{MIDDLE}">' in session.page("setup/index.html")
+    assert f'<time datetime="{OLD}">' in session.page("billing/refunds/index.html")

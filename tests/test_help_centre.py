@@ -72,6 +72,9 @@ def test_the_help_centre_builds_strictly_with_no_warnings(tmp_path: Path, monkey
     for lang in LANGUAGES:
         faq = next(site.glob(f"{lang}/faq/common-questions/index.html"))
         assert "kbgen" in faq.read_text(encoding="utf-8")
+    for home in (site / lang / "index.html" for lang in LANGUAGES):
+        text = home.read_text(encoding="utf-8")  # kbgen is not on PyPI: a clone or a wheel built from one
+        assert "pip install kbgen<" not in text and "<code>pip install .</code>" in text
     html = (site / "ru" / "reference" / "configuration" / "index.html").read_text(encoding="utf-8")
     assert 'id="severity"' in html and "{{&lt;" not in html and "{{<" not in html  # variables were expanded
 

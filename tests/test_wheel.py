@@ -14,7 +14,7 @@ from conftest import REPO
 def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
     source = tmp_path / "src"  # a copy, so setuptools' build/ folder never lands in the checkout
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, source / name)
     shutil.copytree(REPO / "kbgen", source / "kbgen", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -26,3 +26,4 @@ def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
     assert expected and expected <= names
     assert "kbgen/starter/kbgen.yml" in names and "kbgen/starter/.gitignore" in names
     assert "kbgen/starter/content/getting-started/welcome.md" in names
+    assert any(n.endswith(".dist-info/LICENSE") for n in names)

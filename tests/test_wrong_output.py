@@ -17,6 +17,14 @@ from pathlib import Path
 from conftest import REPO, build_site_in, run
 
 
+def _built(kb, files: dict[str, str]):
+    """Write a small site, build it (which must succeed) and return what the build printed."""
+    kb({"kbgen.yml": "site_name: Help\n", **files})
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def _search(*args: str) -> list[dict]:
     result = run("search", "--json", *args)
     assert result.exit_code == 0, result.output
@@ -147,3 +155,56 @@ def test_a_control_character_in_a_title_leaves_the_feed_valid_xml(tmp_path: Path
     assert sorted(e.findtext("a:title", namespaces=ns) for e in feed.iterfind("a:entry", ns)) == [
         "Refunds and returns", "Setup guide"]
     assert feed.findtext("a:title", namespaces=ns) == "Help desk"
+
+
+def test_a_category_icon_shows_on_its_card(kb) -> None:
+    result = _built(kb, {
+        "content/billing/_category.yml": "title: Billing\nicon: card icon.svg\n",
+        "content/billing/card icon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        "content/billing/refunds.md": "# Refunds\n",
+        "content/setup/_category.yml": "title: Setup\nicon: \"\U0001f527\"\n",
+        "content/setup/install.md": "# Install\n",
+        "content/team/_category.yml": "title: Team\n\nicon: people.png\n",
+        "content/team/who.md": "# Who\n"})
+    assert "content/team/_category.yml:3: warning[missing-image]: icon 'people.png' not found" in result.stderr
+    home = (kb.root / "site/index.html").read_text(encoding="utf-8")
+    assert '<img class="card-icon" src="billing/card%20icon.svg" alt=""' in home
+    assert '<span class="card-icon" aria-hidden="true">\U0001f527</span>' in home
+    assert (kb.root / "site/billing/card icon.svg").is_file()
+
+
+def test_two_tags_spelled_alike_are_named_together(kb) -> None:
+    result = _built(kb, {"content/a.md": "---\ntitle: A\ntags: [Billing, setup]\n---\nText.\n",
+                         "content/b.md": "---\ntitle: B\ndescription: x\ntags:\n  - billing!\n---\nText.\n"})
+    assert "content/b.md:4: warning[duplicate-tag]: tag 'billing!' has the same page as 'Billing' (tags/billing/, " \
+           "tagged in content/a.md)" in result.stderr
+    page = (kb.root / "site/tags/billing/index.html").read_text(encoding="utf-8")
+    assert 'href="../../a/"' in page and 'href="../../b/"' in page  # one page, both articles
+    index = (kb.root / "site/tags/index.html").read_text(encoding="utf-8")
+    assert index.count('href="../tags/billing/"') + index.count('href="billing/"') == 1
+
+
+def test_links_and_images_written_as_html_are_checked_and_resolved(kb) -> None:
+    kb({"kbgen.yml": "site_name: Help\n",
+        "content/billing/refunds.md": "# Refunds\n\n## Fees\n",
+        "content/logo.png": b"\x89PNG\r\n\x1a\n",
+        "content/start.md": "# Start\n\n"
+                            "<div class=\"box\">\n"
+                            "<a href=\"billing/refunds.md#fees\">fees</a>\n"
+                            "<img src='logo.png' alt=\"\">\n"
+                            "<a href=\"gone.md\">gone</a>\n"
+                            "<a href=\"https://example.com/x.md\">out</a>\n"
+                            "</div>\n\n"
+                            "Inline <a href=billing/nowhere.md>here</a> and <img src=\"missing.png\" alt=\"\">.\n"})
+    result = run("build")
+    assert result.exit_code == 1
+    assert "content/start.md:6: error[broken-link]: 'gone.md' does not lead to any article" in result.stderr
+    assert "content/start.md:10: error[broken-link]: 'billing/nowhere.md' does not lead" in result.stderr
+    assert "content/start.md:10: warning[missing-image]: image 'missing.png' not found" in result.stderr
+    assert result.stderr.count("start.md") == 3
+    (kb.root / "content/start.md").write_text("# Start\n\n<p><a href=\"billing/refunds.md#fees\">fees</a>\n"
+                                              "<img src='logo.png' alt=\"\"></p>\n")
+    assert run("build").exit_code == 0
+    html = (kb.root / "site/start/index.html").read_text(encoding="utf-8")
+    assert '<a href="../billing/refunds/#fees">fees</a>' in html
+    assert '<img src="../logo.png"' in html

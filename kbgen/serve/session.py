@@ -26,6 +26,7 @@ from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
 from kbgen.discover import ContentFiles, content_file, discover
 from kbgen.extras import Extra, site_extras
 from kbgen.freshness import build_key
+from kbgen.gitdates import date_articles, git_dates, last_updated
 from kbgen.languages import site_languages
 from kbgen.limits import FileTooLarge, read_capped
 from kbgen.links import LinkResolver, check_draft, resolve_article
@@ -240,6 +241,7 @@ class PreviewSession:
         """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""
         kept = self._keep_last_good(article, new)
         article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
+        article.dated = last_updated(article, self.git)  # its `updated:` may be what changed
         links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
         resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
@@ -281,6 +283,7 @@ class PreviewSession:
         self.include_drafts = self.options.drafts or config.drafts
         self.display_root = display_path(config.content_dir)
         self.theme = self._theme(config)
+        self.git = git_dates(config.content_dir)  # once: pages show the dates the build will give them
         self._config_problems = list(diagnostics.items)
         files = discover(config.content_dir, config.exclude)
         self.settings = render_settings(config, files, self.display_root)
@@ -343,6 +346,7 @@ class PreviewSession:
         self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
                                      self.include_drafts, diagnostics, self.config.languages)
         site_languages(self.site, self.config, diagnostics)
+        date_articles([*self.site.articles, *self.site.drafts], self.git)
         self._site_problems = diagnostics.items
         self._link_problems: dict[str, list[Diagnostic]] = {}
         resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)

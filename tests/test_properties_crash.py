@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 from conftest import write_files
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kbgen.cli import main
@@ -76,15 +76,16 @@ def kbgen_in(files: dict[str, str | bytes], *args: str) -> tuple[int, str]:
 
 
 def assert_ends_well(code: int, output: str) -> None:
+    event(f"exit {code}")  # the share of each exit code is in --hypothesis-show-statistics
     assert "internal error" not in output and "Traceback" not in output, output
     assert code in (0, 1, 2), (code, output)
     if code == 1:
         assert LOCATED.search(output), f"exit 1 without path:line and a code:\n{output}"
 
 
-def check(files: dict[str, str | bytes]) -> None:
-    """`kbgen check` of `files` plus a home page ends well."""
-    assert_ends_well(*kbgen_in({"content/index.md": "# Help\n\nWelcome.\n", **files}, "check"))
+def check(files: dict[str, str | bytes], command: str = "check") -> None:
+    """`kbgen check` (or `build`) of `files` plus a home page ends well."""
+    assert_ends_well(*kbgen_in({"content/index.md": "# Help\n\nWelcome.\n", **files}, command))
 
 
 # --- What writers type -----------------------------------------------------------------------------------------------
@@ -148,7 +149,8 @@ TARGET = st.lists(st.one_of(st.sampled_from([
 
 @given(front_matter=FRONT_MATTER, body=BODY)
 def test_any_front_matter_ends_well(front_matter: str, body: str) -> None:
-    check({"content/billing/refunds.md": f"---\n{front_matter}\n---\n{body}\n"})
+    # `build`, not `check`: the pages are written, and the search index is exported in a process of its own
+    check({"content/billing/refunds.md": f"---\n{front_matter}\n---\n{body}\n"}, "build")
 
 
 @given(category=yaml_documents(names(CATEGORY_FIELDS)))
@@ -162,9 +164,45 @@ CONFIG_KEYS = names([f for f in CONFIG_FIELDS if f.name not in ("content_dir", "
     lambda k: k not in ("content_dir", "output_dir"))
 
 
-@given(config=yaml_documents(CONFIG_KEYS))
+def near(*good: object) -> st.SearchStrategy[object]:
+    """A setting's good values, mostly, and now and then any value: a config that passes its checks reaches the
+    stages behind them (the theme, the languages, the search tests), where random values never get."""
+    return st.one_of(st.sampled_from(good), st.sampled_from(good), YAML_VALUE)
+
+
+#: Plausible values of each setting, valid ones and near misses, as a writer edits a working kbgen.yml.
+PLAUSIBLE_CONFIG = {
+    "site_name": near("Help", "", "<b>Help</b>"), "description": near("Answers.", ""),
+    "base_url": near("https://help.example.com/", "https://x/a/b", "http://[::1]:80/", "https://"),
+    "language": near("en", "ru", "de", "pt-BR"), "languages": near(["en", "ru"], ["ru"], ["en", "de"], []),
+    "theme": near("brand", "nope", "", ".."), "exclude": near(["drafts/*"], ["**"], ["*.md"], ["[", "!x"]),
+    "drafts": near(True, False), "anchors": near("translit", "unicode"),
+    "variables": near({"product": "Acme"}, {"product": "{{< var product >}}"}, {}),
+    "severity": near({"broken-link": "warning"}, {"broken-link": "ignore"}, {"encoding": "ignore"}, {"x": "error"}),
+    "highlight_style": near("monokai", "default", "nope", ""), "highlight_dark_style": near("github-dark", "x"),
+    "stale_after": near("90d", "6m", "100y", "101y", 1, 0), "support_url": near("https://x", "javascript:x", "/s/"),
+    "support_email": near("a@b.c", "x"), "search": near(True, False),
+    "search_tests": near([{"query": "refund", "expect": "billing/refunds.md"}],
+                         [{"query": "refund", "expect": "nope.md", "top": 1}], [{"query": "", "expect": ""}],
+                         [{"query": "x", "expect": "billing/refunds.md", "top": 0}]),
+    "analytics": near(False, True, {"endpoint": "stats/e.gif"}, {"endpoint": "https://s.example/e"},
+                      {"endpoint": "../x"}, {"endpoint": ""}, {"endpoint": "assets/kbgen.css"}),
+    "logo": near("logo.svg", "https://x/l.png", "../../etc/passwd"), "primary_color": near("#0b5cad", "red", "#12"),
+    "footer_links": near({"Status": "https://status.example.com"}, {"x": ""}),
+    "limits": near({"max_article_bytes": "10"}, {"max_file_bytes": "1KB"}, {"max_article_bytes": "5GB"}),
+    "external_sites": near({"/windows/": "https://learn.microsoft.com/windows/"}, {"/": "https://x/"},
+                           {"x": "y"}),
+}
+assert set(PLAUSIBLE_CONFIG) == {f.name for f in CONFIG_FIELDS} - {"content_dir", "output_dir"}
+PLAUSIBLE_KBGEN_YML = st.fixed_dictionaries({}, optional=PLAUSIBLE_CONFIG).map(
+    lambda d: yaml.safe_dump(d, allow_unicode=True))
+
+
+@given(config=st.one_of(yaml_documents(CONFIG_KEYS), PLAUSIBLE_KBGEN_YML))
 def test_any_kbgen_yml_ends_well(config: str) -> None:
-    check({"kbgen.yml": config, "content/billing/refunds.md": "---\ntitle: Refunds\n---\nMoney back.\n"})
+    check({"kbgen.yml": config, "themes/brand/messages/de.yml": "not_found: Nicht gefunden\n",
+           "content/billing/refunds.md": "---\ntitle: Refunds\n---\nMoney back.\n",
+           "content/en/billing/refunds.md": "# Refunds\n", "content/ru/billing/refunds.md": "# Возврат\n"})
 
 
 @given(body=BODY)
@@ -203,6 +241,7 @@ def report(name: str, content: str | bytes) -> None:
     code, output = kbgen_in(files, "report", name, "--format", "json")
     assert "internal error" not in output and "Traceback" not in output, output
     assert code in (0, 1, 2), (code, output)
+    event(f"exit {code}")
 
 
 QUERY_VALUE = st.one_of(TARGET, ANY_TEXT, st.sampled_from(["search", "click", "vote", "0", "1", "-1", "99999999999",

@@ -197,7 +197,10 @@ def _missing_theme_problems(values: dict[str, Any], source: YamlValue, root: Pat
     """A theme folder or code style that does not exist, said on its line of kbgen.yml rather than by the theme."""
     problems = []
     theme = values["theme"]
-    if theme and not (root / "themes" / theme).is_dir():
+    if theme and (theme in (".", "..") or "/" in theme or "\\" in theme):  # `/etc`, `..`: out of themes/
+        problems.append(Problem(source.line("theme"), f"'theme': '{theme}' is not the name of a folder in themes/ "
+                                                      "(a name like my-brand, no path)"))
+    elif theme and not (root / "themes" / theme).is_dir():
         problems.append(Problem(source.line("theme"), f"'theme': no folder themes/{theme}/ next to kbgen.yml"))
     for key in ("highlight_style", "highlight_dark_style"):
         default = next(f.default for f in CONFIG_FIELDS if f.name == key)

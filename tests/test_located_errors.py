@@ -451,6 +451,18 @@ def test_a_theme_or_code_style_that_does_not_exist_is_a_config_error_at_its_line
            result.stderr
 
 
+def test_a_theme_named_by_a_path_out_of_themes_is_a_config_error(kb) -> None:
+    """`theme: /etc` or `..` exists as a folder, but a theme is a folder *in* themes/: nothing outside it is read."""
+    for theme in ("/etc", "..", "../content"):
+        kb({**HOME, "kbgen.yml": f"site_name: Help\ntheme: '{theme}'\n"})
+
+        result = run("build")
+
+        assert result.exit_code == 1, theme
+        assert f"kbgen.yml:2: error[config-invalid]: 'theme': '{theme}' is not the name of a folder in themes/" in \
+               result.stderr
+
+
 def test_an_article_in_a_language_the_theme_has_no_words_for_is_a_warning_at_its_lang_line(kb) -> None:
     kb({**HOME, "content/preise.md": "---\ntitle: Preise\nlang: de\n---\nText.\n",
         "content/prices.md": "---\ntitle: Prices\nlang: ru\n---\nText.\n"})

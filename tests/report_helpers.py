@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import stat
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 

@@ -28,7 +28,7 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MKDOCS_TAB = re.compile(r'^(\s*)===([+!]?)\s+"(.*)"\s*$')
 _DIRECTIVE = re.compile(r"^(\s*)(:{3,}) ?([A-Za-z][\w-]*)(.*)$")
 _DIRECTIVE_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
-_LEARN_IMAGE = re.compile(r'^\s*::: ?image\s+(.*?)(?::::)?\s*$')
+_LEARN_IMAGE = re.compile(r'^((?:\s*>)*\s*)::: ?image\s+(.*?)(?::::)?\s*$')  # also inside a quote or alert
 #: Microsoft Learn's layout (rows and columns) and the end of a complex image: the content reads fine without them.
 _LEARN_LAYOUT = {"row", "row-end", "column", "column-end", "image-end"}
 _ATTR = re.compile(r'([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|\{["\']([^"\']*)["\']\})')
@@ -280,9 +280,9 @@ class _Pass:
         text, no = lines[i]
         image = _LEARN_IMAGE.match(text)
         if image:
-            attrs = _attrs(image.group(1))
+            attrs = _attrs(image.group(2))
             alt = (attrs.get("alt-text") or "").replace("]", "\\]")
-            out.append((f"![{alt}]({attrs.get('source', '')})", no))
+            out.append((f"{image.group(1)}![{alt}]({attrs.get('source', '')})", no))
             return i + 1
         m = _DIRECTIVE.match(text)
         if not m:

@@ -116,6 +116,8 @@ def test_microsoft_learn_includes_images_and_dates(tmp_path: Path, monkeypatch: 
                      html.unescape(page))
     assert "Acme C++ Build Tools prints its version" in html.unescape(page)  # an include inside a sentence
     assert '<time datetime="2025-10-02">' in page  # ms.date, written MM/DD/YYYY
+    quoted = (site / "build" / "build-a-project" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="markdown-alert[^"]*">.*<img [^>]*alt="The output window\."', quoted, re.S)
     assert 'href="../../"' in page  # ~/index.md from inside an include
     assert 'href="https://learn.microsoft.com/windows/apps/windows-sdk/"' in (site / "index.html").read_text(
         encoding="utf-8")

@@ -143,8 +143,8 @@ class PageRenderer:
             return self.theme.render(
                 template, site=self.info, root=root, lang=lang.code, lang_root=root + lang.url, url=url,
                 canonical=f"{base}{url}" if base else None, alternates=alternates, tag_urls=self.tag_urls[lang.code],
-                feed_url=f"{root}{lang.url}feed.xml",
-                tags_index=f"{root}{lang.url}tags/" if lang.code in self.tagged_languages else None, description=context.pop("description", self.info.description),
+                feed_url=f"{root}{lang.url}feed.xml", description=context.pop("description", self.info.description),
+                tags_index=f"{root}{lang.url}tags/" if lang.code in self.tagged_languages else None,
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:

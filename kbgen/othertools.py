@@ -58,6 +58,9 @@ _JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 _HUGO_CALLOUTS = {"notice", "alert", "hint", "callout", "admonition"}
 _HUGO_TABS = {"tabs", "tabpane"}
 _HUGO_TAB = {"tab"}
+#: How deep tabs and callouts may nest; deeper ones stay text (a file of 100,000 unclosed `:::note` lines would
+#: otherwise be scanned to its end once per line).
+MAX_NESTING = 10
 #: MDX imports that kbgen's own tabs replace.
 _UNDERSTOOD_IMPORTS = ("@theme/Tabs", "@theme/TabItem")
 
@@ -86,11 +89,20 @@ class _Pass:
         self.problems = problems
         self.tab_ids = tab_ids
         self.flagged: set[str] = set()  # directive names reported in this text: once each is enough
+        self.depth = 0  # how many blocks deep the lines being converted are
+        self.tab_numbers: dict[str, int] = {}  # tab id → the number its next namesake tries first
 
     def warn(self, line: int, code: str, message: str) -> None:
         self.problems.append((self.path, line, code, message))
 
     def blocks(self, lines: list[Line]) -> list[Line]:
+        self.depth += 1
+        try:
+            return self._blocks(lines)
+        finally:
+            self.depth -= 1
+
+    def _blocks(self, lines: list[Line]) -> list[Line]:
         out: list[Line] = []
         fence: str | None = None
         i = 0
@@ -119,6 +131,8 @@ class _Pass:
     def _block(self, lines: list[Line], i: int, out: list[Line]) -> int:
         """Convert the construct starting at line i into `out`; the index after it, or 0 when there is none."""
         text, no = lines[i]
+        if self.depth > MAX_NESTING:
+            return 0  # text, as it shows: each level would scan the rest of the file again, and take a frame
         if "===" in text and _MKDOCS_TAB.match(text):
             return self._mkdocs_tabs(lines, i, out)
         if ":::" in text:
@@ -177,11 +191,15 @@ class _Pass:
         out.append(("", first))
 
     def _tab_id(self, label: str) -> str:
+        """`tab-windows`, then `tab-windows-2`…; the next number of each label is kept, so a page of thousands of
+        same-named tabs is not searched once per tab."""
         base = "tab-" + (anchor_slug(label, "translit") or "x")
-        tid, n = base, 1
+        n = self.tab_numbers.get(base, 1)
+        tid = base if n == 1 else f"{base}-{n}"
         while tid in self.tab_ids:
             n += 1
             tid = f"{base}-{n}"
+        self.tab_numbers[base] = n + 1
         self.tab_ids.add(tid)
         return tid
 
@@ -211,10 +229,12 @@ class _Pass:
         start_no = lines[i][1]
         i += 1
         tabs: list[tuple[str, int, list[Line]]] = []
+        stray = False  # text outside a tab item was reported (once per set)
         while i < len(lines) and not _TABS_CLOSE.match(lines[i][0]):
             m = _TABITEM_OPEN.match(lines[i][0])
             if not m:
-                if lines[i][0].strip():
+                if lines[i][0].strip() and not stray:
+                    stray = True
                     self.warn(lines[i][1], "mdx-syntax", "text inside <Tabs> but outside a <TabItem> is left out")
                 i += 1
                 continue
@@ -258,6 +278,7 @@ class _Pass:
         if name in _HUGO_TABS:
             end = find_close(lines, i + 1, name)
             tabs: list[tuple[str, int, list[Line]]] = []
+            stray = False
             j = i + 1
             while j < end:
                 t = HUGO.match(lines[j][0])
@@ -269,7 +290,8 @@ class _Pass:
                     tabs.append((label, lines[j][1], dedent_all(lines[j + 1:tab_end])))
                     j = tab_end + 1
                     continue
-                if lines[j][0].strip():
+                if lines[j][0].strip() and not stray:
+                    stray = True
                     self.warn(lines[j][1], "unknown-shortcode",
                               f"text inside '{{{{< {name} >}}}}' but outside a tab is left out")
                 j += 1

@@ -204,3 +204,14 @@ def test_an_mdx_file_is_reported_not_published_as_a_raw_file(kb) -> None:
     assert result.exit_code == 0
     assert "content/guide.mdx: warning[mdx-syntax]: an MDX file" in result.stderr
     assert not Path("site/guide.mdx").exists()
+
+
+@pytest.mark.parametrize("line", [":::note", '=== "Tab"', "<Tabs>", "{{< notice >}}", "::::tip x", "  :::row:::"])
+def test_a_hostile_file_of_unclosed_blocks_builds_in_bounded_time(kb, line: str) -> None:
+    kb({"content/page.md": "# Page\n\n" + "\n".join(f"{'    ' * (i % 3) if '=' in line else ''}{line}"
+                                                   for i in range(5_000)) + "\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0, result.output[-1000:]
+    assert Path("site/page/index.html").is_file()

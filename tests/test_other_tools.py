@@ -215,3 +215,15 @@ def test_a_hostile_file_of_unclosed_blocks_builds_in_bounded_time(kb, line: str)
 
     assert result.exit_code == 0, result.output[-1000:]
     assert Path("site/page/index.html").is_file()
+
+
+def test_an_included_file_over_the_size_limit_is_reported_not_read(kb) -> None:
+    kb({"kbgen.yml": "limits: {max_article_bytes: 2KB}\n",
+        "content/page.md": "# Page\n\n--8<-- \"includes/big.md\"\n",
+        "content/includes/big.md": "x" * 5000 + "\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 1
+    assert "content/includes/big.md:1: error[file-too-large]" in result.stderr
+    assert "missing-include" not in result.stderr

@@ -227,3 +227,12 @@ def test_an_included_file_over_the_size_limit_is_reported_not_read(kb) -> None:
     assert result.exit_code == 1
     assert "content/includes/big.md:1: error[file-too-large]" in result.stderr
     assert "missing-include" not in result.stderr
+
+
+def test_a_hugo_section_page_is_reported_until_renamed(kb) -> None:
+    kb({"content/index.md": "# Home\n", "content/docs/_index.md": "---\ntitle: Docs\n---\nAll the docs.\n"})
+
+    result = run("build")
+
+    assert result.exit_code == 0
+    assert "content/docs/_index.md: warning[hugo-section-index]" in result.stderr

@@ -41,7 +41,13 @@ def discover(content_dir: Path, exclude: list[str]) -> ContentFiles:
     def keep_folder(rel: str) -> bool:
         return not rel.rpartition("/")[2].startswith((".", "_")) and not _excluded(rel + "/", exclude)
 
-    for rel in walk.files("", keep_folder, lambda rel: _wanted(rel, exclude)):
+    def keep_file(rel: str) -> bool:
+        if rel.endswith("_index.md") and rel.rpartition("/")[2] == "_index.md" and not _excluded(rel, exclude):
+            found.skipped.append((rel, "hugo-section-index", "Hugo's section page `_index.md` is not read (files "
+                                                             "starting with '_' are not pages): rename it index.md"))
+        return _wanted(rel, exclude)
+
+    for rel in walk.files("", keep_folder, keep_file):
         folder, _, name = rel.rpartition("/")
         if name == "_category.yml":
             found.categories.append(folder)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.frontmatter import decode, split
+from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 
 #: A whole line `--8<-- "path"` (pymdownx.snippets; `;--8<--` is its escaped, literal form).
 SNIPPET_LINE = re.compile(r"""^\s*--8<--\s+(["'])([^"']+)\1\s*$""")
@@ -34,6 +35,7 @@ class Includes:
     """What the scan found: included file → its text (front matter cut off), and the files never found."""
 
     texts: dict[str, str] = field(default_factory=dict)  # content path → text
+    too_large: list[FileTooLarge] = field(default_factory=list)  # included files over the size limit (left empty)
 
     def snippets(self, display_root: str) -> list[tuple[str, str, str]]:
         return [(PREFIX + rel, f"{display_root}/{rel}", text) for rel, text in sorted(self.texts.items())]
@@ -68,8 +70,10 @@ def _clean(rel: str) -> str:
     return "" if norm.startswith("..") or norm == "." else norm
 
 
-def collect(content_dir: Path, articles: list[str]) -> Includes:
-    """Read every file the articles include, and the files those include (each once)."""
+def collect(content_dir: Path, articles: list[str], cap: int = DEFAULT_MAX_ARTICLE_BYTES,
+            display_root: str = "") -> Includes:
+    """Read every file the articles include, and the files those include (each once), none past `cap` bytes (the
+    load stage reports an article over it; an included file over it is listed in `too_large` and left empty)."""
     found = Includes()
     root = os.path.realpath(content_dir)
     queue = [(rel, None) for rel in articles]
@@ -78,8 +82,8 @@ def collect(content_dir: Path, articles: list[str]) -> Includes:
         rel, text = queue.pop()
         if text is None:
             try:
-                raw = (content_dir / rel).read_bytes()
-            except OSError:
+                raw = read_capped(content_dir / rel, cap, rel)
+            except (OSError, FileTooLarge):
                 continue
             if not any(marker in raw for marker in _MARKERS):
                 continue
@@ -90,7 +94,11 @@ def collect(content_dir: Path, articles: list[str]) -> Includes:
                     if candidate in seen:
                         break
                     continue
-                included = _read_inside(root, candidate)
+                try:
+                    included = _read_inside(root, candidate, cap, f"{display_root}/{candidate}")
+                except FileTooLarge as exc:
+                    found.too_large.append(exc)
+                    included = ""
                 if included is None:
                     continue
                 seen.add(candidate)
@@ -100,14 +108,13 @@ def collect(content_dir: Path, articles: list[str]) -> Includes:
     return found
 
 
-def _read_inside(root: str, rel: str) -> str | None:
+def _read_inside(root: str, rel: str, cap: int, display: str) -> str | None:
     """The text of a regular file inside the content folder (never through a link out of it), front matter cut."""
     path = os.path.realpath(os.path.join(root, rel))
     if not path.startswith(root + os.sep) or not os.path.isfile(path):
         return None
     try:
-        with open(path, "rb") as f:
-            return _text(f.read())
+        return _text(read_capped(Path(path), cap, display))
     except OSError:
         return None
 

@@ -39,11 +39,15 @@ def render_settings(config: Config, files: ContentFiles, display_root: str,
 
     Files other articles include (`--8<--`, `[!include]`, `{% include %}`) are read here too, and taken out of
     `files.articles`: a file that is included is a part of pages, not a page of its own."""
-    included = collect_includes(config.content_dir, files.articles)
+    cap = config.limits["max_article_bytes"]
+    included = collect_includes(config.content_dir, files.articles, cap, display_root)
     files.articles = [rel for rel in files.articles if rel not in included.texts]
     files.included = sorted(included.texts)
+    for exc in included.too_large:
+        if diagnostics is None:
+            raise KbgenError(f"{exc.display}: {exc}")
+        diagnostics.add(exc.display, 1, "file-too-large", str(exc))
     snippets = []
-    cap = config.limits["max_article_bytes"]
     for name, rel in sorted(files.snippets.items()):
         try:
             raw = read_capped(config.content_dir / rel, cap, f"{display_root}/{rel}")

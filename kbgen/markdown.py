@@ -25,7 +25,7 @@ from kbgen.shortcodes import expand
 from kbgen.slugs import AnchorSet, anchor_slug
 
 #: Bump when the HTML or the extracted data changes shape: old cache entries then stop matching.
-RENDER_VERSION = "6"
+RENDER_VERSION = "7"
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")

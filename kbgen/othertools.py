@@ -17,21 +17,30 @@ import re
 from dataclasses import dataclass, field
 
 from kbgen.slugs import anchor_slug
-
-Line = tuple[str, int]  # (text, line in its file)
+from kbgen.sourcelines import (
+    CALLOUT_KINDS,
+    DIRECTIVE,
+    FENCE,
+    HUGO,
+    LEARN_IMAGE,
+    LEARN_LAYOUT,
+    Line,
+    attributes,
+    callout,
+    callout_of,
+    dedent,
+    dedent_all,
+    find_close,
+    find_colon_close,
+    first_arg,
+    outside_code,
+)
 
 #: Substrings of which at least one is in every text this module changes: most articles have none.
 MARKERS = ("===", ":::", "<Tabs", "{{<", "{{%", "{%", "import ", "export ")
 _COMPONENT = re.compile(r"^\s*<[A-Z]", re.MULTILINE)
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MKDOCS_TAB = re.compile(r'^(\s*)===([+!]?)\s+"(.*)"\s*$')
-_DIRECTIVE = re.compile(r"^(\s*)(:{3,}) ?([A-Za-z][\w-]*)(.*)$")
-_DIRECTIVE_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
-_LEARN_IMAGE = re.compile(r'^\s*::: ?image\s+(.*?)(?::::)?\s*$')
-#: Microsoft Learn's layout (rows and columns) and the end of a complex image: the content reads fine without them.
-_LEARN_LAYOUT = {"row", "row-end", "column", "column-end", "image-end"}
-_ATTR = re.compile(r'([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|\{["\']([^"\']*)["\']\})')
 _IMPORT = re.compile(r"""^\s*import\s+.*\bfrom\s+["']([^"']+)["']\s*;?\s*$|^\s*import\s+["'][^"']+["']\s*;?\s*$""")
 _EXPORT = re.compile(r"^\s*export\s+(const|default|function|let)\b")
 _JSX_OPEN = re.compile(r"^\s*<([A-Z][\w.]*)\b")
@@ -39,7 +48,6 @@ _TABS_OPEN = re.compile(r"^\s*<Tabs\b[^>]*>\s*$")
 _TABS_CLOSE = re.compile(r"^\s*</Tabs>\s*$")
 _TABITEM_OPEN = re.compile(r"^(\s*)<TabItem\b([^>]*)>\s*$")
 _TABITEM_CLOSE = re.compile(r"^\s*</TabItem>\s*$")
-_HUGO = re.compile(r"^\s*\{\{([<%])\s*(/?)([A-Za-z][\w-]*)(.*?)\s*[>%]\}\}\s*$")
 _HUGO_INLINE = re.compile(r"\{\{([<%])\s*(relref|ref)\s+(?:\"([^\"]*)\"|'([^']*)'|([^\s>%]+))\s*[>%]\}\}")
 _HUGO_PERCENT = re.compile(r"\{\{%\s*/?([A-Za-z][\w-]*)[^%]*%\}\}")
 _JEKYLL_LINK = re.compile(r"(?:\{\{\s*site\.baseurl\s*\}\})?\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
@@ -47,13 +55,12 @@ _JEKYLL_HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*highlight\s+([\w+-]+)[^%]*%\}\s*$
 _JEKYLL_END_HIGHLIGHT = re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$")
 _JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 
-#: Callout kinds other tools write, as kbgen's (Docusaurus `caution`, Hugo `warning`/`danger`, Docsy `primary`).
-CALLOUT_KINDS = {"note": "note", "tip": "tip", "info": "info", "warning": "warning", "danger": "danger",
-                 "caution": "warning", "important": "important", "success": "tip", "primary": "note",
-                 "secondary": "note", "hint": "tip", "error": "danger", "attention": "warning"}
 _HUGO_CALLOUTS = {"notice", "alert", "hint", "callout", "admonition"}
 _HUGO_TABS = {"tabs", "tabpane"}
 _HUGO_TAB = {"tab"}
+#: How deep tabs and callouts may nest; deeper ones stay text (a file of 100,000 unclosed `:::note` lines would
+#: otherwise be scanned to its end once per line).
+MAX_NESTING = 10
 #: MDX imports that kbgen's own tabs replace.
 _UNDERSTOOD_IMPORTS = ("@theme/Tabs", "@theme/TabItem")
 
@@ -82,17 +89,26 @@ class _Pass:
         self.problems = problems
         self.tab_ids = tab_ids
         self.flagged: set[str] = set()  # directive names reported in this text: once each is enough
+        self.depth = 0  # how many blocks deep the lines being converted are
+        self.tab_numbers: dict[str, int] = {}  # tab id → the number its next namesake tries first
 
     def warn(self, line: int, code: str, message: str) -> None:
         self.problems.append((self.path, line, code, message))
 
     def blocks(self, lines: list[Line]) -> list[Line]:
+        self.depth += 1
+        try:
+            return self._blocks(lines)
+        finally:
+            self.depth -= 1
+
+    def _blocks(self, lines: list[Line]) -> list[Line]:
         out: list[Line] = []
         fence: str | None = None
         i = 0
         while i < len(lines):
             text, no = lines[i]
-            m = _FENCE.match(text)
+            m = FENCE.match(text)
             if fence is not None:
                 if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
                     fence = None
@@ -115,11 +131,13 @@ class _Pass:
     def _block(self, lines: list[Line], i: int, out: list[Line]) -> int:
         """Convert the construct starting at line i into `out`; the index after it, or 0 when there is none."""
         text, no = lines[i]
+        if self.depth > MAX_NESTING:
+            return 0  # text, as it shows: each level would scan the rest of the file again, and take a frame
         if "===" in text and _MKDOCS_TAB.match(text):
             return self._mkdocs_tabs(lines, i, out)
         if ":::" in text:
             return self._directive(lines, i, out)
-        if "{{" in text and _HUGO.match(text):
+        if "{{" in text and HUGO.match(text):
             return self._hugo(lines, i, out)
         if "<" in text:
             if _TABS_OPEN.match(text):
@@ -173,11 +191,15 @@ class _Pass:
         out.append(("", first))
 
     def _tab_id(self, label: str) -> str:
+        """`tab-windows`, then `tab-windows-2`…; the next number of each label is kept, so a page of thousands of
+        same-named tabs is not searched once per tab."""
         base = "tab-" + (anchor_slug(label, "translit") or "x")
-        tid, n = base, 1
+        n = self.tab_numbers.get(base, 1)
+        tid = base if n == 1 else f"{base}-{n}"
         while tid in self.tab_ids:
             n += 1
             tid = f"{base}-{n}"
+        self.tab_numbers[base] = n + 1
         self.tab_ids.add(tid)
         return tid
 
@@ -195,7 +217,7 @@ class _Pass:
                 text = lines[i][0]
                 if text.strip() and not text.startswith(indent + "    ") and not text.startswith(indent + "\t"):
                     break
-                content.append((_dedent(text, len(indent) + 4), lines[i][1]))
+                content.append((dedent(text, len(indent) + 4), lines[i][1]))
                 i += 1
             while content and not content[-1][0].strip():
                 content.pop()
@@ -207,14 +229,16 @@ class _Pass:
         start_no = lines[i][1]
         i += 1
         tabs: list[tuple[str, int, list[Line]]] = []
+        stray = False  # text outside a tab item was reported (once per set)
         while i < len(lines) and not _TABS_CLOSE.match(lines[i][0]):
             m = _TABITEM_OPEN.match(lines[i][0])
             if not m:
-                if lines[i][0].strip():
+                if lines[i][0].strip() and not stray:
+                    stray = True
                     self.warn(lines[i][1], "mdx-syntax", "text inside <Tabs> but outside a <TabItem> is left out")
                 i += 1
                 continue
-            attrs = _attrs(m.group(2))
+            attrs = attributes(m.group(2))
             label, no = attrs.get("label") or attrs.get("value") or "Tab", lines[i][1]
             i += 1
             content: list[Line] = []
@@ -223,7 +247,7 @@ class _Pass:
                 i += 1
             if i < len(lines) and _TABITEM_CLOSE.match(lines[i][0]):
                 i += 1
-            tabs.append((label, no, _dedent_all(content)))
+            tabs.append((label, no, dedent_all(content)))
         if i >= len(lines):
             self.warn(start_no, "mdx-syntax", "<Tabs> is never closed with </Tabs>; the tabs run to the page's end")
         if tabs:
@@ -233,7 +257,7 @@ class _Pass:
     # --- Hugo shortcodes on their own lines ---------------------------------------------------------------------
 
     def _hugo(self, lines: list[Line], i: int, out: list[Line]) -> int:
-        m = _HUGO.match(lines[i][0])
+        m = HUGO.match(lines[i][0])
         assert m is not None
         closing, name, args = m.group(2), m.group(3), m.group(4)
         no = lines[i][1]
@@ -244,28 +268,30 @@ class _Pass:
                 return i + 1
             return 0
         if name in _HUGO_CALLOUTS:
-            end = _find_close(lines, i + 1, name)
-            kind, title = _callout_of(name, args)
+            end = find_close(lines, i + 1, name)
+            kind, title = callout_of(name, args)
             inner = self.blocks(lines[i + 1:end])
-            out.extend(_callout(kind, title, _dedent_all(inner), no))
+            out.extend(callout(kind, title, dedent_all(inner), no))
             if end >= len(lines):
                 self.warn(no, "unknown-shortcode", f"'{{{{< {name} >}}}}' is never closed with '{{{{< /{name} >}}}}'")
             return end + 1
         if name in _HUGO_TABS:
-            end = _find_close(lines, i + 1, name)
+            end = find_close(lines, i + 1, name)
             tabs: list[tuple[str, int, list[Line]]] = []
+            stray = False
             j = i + 1
             while j < end:
-                t = _HUGO.match(lines[j][0])
+                t = HUGO.match(lines[j][0])
                 if t and not t.group(2) and t.group(3) in _HUGO_TAB:
-                    tab_end = _find_close(lines, j + 1, t.group(3), stop=end)
-                    attrs = _attrs(t.group(4))
+                    tab_end = find_close(lines, j + 1, t.group(3), stop=end)
+                    attrs = attributes(t.group(4))
                     label = (attrs.get("name") or attrs.get("title") or attrs.get("header") or attrs.get("label")
-                             or _first_arg(t.group(4)) or "Tab")
-                    tabs.append((label, lines[j][1], _dedent_all(lines[j + 1:tab_end])))
+                             or first_arg(t.group(4)) or "Tab")
+                    tabs.append((label, lines[j][1], dedent_all(lines[j + 1:tab_end])))
                     j = tab_end + 1
                     continue
-                if lines[j][0].strip():
+                if lines[j][0].strip() and not stray:
+                    stray = True
                     self.warn(lines[j][1], "unknown-shortcode",
                               f"text inside '{{{{< {name} >}}}}' but outside a tab is left out")
                 j += 1
@@ -278,13 +304,13 @@ class _Pass:
 
     def _directive(self, lines: list[Line], i: int, out: list[Line]) -> int:
         text, no = lines[i]
-        image = _LEARN_IMAGE.match(text)
+        image = LEARN_IMAGE.match(text)
         if image:
-            attrs = _attrs(image.group(1))
+            attrs = attributes(image.group(2))
             alt = (attrs.get("alt-text") or "").replace("]", "\\]")
-            out.append((f"![{alt}]({attrs.get('source', '')})", no))
+            out.append((f"{image.group(1)}![{alt}]({attrs.get('source', '')})", no))
             return i + 1
-        m = _DIRECTIVE.match(text)
+        m = DIRECTIVE.match(text)
         if not m:
             return 0  # a run of colons that closes nothing open is text, as it shows
         indent, colons, name, rest = m.groups()
@@ -294,12 +320,12 @@ class _Pass:
             while end < len(lines) and not re.match(r"^\s*::: ?row-end", lines[end][0]):
                 end += 1
             inner = [(t, n) for t, n in lines[i + 1:end]
-                     if not ((d := _DIRECTIVE.match(t)) and d.group(3).lower() in _LEARN_LAYOUT)]
+                     if not ((d := DIRECTIVE.match(t)) and d.group(3).lower() in LEARN_LAYOUT)]
             out.append(("", no))
-            out.extend(self.blocks(_dedent_all(inner)))
+            out.extend(self.blocks(dedent_all(inner)))
             out.append(("", no))
             return end + 1
-        if name.lower() in _LEARN_LAYOUT:
+        if name.lower() in LEARN_LAYOUT:
             out.append(("", no))
             return i + 1
         if kind is None:
@@ -311,15 +337,15 @@ class _Pass:
             if rest.rstrip().endswith(":::") or name.endswith("-end") or name == "moniker":
                 out.append(("", no))
                 return i + 1
-            end = _find_colon_close(lines, i + 1, len(colons))
+            end = find_colon_close(lines, i + 1, len(colons))
             out.append(("", no))
             out.extend(self.blocks(lines[i + 1:end]))
             return end + 1
         rest = rest.strip()
         title = rest[1:-1] if rest.startswith("[") and rest.endswith("]") else rest
-        end = _find_colon_close(lines, i + 1, len(colons))
-        inner = self.blocks([(_dedent(t, len(indent)), n) for t, n in lines[i + 1:end]])
-        out.extend((f"{indent}{t}" if t else t, n) for t, n in _callout(kind, title, inner, no))
+        end = find_colon_close(lines, i + 1, len(colons))
+        inner = self.blocks([(dedent(t, len(indent)), n) for t, n in lines[i + 1:end]])
+        out.extend((f"{indent}{t}" if t else t, n) for t, n in callout(kind, title, inner, no))
         return end + 1
 
     def _skip_component(self, lines: list[Line], i: int, name: str, out: list[Line]) -> int:
@@ -349,116 +375,3 @@ class _Pass:
             text = _JEKYLL_LINK.sub(lambda m: "/" + m.group(1).lstrip("/"), text)
             text = _JEKYLL_RAW.sub("", text)
         return text
-
-
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-
-
-def outside_code(line: str, change) -> str:
-    """`change` applied to the parts of a line outside code spans: the help centre shows the syntax itself."""
-    if "`" not in line:
-        return change(line)
-    pieces = []
-    pos = 0
-    for span in _CODE_SPAN.finditer(line):
-        pieces += [change(line[pos:span.start()]), span.group(0)]
-        pos = span.end()
-    return "".join(pieces) + change(line[pos:])
-
-
-def _callout(kind: str, title: str, inner: list[Line], no: int) -> list[Line]:
-    head = f'!!! {kind} "{title}"' if title else f"!!! {kind}"
-    return [(head, no)] + [(f"    {t}" if t.strip() else "", n) for t, n in inner] + [("", no)]
-
-
-def _callout_of(name: str, args: str) -> tuple[str, str]:
-    """(kind, title) of `{{< notice warning "Title" >}}`, `{{% notice style="tip" title="…" %}}`, Docsy's
-    `{{% alert title="…" color="warning" %}}` or Hugo Book's `{{< hint info >}}`."""
-    attrs = _attrs(args)
-    words = re.findall(r'"([^"]*)"|(\S+)', _ATTR.sub("", args))
-    positional = [quoted or bare for quoted, bare in words]
-    kind_word = attrs.get("style") or attrs.get("type") or attrs.get("color") or (positional[0] if positional else "")
-    title = attrs.get("title") or (positional[1] if len(positional) > 1 else "")
-    return CALLOUT_KINDS.get(kind_word.lower(), "note"), title
-
-
-def _find_close(lines: list[Line], start: int, name: str, stop: int | None = None) -> int:
-    """The index of `{{< /name >}}` that closes the one opened before `start` (nesting counted), else the end."""
-    depth = 0
-    end = len(lines) if stop is None else stop
-    for j in range(start, end):
-        m = _HUGO.match(lines[j][0]) if "{{" in lines[j][0] else None
-        if m and m.group(3) == name:
-            if m.group(2):
-                if depth == 0:
-                    return j
-                depth -= 1
-            else:
-                depth += 1
-    return end
-
-
-def _find_colon_close(lines: list[Line], start: int, colons: int) -> int:
-    """The line that closes a `:::` container: a bare run of at least as many colons, inner ones skipped."""
-    depth: list[int] = []
-    fence: str | None = None
-    for j in range(start, len(lines)):
-        text = lines[j][0]
-        f = _FENCE.match(text)
-        if fence is not None:
-            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence):
-                fence = None
-            continue
-        if f:
-            fence = f.group(1)
-            continue
-        close = _DIRECTIVE_CLOSE.match(text)
-        if close:
-            if depth and len(close.group(1)) >= depth[-1]:
-                depth.pop()
-                continue
-            if len(close.group(1)) >= colons:
-                return j
-            continue
-        m = _DIRECTIVE.match(text)
-        if m and _opens_block(m, text):
-            depth.append(len(m.group(2)))
-    return len(lines)
-
-
-def _opens_block(m: re.Match, text: str) -> bool:
-    """Whether a `:::name` line opens a block that a later bare `:::` closes (not a one-line directive)."""
-    name = m.group(3).lower()
-    return not (_LEARN_IMAGE.match(text) or m.group(4).rstrip().endswith(":::") or name.endswith("-end")
-                or name in _LEARN_LAYOUT or name == "moniker")
-
-
-def _attrs(text: str) -> dict[str, str]:
-    return {m.group(1): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(text)}
-
-
-def _first_arg(text: str) -> str:
-    m = re.match(r'\s*(?:"([^"]*)"|(\S+))', _ATTR.sub("", text))
-    return (m.group(1) or m.group(2) or "") if m else ""
-
-
-def _dedent(text: str, width: int) -> str:
-    """Remove up to `width` columns of leading white space (a tab counts as four)."""
-    taken = 0
-    i = 0
-    while i < len(text) and taken < width and text[i] in " \t":
-        taken += 4 if text[i] == "\t" else 1
-        i += 1
-    return text[i:]
-
-
-def _dedent_all(lines: list[Line]) -> list[Line]:
-    """Lines without the indentation they all share (JSX children are indented; Markdown would see code)."""
-    widths = [len(t) - len(t.lstrip(" ")) for t, _ in lines if t.strip()]
-    width = min(widths) if widths else 0
-    trimmed = [(t[width:] if t.strip() else "", n) for t, n in lines]
-    while trimmed and not trimmed[0][0]:
-        trimmed.pop(0)
-    while trimmed and not trimmed[-1][0]:
-        trimmed.pop()
-    return trimmed

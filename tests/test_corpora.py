@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,33 @@ def test_ru_doka(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `${{ matrix.os }}` in real articles stays literal text.
     texts = [p.read_text("utf-8") for p in (tmp_path / "out").rglob("index.html")]
     assert any("${{ matrix.os }}" in t for t in texts)
+
+
+def test_cpp_docs_includes_all_resolve_and_are_not_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Microsoft's C++ docs include fragments 500 times (`[!INCLUDE[…](includes/….md)]`): each one is found,
+    and the fragments are parts of pages, not pages. The whole corpus takes minutes to build, so its includes are
+    resolved as the build does, and two of its folders are built for real."""
+    from kbgen.discover import discover
+    from kbgen.includes import candidates, collect, targets
+
+    articles = CORPORA / "en-cpp-docs" / "articles"
+    files = discover(articles, [])
+    included = collect(articles, files.articles)
+    directives = [(rel, t) for rel in files.articles for t in targets((articles / rel).read_text("utf-8", "replace"))]
+    missing = [(rel, target) for rel, (syntax, target) in directives
+               if not any(c in included.texts for c in candidates(syntax, target, rel))]
+    print(f"en-cpp-docs: {len(directives)} includes of {len(included.texts)} files, {len(missing)} not found")
+    assert len(directives) >= 400 and missing == []
+    assert all("/includes/" in rel for rel in included.texts)
+
+    for folder in ("get-started", "overview"):
+        shutil.copytree(articles / folder, tmp_path / "content" / folder)
+    (tmp_path / "kbgen.yml").write_text("severity: {broken-link: ignore, broken-anchor: ignore, missing-image: ignore, "
+                                        "missing-file: ignore, link-case: ignore}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("build")
+    assert result.exit_code == 0, result.stderr[-2000:]
+    assert "missing-include" not in result.stderr
+    assert not (tmp_path / "site" / "get-started" / "includes").exists()
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "site").rglob("index.html"))
+    assert "[!INCLUDE" not in pages and "Add Git source control" in pages  # the fragment's own heading

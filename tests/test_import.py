@@ -9,8 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import run
+from conftest import REPO, run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -119,3 +120,19 @@ def test_a_folder_of_unknown_kind_is_a_clear_error(kb) -> None:
     kb({"notes/readme.txt": "hello"})
     result = run("import", "notes")
     assert result.exit_code == 1 and "--from" in result.stderr
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "docusaurus", "hugo"])
+def test_the_other_tools_fixture_projects_import_and_build_with_nothing_left_as_markup(tool, kb) -> None:
+    """The projects tests/test_other_tools.py builds in place (tabs, callouts, includes, cross-references in each
+    tool's syntax) also import: the imported site builds strictly and no page shows the old tool's markup."""
+    result = run("import", str(REPO / "tests" / "sites" / f"from-{tool}"), "--out", str(kb.root / "help"))
+    assert result.exit_code == 0, result.output
+    assert "not in mkdocs.yml's nav" not in result.output  # an included file is part of a page, not a lost page
+    os.chdir(kb.root / "help")
+    built = run("build", "--strict")
+    assert built.exit_code == 0, built.output
+    for page in (kb.root / "help" / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for markup in (":::", "=== \"", "=== &quot;", "{{<", "{%", "--8<--", "<Tabs", "<TabItem"):
+            assert markup not in text, (page, markup)

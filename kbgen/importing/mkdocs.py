@@ -8,12 +8,16 @@ URL, language and the Material palette's primary colour become `kbgen.yml` setti
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 
 from kbgen.diagnostics import KbgenError
 from kbgen.importing.plan import ImportPlan
 from kbgen.importing.settings import known_settings
 from kbgen.importing.sources import load_yaml, markdown_files
+
+#: A snippet include (pymdownx.snippets): the file it names is part of another page, not a page of the nav.
+_SNIPPET = re.compile(r"""^\s*--8<--\s+["']([^"']+)["']""", re.M)
 
 #: Material for MkDocs' named primary colours, as the Material Design palette gives them (shade 500).
 MATERIAL_COLOURS = {
@@ -39,13 +43,15 @@ def plan(source: Path) -> ImportPlan:
     result = ImportPlan("mkdocs")
     result.config = _config(settings, config_path, result)
     pages, sections = _read_nav(settings.get("nav"), config_path, result)
-    for rel, _path, meta, body in markdown_files(docs, result, (".md", ".markdown")):
+    files = list(markdown_files(docs, result, (".md", ".markdown")))
+    included = {m.group(1) for *_, body in files for m in _SNIPPET.finditer(body)}
+    for rel, _path, meta, body in files:
         if rel in pages:
             title, order = pages[rel]
             if title:
                 meta.setdefault("title", title)
             meta.setdefault("order", order)
-        elif pages:
+        elif pages and not any(rel.endswith(name) or name.endswith(rel) for name in included):
             result.note(rel, "not in mkdocs.yml's nav: published, listed after the pages that have an order")
         result.article(rel.rsplit(".", 1)[0] + ".md", meta, body)
     for folder, (title, order) in sections.items():

@@ -73,6 +73,8 @@ def test_hugo_sections_toml_and_aliases(kb) -> None:
     assert yaml.safe_load((content / "docs" / "_category.yml").read_text()) == {
         "title": "Using the gadget", "description": "Set it up and keep it running.", "order": 2}
     assert not (content / "docs" / "_index.md").exists()
+    section = (kb.root / "help" / "site" / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "from the first charge to the daily routine" in section  # the section's text: the folder's own page
     redirect = (kb.root / "help" / "site" / "old" / "setup" / "index.html").read_text(encoding="utf-8")
     assert "docs/setup/" in redirect  # Hugo's aliases keep working
 

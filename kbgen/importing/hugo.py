@@ -1,7 +1,7 @@
 """A Hugo site: its `content/` folder and its config (`hugo.toml`, `config.toml`, or their YAML forms).
 
 TOML front matter becomes YAML, `weight` becomes `order`, and a section's `_index.md` becomes the folder's
-`_category.yml` (title, description, weight). Hugo's `aliases:` mean what kbgen's mean and are kept.
+`_category.yml` (title, description, weight) and, when it has text, the folder's own page `index.md`. Hugo's `aliases:` mean what kbgen's mean and are kept.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ def plan(source: Path) -> ImportPlan:
             result.category(posixpath.dirname(rel), {"title": meta.get("title"),
                                                      "description": meta.get("description"),
                                                      "order": meta.get("order")})
-            if body.strip():
-                result.note(rel, "a section's own text has no place on a kbgen category page; "
-                                 "move it into an article (it was not imported)")
+            if body.strip():  # the section's own text: the folder's own page, as kbgen calls it
+                result.article(posixpath.join(posixpath.dirname(rel), "index.md"),
+                               {"title": meta.get("title"), "description": meta.get("description")}, body)
             continue
         result.article(rel.rsplit(".", 1)[0] + ".md", meta, body)
     return result

@@ -1,7 +1,8 @@
 """A Hugo site: its `content/` folder and its config (`hugo.toml`, `config.toml`, or their YAML forms).
 
 TOML front matter becomes YAML, `weight` becomes `order`, and a section's `_index.md` becomes the folder's
-`_category.yml` (title, description, weight) and, when it has text, the folder's own page `index.md`. Hugo's `aliases:` mean what kbgen's mean and are kept.
+`_category.yml` (title, description, weight) and, when it has text, the folder's own page `index.md`. Hugo's
+`aliases:` mean what kbgen's mean and are kept.
 """
 
 from __future__ import annotations

@@ -22,6 +22,10 @@ from pathlib import Path
 from conftest import run, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+#: Hypothesis keeps a cache of constants next to the tests by default; tests write nothing into the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "kbgen-hypothesis")
 
 EXAMPLES = int(os.environ.get("KBGEN_HYPOTHESIS_EXAMPLES", "12"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,

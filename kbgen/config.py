@@ -24,11 +24,10 @@ from kbgen.schema import (
     Str,
     StrList,
     StrMap,
-    SwitchOrTable,
     Url,
     validate,
 )
-from kbgen.url_fields import AssetOrUrl, LinkMap, LinkUrl
+from kbgen.url_fields import AnalyticsSwitch, AssetOrUrl, LinkMap, LinkUrl
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
@@ -58,7 +57,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
-    Field("analytics", SwitchOrTable({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
+    Field("analytics", AnalyticsSwitch({"endpoint": "_kb/e.gif"}), {"endpoint": "_kb/e.gif"},
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL)."),
     Field("languages", StrList(), [],

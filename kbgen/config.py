@@ -29,11 +29,10 @@ from kbgen.schema import (
     Str,
     StrList,
     StrMap,
-    SwitchOrTable,
     Url,
     validate,
 )
-from kbgen.url_fields import AssetOrUrl, LinkMap, LinkUrl
+from kbgen.url_fields import AnalyticsSwitch, AssetOrUrl, LinkMap, LinkUrl
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
 CONFIG_FILE = "kbgen.yml"
@@ -63,7 +62,7 @@ CONFIG_FIELDS: list[Field] = [
     Field("search", Bool(), True, "`false`: no search box, no search page and no search index."),
     Field("search_tests", SearchTests(), [],
           "Queries and the article each must find in its top results; `kbgen check` fails when one does not."),
-    Field("analytics", SwitchOrTable(dict(ANALYTICS_DEFAULTS), ANALYTICS_KINDS, check_analytics_settings),
+    Field("analytics", AnalyticsSwitch(dict(ANALYTICS_DEFAULTS), ANALYTICS_KINDS, check_analytics_settings),
           dict(ANALYTICS_DEFAULTS),
           "Search analytics: `false` sends nothing; `endpoint` is where the site reports searches, clicks and votes "
           "(a path inside the site, or an absolute URL); `provider` (plausible, umami, matomo, goatcounter) reports "

@@ -1,12 +1,13 @@
 """The kinds of kbgen.yml fields that end up as a link or an image on every page: `support_url`, `footer_links`
-and `logo`. Each passes the scheme check of `safe_urls`, and a relative one may not climb out with `..`."""
+and `logo`. Each passes the scheme check of `safe_urls`, and a relative one may not climb out with `..`. The
+analytics endpoint, an address every page sends to, passes the scheme check too."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kbgen.safe_urls import climbs_out, refused_scheme, scheme_message, scheme_of
-from kbgen.schema import InvalidEntry, Str, _describe
+from kbgen.schema import InvalidEntry, Str, SwitchOrTable, _describe
 
 _CODE = "unsafe-url"
 
@@ -52,3 +53,16 @@ class AssetOrUrl(Str):
             raise InvalidEntry(None, f"'{text}' is not an image address: give a file in the theme's assets/ "
                                      "folder or an https:// URL", _CODE)
         return text
+
+
+class AnalyticsSwitch(SwitchOrTable):
+    """`analytics:` — off, on, or `{endpoint: …}`, whose endpoint may be a path in the site or an http(s) URL."""
+
+    def convert(self, value: Any) -> dict[str, str] | bool:
+        settings = super().convert(value)
+        if isinstance(settings, dict):
+            endpoint = settings.get("endpoint") or ""
+            scheme = refused_scheme(endpoint)
+            if scheme is not None:
+                raise InvalidEntry("endpoint", scheme_message(endpoint, scheme), _CODE)
+        return settings

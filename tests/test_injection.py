@@ -113,6 +113,7 @@ def test_autolinks_and_images_pass_the_same_check_and_good_schemes_pass(kb) -> N
     ('logo: "javascript:alert(1)"', 2, "'logo': 'javascript:alert(1)' is a javascript: URL"),
     ("logo: ../../../../etc/passwd", 2, "'logo': '../../../../etc/passwd' leads out of the site"),
     ("logo: mailto:a@b.c", 2, "'logo': 'mailto:a@b.c' is not an image address"),
+    ('analytics:\n  endpoint: "vbscript:x"', 3, "'analytics': 'vbscript:x' is a vbscript: URL"),
 ])
 def test_config_links_and_the_logo_pass_the_scheme_check_on_their_line(kb, setting, line, message) -> None:
     kb({"kbgen.yml": f"site_name: Acme\n{setting}\n", "content/a.md": "# A\n"})

@@ -56,6 +56,7 @@ CODES: dict[str, Severity] = {
     "missing-include": Severity.ERROR,
     "mdx-syntax": Severity.WARNING,
     "unknown-directive": Severity.WARNING,
+    "xref-link": Severity.WARNING,
     "hugo-section-index": Severity.WARNING,
     "search-test": Severity.ERROR,
     "language-folder": Severity.ERROR,

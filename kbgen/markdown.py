@@ -322,7 +322,11 @@ def _refused(child: Token, attr: str, url: str, inline: Token, env: dict, breaks
     if scheme is None:
         return False
     path, line = _line(inline, env, breaks)
-    env["problems"].append((path, line, "unsafe-url", scheme_message(url, scheme)))
+    if scheme.lower() == "xref":  # Microsoft Learn's cross-reference to its API pages: nothing to run, nowhere to go
+        env["problems"].append((path, line, "xref-link", f"'{url}' is a Microsoft Learn cross-reference to API "
+                                "documentation this site does not have; shown as text"))
+    else:
+        env["problems"].append((path, line, "unsafe-url", scheme_message(url, scheme)))
     child.attrs.pop(attr, None)
     return True
 

@@ -236,3 +236,16 @@ def test_a_hugo_section_page_is_reported_until_renamed(kb) -> None:
 
     assert result.exit_code == 0
     assert "content/docs/_index.md: warning[hugo-section-index]" in result.stderr
+
+
+def test_a_microsoft_learn_cross_reference_is_a_warning_and_plain_text(kb) -> None:
+    """`<xref:…>` names a page of Microsoft's API reference, which the help centre does not have: a warning of
+    its own on its line, shown as text — not an unsafe-url error, which stopped en-cpp-docs (709 of them)."""
+    kb({"content/strings.md": "# Strings\n\nSee <xref:System.String>.\n\nAnd [the class](xref:System.String).\n"})
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "content/strings.md:3: warning[xref-link]: 'xref:System.String'" in result.stderr
+    assert "content/strings.md:5: warning[xref-link]" in result.stderr
+    assert "unsafe-url" not in result.stderr
+    page = (kb.root / "site" / "strings" / "index.html").read_text(encoding="utf-8")
+    assert "the class" in page and 'href="xref:' not in page

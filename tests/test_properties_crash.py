@@ -186,12 +186,17 @@ PLAUSIBLE_CONFIG = {
                          [{"query": "refund", "expect": "nope.md", "top": 1}], [{"query": "", "expect": ""}],
                          [{"query": "x", "expect": "billing/refunds.md", "top": 0}]),
     "analytics": near(False, True, {"endpoint": "stats/e.gif"}, {"endpoint": "https://s.example/e"},
-                      {"endpoint": "../x"}, {"endpoint": ""}, {"endpoint": "assets/kbgen.css"}),
+                      {"endpoint": "../x"}, {"endpoint": ""}, {"endpoint": "assets/kbgen.css"},
+                      {"provider": "matomo", "script": "https://m.example/matomo.js", "site_id": "3"},
+                      {"provider": "plausible"}, {"provider": "nope"}, {"script": "x"}),
     "logo": near("logo.svg", "https://x/l.png", "../../etc/passwd"), "primary_color": near("#0b5cad", "red", "#12"),
     "footer_links": near({"Status": "https://status.example.com"}, {"x": ""}),
     "limits": near({"max_article_bytes": "10"}, {"max_file_bytes": "1KB"}, {"max_article_bytes": "5GB"}),
     "external_sites": near({"/windows/": "https://learn.microsoft.com/windows/"}, {"/": "https://x/"},
                            {"x": "y"}),
+    "repo_url": near("https://github.com/acme/help", "javascript:x", "not a url", ""),
+    "edit_uri": near("edit/main/docs/", "/edit/", "", "../x"),
+    "announcement": near("New: dark mode", "", "<script>x</script>", {"text": "x"}),
 }
 assert set(PLAUSIBLE_CONFIG) == {f.name for f in CONFIG_FIELDS} - {"content_dir", "output_dir"}
 PLAUSIBLE_KBGEN_YML = st.fixed_dictionaries({}, optional=PLAUSIBLE_CONFIG).map(

@@ -12,9 +12,9 @@ The ranking, in short:
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
   clause scores its best stem; a repeated word counts again;
 - articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
-  scored up to TITLE_BONUS more by the share of the query's words their title has (the article named after the
-  subject answers it), then the rest ("no article has all the words" falls back gracefully); ties go to the lower
-  article id, which is source-path order;
+  scored up to TITLE_BONUS more by the share of the query's words (weighed by idf) their title has (the article
+  named after the subject answers it), then the rest ("no article has all the words" falls back gracefully); ties
+  go to the lower article id, which is source-path order;
 - words that only phrase a question ("how do I", «как», analysis.QUESTION_WORDS) count QUESTION_WEIGHT and no
   clause of their own, unless the query has nothing else; a word no article uses is corrected through the typo
   index (typos.py), an edit in its first letters included.
@@ -46,8 +46,9 @@ FUZZY_MAX = 3
 AND_WORDS = 3
 #: A question word's weight beside a query's subject words (its own stem's: 1.0).
 QUESTION_WEIGHT = 0.05
-#: How much more an article that matches every word scores when they are all in its title (in part: in part).
-TITLE_BONUS = 0.5
+#: How much more an article that matches every word scores when they are all in its title; some of them, by their
+#: share of the query's idf (a title with the query's rare word says more than one with its common word).
+TITLE_BONUS = 0.3
 
 
 @dataclass
@@ -363,7 +364,8 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
     n, avg, params = m["n"], m["avg"], m["params"]
     k1, b, w = params["k1"], params["b"], params["w"]
     scores: dict[int, list[float]] = {}
-    in_title: dict[int, list[bool]] = {}  # per article and clause: whether a subject word is in its title
+    in_title: dict[int, list[float]] = {}  # per article and subject clause: the idf of its word in the title, if any
+    clause_idf = [0.0] * len(clauses)  # per subject clause: the idf of its rarest word
     highlight: set[str] = set()
     for ci, terms in enumerate(clauses):
         for s in sorted(terms):
@@ -377,6 +379,8 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
             df = len(plist)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             weight = terms[s]
+            if subject[ci]:
+                clause_idf[ci] = max(clause_idf[ci], idf)
             own = _uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
             for doc, tfs, lens, used in plist:
                 if own is not None:
@@ -390,11 +394,11 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
                 row = scores.get(doc)
                 if row is None:
                     row = scores[doc] = [0.0] * len(clauses)
-                    in_title[doc] = [False] * len(clauses)
+                    in_title[doc] = [0.0] * len(clauses)
                 if score > row[ci]:
                     row[ci] = score
-                if tfs[0] and subject[ci]:
-                    in_title[doc][ci] = True
+                if tfs[0] and subject[ci] and idf > in_title[doc][ci]:
+                    in_title[doc][ci] = idf
     if missing:
         return Result()
     wanted = sum(1 for ci, t in enumerate(clauses) if t and subject[ci])
@@ -409,7 +413,7 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
                 matched += 1
         tier = 1 if use_and and matched == wanted else 0
         if tier:
-            total *= 1 + TITLE_BONUS * sum(in_title[doc]) / wanted
+            total *= 1 + TITLE_BONUS * sum(in_title[doc]) / sum(clause_idf)
         ranked.append((-tier, -total, doc))
     ranked.sort()
     suggestion = " ".join(shown) if shown is not None else None

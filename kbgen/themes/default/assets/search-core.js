@@ -7,7 +7,7 @@
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
   var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
-    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.5, MARKS = "THBK";
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.3, MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -292,6 +292,7 @@
   function score(ix, clauses, typed, subject, shown, missing) {
     var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
     var scores = new Map(), inTitle = new Map(), highlight = new Set(), nc = clauses.length;
+    var clauseIdf = new Float64Array(nc);  /* per subject clause: the idf of its rarest word */
     clauses.forEach(function (terms, ci) {
       Array.from(terms.keys()).sort(cmp).forEach(function (s) {
         var e = entry(ix, s, missing);
@@ -300,6 +301,7 @@
         if (subject[ci]) forms.forEach(function (x) { highlight.add(x); });  /* not every "how" and "do" */
         var plist = decode(e[0]), dfs = plist.length;
         var idf = Math.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), weight = terms.get(s);
+        if (subject[ci] && idf > clauseIdf[ci]) clauseIdf[ci] = idf;
         var own = s === typed[ci][0] ? usesWord(forms, typed[ci][1]) : null;
         for (var p = 0; p < plist.length; p++) {
           var doc = plist[p][0], tfs = plist[p][1], lens = plist[p][2], tfw = 0.0;
@@ -312,21 +314,22 @@
           }
           var sc = weight * idf * tfw * (k1 + 1) / (k1 + tfw);
           var row = scores.get(doc);
-          if (!row) { row = new Float64Array(nc); scores.set(doc, row); inTitle.set(doc, new Uint8Array(nc)); }
+          if (!row) { row = new Float64Array(nc); scores.set(doc, row); inTitle.set(doc, new Float64Array(nc)); }
           if (sc > row[ci]) row[ci] = sc;
-          if (tfs[0] && subject[ci]) inTitle.get(doc)[ci] = 1;
+          if (tfs[0] && subject[ci] && idf > inTitle.get(doc)[ci]) inTitle.get(doc)[ci] = idf;
         }
       });
     });
     if (missing.size) return null;
     var wanted = clauses.filter(function (t, ci) { return t.size && subject[ci]; }).length;
     var useAnd = wanted > 0 && wanted <= AND_WORDS, ranked = [];
+    var idfs = clauseIdf.reduce(function (a, x) { return a + x; }, 0);
     scores.forEach(function (row, doc) {
       var total = 0.0, matched = 0;
       for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0 && subject[i]) matched++; }
       var titled = inTitle.get(doc).reduce(function (a, x) { return a + x; }, 0);
       var tier = useAnd && matched === wanted ? 1 : 0;
-      if (tier) total *= 1 + TITLE_BONUS * titled / wanted;
+      if (tier) total *= 1 + TITLE_BONUS * titled / idfs;
       ranked.push([tier, total, doc]);
     });
     ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });

@@ -5,8 +5,9 @@ Both read the exported files (manifest, shards) and nothing else, which is why `
 not a whoosh index: one index, one ranking, no second analysis that could drift.
 
 The ranking, in short:
-- each query word becomes a clause of stems with a weight: its own stem (found through the vocabulary: 1.0 in an
-  article that uses the word as typed, STEMMED_WEIGHT in one that has only other words of the same stem);
+- each query word becomes a clause of stems with a weight: its own stem (stemmed as the build stems, so any form
+  of a word finds the others: 1.0 in an article that uses the word as typed, STEMMED_WEIGHT in one that has only
+  other words of the same stem);
   while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
   (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen.search.analysis import normalise
+from kbgen.search.analysis import normalise, stem
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
@@ -123,13 +124,11 @@ def _base36(n: int) -> str:
 
 
 def _stem_of(ix: SearchIndex, word: str, missing: set[int]) -> str | None:
-    """The stem of a surface word, or None when no article has the word."""
-    shard = ix.shard(ix.shard_index(word), missing)
-    if shard is None:
-        return None
-    if word in shard["v"]:
-        return shard["v"][word]
-    return word if word in shard["t"] else None
+    """The word's stem (any form, seen by the build or not: search-stem.js stems alike), or None when no article
+    has it."""
+    s = stem(word)
+    shard = ix.shard(ix.shard_index(s), missing)
+    return s if shard is not None and s in shard["t"] else None
 
 
 def _entry(ix: SearchIndex, stem: str, missing: set[int]) -> list | None:

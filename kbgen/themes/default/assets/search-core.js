@@ -4,6 +4,7 @@
  * draws the results. Why the ranking is as it is: see engine.py's docstring. */
 (function (root) {
   "use strict";
+  var Stem = typeof module === "object" && module.exports ? require("./search-stem.js") : root.KbgenStem;
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
   var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.4, 0.25], FUZZY_MAX = 3,
@@ -75,10 +76,9 @@
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
 
   function stemOf(ix, word, missing) {
-    var shard = ix.shard(ix.shardIndex(word), missing);
-    if (!shard) return null;
-    if (has(shard.v, word)) return shard.v[word];
-    return has(shard.t, word) ? word : null;
+    /* the word's stem as the build makes it (search-stem.js: any form, seen or not), or null when no article has it */
+    var stem = Stem.stem(word), shard = ix.shard(ix.shardIndex(stem), missing);
+    return shard && has(shard.t, stem) ? stem : null;
   }
 
   function entry(ix, stem, missing) {

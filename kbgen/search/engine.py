@@ -93,7 +93,7 @@ class SearchIndex:
             if not missing:
                 return result
             for i in sorted(missing):
-                self.shards[i] = self._load(self.names[i])
+                self.shards[i] = with_words(self, i, self._load(self.names[i]))
                 self.loaded_names.append(self.names[i])
 
     def fragment(self, doc: int) -> list:
@@ -111,6 +111,17 @@ class SearchIndex:
             return self.shards[i]
         missing.add(i)
         return None
+
+
+def with_words(ix: SearchIndex, i: int, shard: dict) -> dict:
+    """Shard `i` with its whole map of surface words to stems: the export leaves out each word whose stem is in the
+    same shard, as the stem's list of words has it (export.py `_shard`)."""
+    words = shard["v"]
+    for s, (_postings, forms) in shard["t"].items():
+        for w in forms.split(" "):
+            if w != s and ix.shard_index(w) == i:
+                words[w] = s
+    return shard
 
 
 def _base36(n: int) -> str:

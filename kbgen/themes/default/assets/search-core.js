@@ -46,7 +46,7 @@
       if (!missing.size) return result;
       var wanted = Array.from(missing).sort(function (a, b) { return a - b; });
       return Promise.all(wanted.map(function (i) {
-        return self.load(self.names[i]).then(function (data) { self.shards[i] = data; });
+        return self.load(self.names[i]).then(function (data) { self.shards[i] = withWords(self, i, data); });
       })).then(again);
     });
   };
@@ -74,6 +74,15 @@
   };
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+
+  function withWords(ix, i, shard) {
+    /* the shard's whole map of surface words to stems: the export leaves out each word whose stem is in the same
+     * shard, as the stem's list of words has it (engine.py with_words) */
+    Object.keys(shard.t).forEach(function (s) {
+      shard.t[s][1].split(" ").forEach(function (w) { if (w !== s && ix.shardIndex(w) === i) shard.v[w] = s; });
+    });
+    return shard;
+  }
 
   function stemOf(ix, word, missing) {
     /* the word's stem as the build makes it (search-stem.js: any form, seen or not), or null when no article has it */

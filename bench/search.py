@@ -193,6 +193,7 @@ class Host:
 
 
 BENCH_PAGE = """<!doctype html><meta charset="utf-8"><title>bench</title>
+<script src="assets/search-stem.js"></script>
 <script src="assets/search-core.js"></script>
 <script>
 window.kb = new KbgenSearch.SearchIndex(KbgenSearch.scriptLoader("{index}"));
@@ -244,12 +245,12 @@ def browser_runs(chromium: Chromium, host: Host, engine: str, queries, depth: in
 def transfer(chromium: Chromium, host: Host, engine: str, queries) -> dict:
     """Bytes of the first query in a fresh page, of each later one, and query time once loaded."""
     counted = (lambda p: p.startswith("/pagefind/")) if engine == "pf" else (
-        lambda p: p.startswith(("/search/", "/assets/search-core.js")))
+        lambda p: p.startswith(("/search/", "/assets/search-core.js", "/assets/search-stem.js")))
     context, page = chromium.fresh(host.url + "__bench.html")
     host.take(counted)
-    if engine == "kb":  # the engine script came with the page: count it as the first query's
-        host.sent.append(("/assets/search-core.js", len(gzip.compress(
-            (host.root / "assets" / "search-core.js").read_bytes(), 6))))
+    if engine == "kb":  # the engine's scripts came with the page: count them as the first query's
+        for script in ("search-stem.js", "search-core.js"):
+            host.sent.append((f"/assets/{script}", len(gzip.compress((host.root / "assets" / script).read_bytes(), 6))))
     sizes, warm = [], []
     for _qid, q in queries:
         page.evaluate(f"([q, d, s]) => {engine}Run(q, d, s)", [q, 10, SHOWN])

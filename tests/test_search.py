@@ -63,6 +63,8 @@ def test_reader_words_find_their_article(kb) -> None:
     assert run("build").exit_code == 0
     assert [h["key"] for h in _hits("pasword")][:1] == ["account/reset-password.md"]  # one typo
     assert [h["key"] for h in _hits("статьями")] == ["ru/stati.md"]  # another form of "статья"
+    assert [h["key"] for h in _hits("статьёй")] == ["ru/stati.md"]  # stemmed, though no article has the form
+    assert [h["key"] for h in _hits("refunding")] == ["billing/refunds.md"]
     assert [h["key"] for h in _hits("money back")] == ["billing/refunds.md"]  # the writer's synonym
     assert [h["key"] for h in _hits("возврат")] == ["billing/refunds.md"]
     assert "hidden.md" not in [h["key"] for h in _hits("password")]  # search: false

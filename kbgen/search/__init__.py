@@ -1,6 +1,6 @@
 """Search: one analysis, records from articles, an index exported into the site, and the same ranking in Python.
 
-analysis — words → index terms (the only place that stems)
+analysis — words → index terms (stems by PyStemmer; the browser stems the same with `search-stem.js`)
 records  — articles → searchable records with weighted fields and sub-results (sections, FAQ questions)
 export   — records → manifest, term shards and display fragments under `search/` (incremental)
 engine   — the ranking of `search-core.js`, ported line for line, for `kbgen search` and `search_tests`

@@ -5,8 +5,9 @@ Both read the exported files (manifest, shards) and nothing else, which is why `
 not a whoosh index: one index, one ranking, no second analysis that could drift.
 
 The ranking, in short:
-- each query word becomes a clause of stems with a weight: its own stem (found through the vocabulary: 1.0 in an
-  article that uses the word as typed, STEMMED_WEIGHT in one that has only other words of the same stem);
+- each query word becomes a clause of stems with a weight: its own stem (stemmed as the build stems, so any form
+  of a word finds the others: 1.0 in an article that uses the word as typed, STEMMED_WEIGHT in one that has only
+  other words of the same stem);
   while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
   (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen.search.analysis import normalise
+from kbgen.search.analysis import normalise, stem
 from kbgen.search.typos import deletions
 
 _WORD = re.compile(r"[^\W_]+")
@@ -87,6 +88,7 @@ class SearchIndex:
         self.typo_names = [s[1] for s in self.manifest["typos"]]
         self.typo_prefix = self.manifest["typo_prefix"]
         self.files: dict[str, dict] = {}  # the shards loaded so far, by name
+        self._term_shard = {name: i for i, name in enumerate(self.names)}  # a term shard's name → its number
 
     @classmethod
     def from_folder(cls, folder: Path) -> SearchIndex:
@@ -104,7 +106,8 @@ class SearchIndex:
             if not missing:
                 return result
             for name in sorted(missing):
-                self.files[name] = self._load(name)
+                data = self._load(name)
+                self.files[name] = with_words(self, self._term_shard[name], data) if name in self._term_shard else data
 
     def fragment(self, doc: int) -> list:
         group = doc // self.manifest["group"]
@@ -129,6 +132,17 @@ class SearchIndex:
         return None
 
 
+def with_words(ix: SearchIndex, i: int, shard: dict) -> dict:
+    """Shard `i` with its whole map of surface words to stems: the export leaves out each word whose stem is in the
+    same shard, as the stem's list of words has it (export.py `_shard`)."""
+    words = shard["v"]
+    for s, (_postings, forms) in shard["t"].items():
+        for w in forms.split(" "):
+            if w != s and ix.shard_index(w) == i:
+                words[w] = s
+    return shard
+
+
 def _base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
@@ -140,13 +154,11 @@ def _base36(n: int) -> str:
 
 
 def _stem_of(ix: SearchIndex, word: str, missing: set[str]) -> str | None:
-    """The stem of a surface word, or None when no article has the word."""
-    shard = ix.shard(ix.shard_index(word), missing)
-    if shard is None:
-        return None
-    if word in shard["v"]:
-        return shard["v"][word]
-    return word if word in shard["t"] else None
+    """The word's stem (any form, seen by the build or not: search-stem.js stems alike), or None when no article
+    has it."""
+    s = stem(word)
+    shard = ix.shard(ix.shard_index(s), missing)
+    return s if shard is not None and s in shard["t"] else None
 
 
 def _entry(ix: SearchIndex, stem: str, missing: set[str]) -> list | None:

@@ -8,7 +8,9 @@ file forever and a rebuild changes only the files whose content changed:
   words, the first key of every term shard and of every typo shard, and the name of every fragment group. The
   only file whose name is fixed.
 - `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words,
-  the most widespread first; each surface word that is not its own stem maps to its stem. Where a stem has
+  the most widespread first; each surface word that is not its own stem maps to its stem, unless that stem is in
+  the same shard: its list of words says so already, and the reader rebuilds the map from it when the shard loads
+  (`with_words` in engine.py; a quarter of ru-doka's index was this map). Where a stem has
   several surface words, a posting says which of them the article uses unless that is the first one alone
   (`~` and their places in the list), so a query word found as written outranks one found through its stem.
   Shards are cut by postings volume, at the shortest prefix that separates two neighbouring keys; the cut points
@@ -41,7 +43,7 @@ from kbgen.search.records import FIELDS, Record
 from kbgen.search.typos import TYPO_PREFIX, typo_keys, typo_shards
 
 #: Bump when the exported format changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Raw bytes of postings per term shard before a new one starts (about 0.45 KB gzipped): a reader's next query
 #: should cost a few small files, not one big one.
 SHARD_BYTES = 700
@@ -345,11 +347,13 @@ def _split(keys: dict[str, int], bounds: list[str]):
 
 
 def _shard(index: _Index, members: list[str]) -> dict:
+    """A shard's stems, and the map of its surface words to stems in other shards (see the module docstring)."""
     terms, vocab = {}, {}
     for k in members:
         if k in index.postings:
             terms[k] = [index.encoded[k], " ".join(index.forms[k])]
-        if k in index.vocabulary:
+    for k in members:
+        if k in index.vocabulary and index.vocabulary[k] not in terms:
             vocab[k] = index.vocabulary[k]
     return {"t": terms, "v": vocab}
 

@@ -4,6 +4,7 @@
  * draws the results. Why the ranking is as it is: see engine.py's docstring. */
 (function (root) {
   "use strict";
+  var Stem = typeof module === "object" && module.exports ? require("./search-stem.js") : root.KbgenStem;
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
   var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
@@ -49,7 +50,10 @@
       if (!missing.size) return result;
       var wanted = Array.from(missing).sort(cmp);
       return Promise.all(wanted.map(function (name) {
-        return self.load(name).then(function (data) { self.files[name] = data; });
+        return self.load(name).then(function (data) {
+          var i = self.names.indexOf(name);  /* a term shard: its whole map of words (withWords) */
+          self.files[name] = i < 0 ? data : withWords(self, i, data);
+        });
       })).then(again);
     });
   };
@@ -86,11 +90,19 @@
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
 
+  function withWords(ix, i, shard) {
+    /* the shard's whole map of surface words to stems: the export leaves out each word whose stem is in the same
+     * shard, as the stem's list of words has it (engine.py with_words) */
+    Object.keys(shard.t).forEach(function (s) {
+      shard.t[s][1].split(" ").forEach(function (w) { if (w !== s && ix.shardIndex(w) === i) shard.v[w] = s; });
+    });
+    return shard;
+  }
+
   function stemOf(ix, word, missing) {
-    var shard = ix.shard(ix.shardIndex(word), missing);
-    if (!shard) return null;
-    if (has(shard.v, word)) return shard.v[word];
-    return has(shard.t, word) ? word : null;
+    /* the word's stem as the build makes it (search-stem.js: any form, seen or not), or null when no article has it */
+    var stem = Stem.stem(word), shard = ix.shard(ix.shardIndex(stem), missing);
+    return shard && has(shard.t, stem) ? stem : null;
   }
 
   function entry(ix, stem, missing) {

@@ -18,6 +18,7 @@ from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import CATEGORY_FIELDS, decode, encoding_message
+from kbgen.icons import BUILT_IN, icon_svg, looks_like_a_name
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
@@ -215,6 +216,10 @@ def _apply_category_file(cat: Category, content_dir: Path, display_root: str, di
             and not (content_dir / cat.rel / cat.icon).is_file():
         diagnostics.add(shown, source.line("icon"), "missing-image",
                         f"icon '{cat.icon}' not found next to _category.yml (a path inside its folder)")
+    elif cat.icon and not icon_is_image(cat.icon) and icon_svg(cat.icon) is None and looks_like_a_name(cat.icon):
+        diagnostics.add(shown, source.line("icon"), "missing-image",
+                        f"icon '{cat.icon}' is not a built-in icon ({', '.join(BUILT_IN)}) nor an image file; "
+                        "an emoji is shown as it is written")
     cat.order = values["order"]
     cat.review_every = values["review_every"]
 

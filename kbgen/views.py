@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kbgen.article import Article
+from kbgen.icons import icon_svg
 from kbgen.site import Category, icon_url
 
 
@@ -85,6 +86,7 @@ class CategoryView:
     description = property(lambda self: self._c.description)
     icon = property(lambda self: self._c.icon)
     icon_url = property(lambda self: icon_url(self._c))  # an image icon's URL from the site root, else None
+    icon_svg = property(lambda self: icon_svg(self._c.icon))  # a built-in icon (`icon: billing`), else None
     count = property(lambda self: self._c.count())
 
     @property

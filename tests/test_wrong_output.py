@@ -173,6 +173,21 @@ def test_a_category_icon_shows_on_its_card(kb) -> None:
     assert (kb.root / "site/billing/card icon.svg").is_file()
 
 
+def test_a_built_in_icon_is_drawn_in_the_page_and_a_mistyped_one_is_said(kb) -> None:
+    """`icon: billing` needs no file: a line drawing in the text colour (dark mode included); `icon: biling` is a
+    typo of it, not an emoji, so the writer is told which names exist."""
+    result = _built(kb, {
+        "content/billing/_category.yml": "title: Billing\nicon: billing\n",
+        "content/billing/refunds.md": "# Refunds\n",
+        "content/shop/_category.yml": "title: Shop\nicon: biling\n",
+        "content/shop/cart.md": "# Cart\n"})
+    assert "content/shop/_category.yml:2: warning[missing-image]: icon 'biling' is not a built-in icon (account, " \
+           "billing," in result.stderr
+    home = (kb.root / "site/index.html").read_text(encoding="utf-8")
+    assert '<svg class="card-icon" viewBox="0 0 24 24"' in home and 'stroke="currentColor"' in home
+    assert home.count("<svg class=\"card-icon\"") == 1  # the mistyped one is not drawn
+
+
 def test_two_tags_spelled_alike_are_named_together(kb) -> None:
     result = _built(kb, {"content/a.md": "---\ntitle: A\ntags: [Billing, setup]\n---\nText.\n",
                          "content/b.md": "---\ntitle: B\ndescription: x\ntags:\n  - billing!\n---\nText.\n"})

@@ -8,6 +8,7 @@ callouts, includes and cross-reference links are rendered; what kbgen does not u
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from pathlib import Path
@@ -39,6 +40,17 @@ def content_of(page: Path) -> str:
     return html.unescape(body)
 
 
+def raw_pages(site: Path) -> dict[str, str]:
+    """Each article page's own part as HTML."""
+    found = {}
+    for p in site.rglob("index.html"):
+        text = p.read_text(encoding="utf-8")
+        if '<div class="content">' in text:
+            found[p.parent.relative_to(site).as_posix()] = text.split('<div class="content">', 1)[1].split(
+                '<section class="feedback"', 1)[0].strip()
+    return found
+
+
 def pages(site: Path) -> dict[str, str]:
     return {p.parent.relative_to(site).as_posix(): content_of(p) for p in site.rglob("index.html")
             if '<div class="content">' in p.read_text(encoding="utf-8")}
@@ -54,6 +66,14 @@ def test_a_project_from_another_tool_builds_strictly_with_nothing_left_as_markup
     left = {url: [m for m in LITERAL_MARKUP if m in text] for url, text in found.items()}
     assert {url: m for url, m in left.items() if m} == {}
     assert not (site / "includes").exists()  # fragments that are only included are not pages
+    # And what they become, page by page, is the reviewed output (KBGEN_UPDATE_GOLDEN=1 rewrites it).
+    golden = SITES.parent / "golden-other-tools" / f"{tool}.html"
+    output = "".join(f"<!-- {url} -->\n{raw}\n" for url, raw in sorted(raw_pages(site).items()))
+    output = re.sub(r"<time[^>]*>[^<]*</time>", "<time>…</time>", output)  # file times: the day of the checkout
+    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8"), f"{tool}'s pages differ from {golden.name}"
 
 
 def test_mkdocs_tabs_snippets_admonitions_and_mermaid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -183,7 +183,10 @@ def report_baseline(count: int) -> tuple[_Shape, str]:
 
 
 @SETTINGS
-@given(queries=st.lists(TEXT | st.text(max_size=12), min_size=1, max_size=6))
+#: At least one search with words in it: a log of nothing but empty searches is unreadable, and the report says so
+#: with exit 1 (issue 21), which is not what this property is about.
+@given(queries=st.lists(TEXT | st.text(max_size=12), min_size=1, max_size=6).filter(
+    lambda qs: any(q.strip() for q in qs)))
 def test_searches_add_nothing_to_the_report_and_drive_no_terminal(queries) -> None:
     page, table = report(queries)
 

@@ -12,7 +12,10 @@
   var MAX_TEXT = 200;
   var SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";  // Python's
   var WORD = "\\p{L}\\p{N}_";  // Python's \w
-  var EMAIL = new RegExp("[" + WORD + ".+-]+@[" + WORD + "-]+(?:\\.[" + WORD + "-]+)+", "gu");
+  var EMAIL = new RegExp("[" + WORD + ".+-]+@[" + WORD + "-]+(?:\\.[" + WORD + "-]+)*", "gu");  // bob@localhost too
+  var HEX = new RegExp("((?<![" + WORD + "])0[xX][0-9A-Fa-f]+(?![" + WORD + "]))", "u");  // 0x80070005 stays
+  var CARD = /\p{Nd}(?:[ -]?\p{Nd}){11,}/gu;  // a card number, also glued to letters
+  var IBAN = new RegExp("(?<![" + WORD + "])[A-Za-z]{2}\\p{Nd}{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![" + WORD + "])", "gu");
   var PHONE = new RegExp("(?<![" + WORD + "])\\+?\\p{Nd}(?:[" + SPACE + "().-]*\\p{Nd}){6,}(?![" + WORD + "])", "gu");
   var DIGITS = new RegExp("(?<![" + WORD + "])\\p{Nd}{5,}", "gu");
   var IS_SPACE = new RegExp("^[" + SPACE + "]$", "u");
@@ -36,8 +39,30 @@
     return rstrip(kept, function (c) { return NUMBER_CHARS.indexOf(c) >= 0; }).join("");
   }
 
+  function ibanValid(iban) {  // ISO 13616: country and check digits moved to the end, letters as 10–35, mod 97 is 1
+    var moved = (iban.slice(4) + iban.slice(0, 4)).toUpperCase(), rest = 0;
+    if (!/^[A-Z0-9]+$/.test(moved)) return false;
+    for (var i = 0; i < moved.length; i++) {
+      var digits = String(parseInt(moved[i], 36));
+      for (var j = 0; j < digits.length; j++) rest = (rest * 10 + digits.charCodeAt(j) - 48) % 97;
+    }
+    return rest === 1;
+  }
+  function ibanOrText(found) {  // the longest start of whole groups that is a valid IBAN, masked
+    var words = found.split(" ");
+    for (var end = words.length; end > 0; end--) {
+      var candidate = words.slice(0, end).join(""), n = Array.from(candidate).length;
+      if (n >= 15 && n <= 34 && ibanValid(candidate)) {
+        return "[iban]" + (end < words.length ? " " + words.slice(end).join(" ") : "");
+      }
+    }
+    return found;
+  }
   function mask(text) {
-    return text.replace(EMAIL, "[email]").replace(PHONE, "[number]").replace(DIGITS, "[number]");
+    text = text.replace(EMAIL, "[email]").replace(IBAN, ibanOrText);
+    return text.split(HEX).map(function (part, i) {  // odd items are hexadecimal codes
+      return i % 2 ? part : part.replace(CARD, "[number]").replace(PHONE, "[number]").replace(DIGITS, "[number]");
+    }).join("");
   }
 
   function searchText(raw) {

@@ -28,6 +28,8 @@ from kbgen.slugs import AnchorSet, anchor_slug
 RENDER_VERSION = "7"
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+#: What CommonMark reads as an autolink but is a name in a programming language: `std::vector`, `System::String`.
+_SCOPE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 #: An `<a …>` or `<img …>` start tag in raw HTML (bounded: no tag costs more than its length), and the `href` or
 #: `src` in it, quoted either way or not at all.
@@ -284,11 +286,14 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
         if token.type != "inline" or not token.children:
             continue
         breaks = 0
-        for child in token.children:
+        for i, child in enumerate(token.children):
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
+                if child.info == "auto" and _SCOPE.match(href):
+                    _unlink(token.children, i)
+                    continue
                 if _refused(child, "href", href, token, env, breaks):
                     continue
                 if href.startswith("~/"):  # Microsoft Learn: from the content folder
@@ -314,6 +319,13 @@ def _placeholder_links(tokens: list[Token], env: dict) -> tuple[list[LinkRef], l
             path, line = _line(token, env)
             token.content = _raw_html_links(token.content, path, line, links, images)
     return links, images
+
+
+def _unlink(children: list[Token], i: int) -> None:
+    """An autolink's text without its link: `<std::vector>` is C++ in angle brackets, which CommonMark reads as a
+    URL of the scheme `std`; it is shown as the text it is (en-cpp-docs writes 250 of them)."""
+    for token in (children[i], children[i + 2]):  # an autolink is always link_open, text, link_close
+        token.type, token.tag, token.content, token.attrs = "text", "", "", {}
 
 
 def _refused(child: Token, attr: str, url: str, inline: Token, env: dict, breaks: int) -> bool:

@@ -269,3 +269,15 @@ def test_a_microsoft_learn_cross_reference_is_a_warning_and_plain_text(kb) -> No
     assert "unsafe-url" not in result.stderr
     page = (kb.root / "site" / "strings" / "index.html").read_text(encoding="utf-8")
     assert "the class" in page and 'href="xref:' not in page
+
+
+def test_a_cpp_name_in_angle_brackets_is_text_not_a_link(kb) -> None:
+    """CommonMark reads `<std::vector>` as a link of the scheme `std`; in a programming language's docs it is a
+    name. It is shown as text, with no link to nowhere and no unsafe-url error (en-cpp-docs has 250 of them)."""
+    kb({"content/vectors.md": "# Vectors\n\nUse <std::vector> or <System::String^>, see <https://example.com/x>.\n"})
+    result = run("build", "--strict")
+    assert result.exit_code == 0, result.output
+    page = (kb.root / "site" / "vectors" / "index.html").read_text(encoding="utf-8")
+    assert "Use std::vector or System::String^, see" in page
+    assert 'href="std::' not in page and 'href="System::' not in page
+    assert '<a href="https://example.com/x">' in page  # a real autolink stays one

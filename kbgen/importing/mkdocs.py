@@ -89,13 +89,13 @@ def _read_nav(nav, config_path: Path, result: ImportPlan):
     pages: dict[str, tuple[str | None, int]] = {}
     sections: dict[str, tuple[str, int]] = {}
 
-    def walk(items, depth: int) -> list[str]:
+    def walk(items) -> list[str]:
         seen: list[str] = []
         for order, item in enumerate(items if isinstance(items, list) else [], 1):
             title, value = (next(iter(item.items())) if isinstance(item, dict) and len(item) == 1
                             else (None, item))
             if isinstance(value, list):
-                inside = walk(value, depth + 1)
+                inside = walk(value)
                 folder = posixpath.commonpath(inside) if inside else ""
                 folder = folder if folder and not folder.endswith(".md") else posixpath.dirname(folder)
                 if folder and folder not in sections and title:
@@ -112,5 +112,5 @@ def _read_nav(nav, config_path: Path, result: ImportPlan):
                 result.note(config_path.name, f"nav link '{title or value}' to {value}: add it to footer_links")
         return seen
 
-    walk(nav, 0)
+    walk(nav)
     return pages, sections

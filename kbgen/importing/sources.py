@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterator
@@ -78,8 +79,6 @@ def markdown_files(folder: Path, result: ImportPlan, suffixes: tuple[str, ...],
 
 def plain(value) -> object:
     """Front-matter values as YAML can write them: dates stay dates, TOML's datetimes become dates."""
-    import datetime as dt
-
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dict):

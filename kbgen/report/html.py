@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from kbgen.report.output import _answer, _by_owner, others_line
+from kbgen.report.rows import answer_text, by_owner, others_line
 
 _AGE_BUCKETS = [(0, 90, "< 3 months"), (90, 180, "3–6 months"), (180, 365, "6–12 months"),
                 (365, 730, "1–2 years"), (730, 10**9, "> 2 years")]
@@ -39,7 +39,7 @@ def to_html(data: dict[str, Any]) -> str:
         _figure("Articles by time since last update", _bars(_age_histogram(data["ages"]))),
         _figure("Weekly share of searches without results", _weekly(data["weekly_searches"])), "</div>"]
     parts.append("<h2>Articles due for review</h2>")
-    for owner, rows in _by_owner(data["stale"]):
+    for owner, rows in by_owner(data["stale"]):
         parts.append(f"<h3>{escape(owner)}</h3>")
         parts.append(_table(["Article", "Status", "Updated", "Source", "Due", "Demand"], [
             [f"{escape(r['title'])}<br><code>{escape(r['source'])}</code>",
@@ -50,7 +50,7 @@ def to_html(data: dict[str, Any]) -> str:
         parts.append("<p>Every article is within its review period.</p>")
     parts.append("<h2>Searches without results</h2>")
     parts.append(_table(["Search", "Times", "Now"], [
-        [escape(q["query"]), str(q["count"]), escape(_answer(q))] for q in data["zero_result_queries"]]))
+        [escape(q["query"]), str(q["count"]), escape(answer_text(q))] for q in data["zero_result_queries"]]))
     parts += _others(data.get("zero_result_others"))
     parts.append("<h2>Searches with results nobody opened</h2>")
     parts.append(_table(["Search", "Times"], [[escape(q["query"]), str(q["searches"])]

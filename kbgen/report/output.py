@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from itertools import groupby
 from typing import Any
 
+from kbgen.report.html import to_html
 from kbgen.report.neutral import csv_cell
+from kbgen.report.rows import answer_text, by_owner, others_line
 
 FORMATS = ("table", "json", "csv", "md", "html")
 
@@ -21,38 +22,8 @@ def render(data: dict[str, Any], fmt: str) -> str:
     if fmt == "md":
         return to_markdown(data)
     if fmt == "html":
-        from kbgen.report.html import to_html
-
         return to_html(data)
     return to_table(data)
-
-
-def _owner(row: dict[str, Any]) -> str:
-    return row["owner"] or "(no owner)"
-
-
-def _by_owner(stale: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Groups in order of each owner's most urgent article; within a group the rows keep their order."""
-    order: dict[str, int] = {}
-    for i, row in enumerate(stale):
-        order.setdefault(_owner(row), i)
-    ranked = sorted(stale, key=lambda r: order[_owner(r)])
-    return [(owner, list(rows)) for owner, rows in groupby(ranked, key=_owner)]
-
-
-def others_line(others: dict[str, int] | None) -> str:
-    """The line under a capped list: `1,234 other distinct searches, 2,345 searches`; empty when none is left out."""
-    if not others or not others["queries"]:
-        return ""
-    n, m = others["queries"], others["searches"]
-    return (f"{n:,} other distinct search{'es' if n != 1 else ''}, {m:,} search{'es' if m != 1 else ''} "
-            f"(not listed)")
-
-
-def _answer(q: dict[str, Any]) -> str:
-    if q["answered_by"]:
-        return f"now answered by {q['answered_by']['title']} ({q['answered_by']['url']})"
-    return q["status"] + (f"; did you mean “{q['did_you_mean']}”?" if q["did_you_mean"] else "")
 
 
 def to_table(data: dict[str, Any]) -> str:
@@ -68,7 +39,7 @@ def to_table(data: dict[str, Any]) -> str:
                         f"soon, {s['articles_ok']} ok)", title_justify="left")
     for col in ("Owner", "Article", "Status", "Updated", "Source", "Review every", "Demand"):
         stale.add_column(col)
-    for owner, rows in _by_owner(data["stale"]):
+    for owner, rows in by_owner(data["stale"]):
         for row in rows:
             stale.add_row(T(owner), T(f"{row['title']}\n{row['source']}"), row["status"], row["updated"],
                           row["updated_from"], f"{row['review_every']} d", str(row["demand"]))
@@ -78,7 +49,7 @@ def to_table(data: dict[str, Any]) -> str:
     for col in ("Search", "Times", "Now"):
         gaps.add_column(col)
     for q in data["zero_result_queries"]:
-        gaps.add_row(T(q["query"]), str(q["count"]), T(_answer(q)))
+        gaps.add_row(T(q["query"]), str(q["count"]), T(answer_text(q)))
     if s["log_files"] == 0:
         console.print("No logs read: give access logs (kbgen report access.log*), or run kbgen serve to record "
                       "searches in .kbgen/events.jsonl.", markup=False)
@@ -152,14 +123,14 @@ def to_markdown(data: dict[str, Any]) -> str:
              f"{s['zero_result_searches']} without results.", ""]
     lines += [f"> **Warning:** {_md(w)}" for w in s["warnings"]]
     lines += ["", "## Articles due for review", ""]
-    for owner, rows in _by_owner(data["stale"]):
+    for owner, rows in by_owner(data["stale"]):
         lines += [f"### {_md(owner)}", "", "| Article | Status | Updated | Source | Due | Demand |",
                   "|---|---|---|---|---|---|"]
         lines += [f"| {_md(r['title'])} (`{_md(r['source'])}`) | {r['status']} | {r['updated']} | "
                   f"{r['updated_from']} | {r['due']} | {r['demand']} |" for r in rows]
         lines.append("")
     lines += ["## Searches without results", "", "| Search | Times | Now |", "|---|---|---|"]
-    lines += [f"| {_md(q['query'])} | {q['count']} | {_md(_answer(q))} |" for q in data["zero_result_queries"]]
+    lines += [f"| {_md(q['query'])} | {q['count']} | {_md(answer_text(q))} |" for q in data["zero_result_queries"]]
     lines += ["", others_line(data.get("zero_result_others"))] if others_line(data.get("zero_result_others")) else []
     lines += ["", "## Searches with results nobody opened", "", "| Search | Times |", "|---|---|"]
     lines += [f"| {_md(q['query'])} | {q['searches']} |" for q in data["no_click_queries"]]

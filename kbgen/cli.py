@@ -96,17 +96,10 @@ def init_command(directory: Path) -> None:
 @_common
 def import_command(source: Path, out: Path, kind: str | None) -> None:
     """Turn an MkDocs, Docusaurus or Hugo project, or a Zendesk Guide export, into kbgen.yml and content/."""
-    from kbgen.importing import plan_import
+    from kbgen.importing import import_project
 
-    plan = plan_import(source, kind)
-    written = plan.write(out)
-    click.echo(f"Imported {plan.articles} articles from {plan.kind} project {source} into {out} "
-               f"({len(written)} files: kbgen.yml and content/).")
-    if plan.notes:
-        click.echo(f"For a writer to look at ({len(plan.notes)}):")
-        for note in plan.notes:
-            click.echo(f"  {click.unstyle(note)}")
-    click.echo(f"Next: cd {out} && kbgen check --verbose")
+    for line in import_project(source, out, kind):
+        click.echo(line)
 
 
 @main.command("new")
@@ -228,18 +221,12 @@ def collect_command(db: Path, host: str, port: int, beacon_path: str, rate: int,
                     trusted_proxy: str | None) -> None:
     """Receive the site's search beacons where the host keeps no logs, into an SQLite store for kbgen report."""
     from kbgen.collect import CollectOptions, run_collector
-    from kbgen.eventstore import StoreError
 
     if not beacon_path.startswith("/"):
         raise click.BadParameter("a path starting with /, e.g. /_kb/e.gif", param_hint="--path")
     options = CollectOptions(db=db, host=host, port=port, path=beacon_path, rate=rate, threads=threads,
                              max_db_mb=max_db_mb, trusted_proxy=trusted_proxy)
-    try:
-        run_collector(options, log=lambda line: click.echo(line, err=True))
-    except StoreError as exc:
-        raise KbgenError(f"{db}: error[event-store]: {exc}; hint: give a new file name for --db") from None
-    except OSError as exc:
-        raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    run_collector(options, log=lambda line: click.echo(line, err=True))
 
 
 def _run_build(options: BuildOptions) -> None:

@@ -55,7 +55,10 @@ def is_store(path: Path) -> bool:
 def open_for_writing(path: Path, max_bytes: int) -> sqlite3.Connection:
     """The store at `path`, created when missing; refuses another program's database. `max_bytes` caps the file
     (an insert past it fails with `sqlite3.OperationalError: database or disk is full`)."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.DatabaseError as exc:  # a folder that is not there: the user's mistake, said as such
+        raise StoreError(str(exc)) from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]

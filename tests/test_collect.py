@@ -144,6 +144,28 @@ def test_another_programs_database_is_refused_not_changed(tmp_path) -> None:
            "one kbgen collect wrote" in result.stderr
 
 
+def test_a_store_in_a_folder_that_is_not_there_is_named_not_a_crash(tmp_path) -> None:
+    db = tmp_path / "missing" / "events.sqlite"
+    result = run("collect", "--db", str(db))
+    assert result.exit_code == 1
+    assert f"{db}: error[event-store]: unable to open database file; hint: give a new file name for --db" \
+           in result.output
+    assert "internal error" not in result.output and not db.parent.exists()
+
+
+def test_a_port_in_use_is_named_not_a_crash(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # A real process: waitress leaves the half-made server's pipe to the garbage collector.
+        result = subprocess.run([sys.executable, "-m", "kbgen", "collect", "--db", str(tmp_path / "events.sqlite"),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_sigkill_mid_stream_loses_no_event_it_answered(collector) -> None:
     c = collector("--rate", "0")
     acknowledged: set[str] = set()

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbgen.analytics import DEFAULT_ENDPOINT
 from kbgen.collect.app import Collector
 from kbgen.collect.ratelimit import RateLimit
 from kbgen.collect.writer import Writer
-from kbgen.eventstore import open_for_writing
+from kbgen.diagnostics import KbgenError
+from kbgen.eventstore import StoreError, open_for_writing
+
+if TYPE_CHECKING:
+    from waitress.server import BaseWSGIServer, MultiSocketServer
 
 
 @dataclass
@@ -38,22 +44,12 @@ class CollectOptions:
 
 def run_collector(options: CollectOptions, log: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM; events answered 2xx are committed to `options.db` before the answer."""
-    import waitress
-
     # waitress warns on every request that waits for a free thread ("Task queue depth is 7"): under a burst that
     # is thousands of lines saying the server is busy, which it is meant to be; its errors still show.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    conn = open_for_writing(options.db, options.max_db_mb << 20)
-    writer = Writer(conn).start()
+    writer = Writer(_open_store(options)).start()
     app = Collector(writer, RateLimit(options.rate), options.path)
-    proxy = {"trusted_proxy": options.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"}} \
-        if options.trusted_proxy else {}
-    server = waitress.create_server(
-        app, host=options.host, port=options.port, threads=options.threads, ident="kbgen-collect",
-        # A beacon is one short request line: far smaller limits than waitress's defaults (256 KiB of headers,
-        # 1 GiB of body) keep a hostile client from holding memory; waitress answers past them itself (431, 413).
-        max_request_header_size=16 * 1024, max_request_body_size=app.max_body, connection_limit=256,
-        channel_timeout=30, expose_tracebacks=False, **proxy)
+    server = _listen(app, options)
     log(f"kbgen collect: listening on http://{options.host}:{server.effective_port}{options.path}, storing events "
         f"in {options.db} ({f'at most {options.rate} events a minute per client' if options.rate else 'no rate cap'})")
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -66,6 +62,32 @@ def run_collector(options: CollectOptions, log: Callable[[str], None]) -> None:
         server.close()
         writer.stop()
         log(f"kbgen collect: stopped; {writer.stored} events stored")
+
+
+def _open_store(options: CollectOptions) -> sqlite3.Connection:
+    """The store, or the user's mistake in one line (another program's database, a folder that is not there)."""
+    try:
+        return open_for_writing(options.db, options.max_db_mb << 20)
+    except StoreError as exc:
+        raise KbgenError(f"{options.db}: error[event-store]: {exc}; hint: give a new file name for --db") from None
+
+
+def _listen(app: Collector, options: CollectOptions) -> BaseWSGIServer | MultiSocketServer:
+    """The bound server; an address already in use or not this machine's is the user's mistake, not a crash."""
+    import waitress
+
+    proxy = {"trusted_proxy": options.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"}} \
+        if options.trusted_proxy else {}
+    try:
+        return waitress.create_server(
+            app, host=options.host, port=options.port, threads=options.threads, ident="kbgen-collect",
+            # A beacon is one short request line: far smaller limits than waitress's defaults (256 KiB of headers,
+            # 1 GiB of body) keep a hostile client from holding memory; waitress answers past them itself (431,
+            # 413).
+            max_request_header_size=16 * 1024, max_request_body_size=app.max_body, connection_limit=256,
+            channel_timeout=30, expose_tracebacks=False, **proxy)
+    except OSError as exc:
+        raise KbgenError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
 
 
 def _interrupt(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature

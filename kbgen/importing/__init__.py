@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
 from kbgen.diagnostics import KbgenError
 from kbgen.importing.plan import ImportPlan
 
@@ -42,3 +44,18 @@ def plan_import(source: Path, kind: str | None = None) -> ImportPlan:
     else:
         from kbgen.importing.zendesk import plan
     return plan(source)
+
+
+def import_project(source: Path, out: Path, kind: str | None = None) -> list[str]:
+    """Import `source` into `out` (nothing there is replaced), and what to tell the writer: what came in, what to
+    look at before publishing, and the next command."""
+    plan = plan_import(source, kind)
+    written = plan.write(out)
+    lines = [f"Imported {plan.articles} articles from {plan.kind} project {source} into {out} "
+             f"({len(written)} files: kbgen.yml and content/)."]
+    if plan.notes:
+        lines.append(f"For a writer to look at ({len(plan.notes)}):")
+        # A note quotes the source's own text: none of its escape sequences reaches the terminal.
+        lines += [f"  {click.unstyle(note)}" for note in plan.notes]
+    lines.append(f"Next: cd {out} && kbgen check --verbose")
+    return lines

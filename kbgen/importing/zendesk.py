@@ -36,13 +36,27 @@ def plan(source: Path) -> ImportPlan:
     categories = {c["id"]: c for c in data["categories"] if isinstance(c, dict) and "id" in c}
     sections = {s["id"]: s for s in data["sections"] if isinstance(s, dict) and "id" in s}
     languages = sorted({_language(a.get("locale")) for a in articles} - {""})
-    multilingual = len(languages) > 1
-    folders = _folders(categories, sections, result)
+    files = _article_files(articles, _folders(categories, sections, result), languages)
+    for a in articles:
+        result.article(files[a["id"]], _meta(a), _body(a, files, result))
+    result.config = {"site_name": "Help Centre"}
+    if languages:
+        result.config["language"] = languages[0]
+    if len(languages) > 1:
+        result.config["languages"] = languages
+    result.note("kbgen.yml", "set site_name (a Zendesk export does not carry the help centre's name)")
+    return result
+
+
+def _article_files(articles: list[dict], folders: dict[int, str], languages: list[str]) -> dict[int, str]:
+    """Article id → its file under content/: its section's folder (under its language's on a multilingual
+    centre) and its title's slug; known for every article before any body is converted, since bodies link to
+    each other."""
     files: dict[int, str] = {}
     used: set[str] = set()
     for a in articles:
         folder = folders.get(a.get("section_id"), "uncategorised")
-        if multilingual:
+        if len(languages) > 1:
             folder = f"{_language(a.get('locale')) or languages[0]}/{folder}"
         name = url_slug(str(a.get("title") or a["id"]))
         rel = f"{folder}/{name}.md"
@@ -50,15 +64,7 @@ def plan(source: Path) -> ImportPlan:
             rel = f"{folder}/{name}-{a['id']}.md"
         used.add(rel)
         files[a["id"]] = rel
-    for a in articles:
-        result.article(files[a["id"]], _meta(a), _body(a, files, result))
-    result.config = {"site_name": "Help Centre"}
-    if languages:
-        result.config["language"] = languages[0]
-    if multilingual:
-        result.config["languages"] = languages
-    result.note("kbgen.yml", "set site_name (a Zendesk export does not carry the help centre's name)")
-    return result
+    return files
 
 
 def _read(source: Path) -> dict[str, list]:

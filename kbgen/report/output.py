@@ -1,4 +1,5 @@
-"""The report as a terminal table, JSON, CSV or Markdown, all written from `Report.data`."""
+"""The report in the format asked for, written from `Report.data`: JSON, CSV and Markdown here, the terminal
+table in `table`, the HTML page in `html`."""
 
 from __future__ import annotations
 
@@ -23,59 +24,9 @@ def render(data: dict[str, Any], fmt: str) -> str:
         return to_markdown(data)
     if fmt == "html":
         return to_html(data)
+    from kbgen.report.table import to_table  # rich loads only for the terminal
+
     return to_table(data)
-
-
-def to_table(data: dict[str, Any]) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text as T  # cells as plain text: a query like "[email] x" is not rich markup
-
-    console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
-    s = data["summary"]
-    for warning in s["warnings"]:
-        console.print(f"warning: {warning}", markup=False)
-    stale = Table(title=f"Articles due for review ({s['articles_overdue']} overdue, {s['articles_due_soon']} due "
-                        f"soon, {s['articles_ok']} ok)", title_justify="left")
-    for col in ("Owner", "Article", "Status", "Updated", "Source", "Review every", "Demand"):
-        stale.add_column(col)
-    for owner, rows in by_owner(data["stale"]):
-        for row in rows:
-            stale.add_row(T(owner), T(f"{row['title']}\n{row['source']}"), row["status"], row["updated"],
-                          row["updated_from"], f"{row['review_every']} d", str(row["demand"]))
-    console.print(stale if data["stale"] else T(f"{stale.title}: nothing due."))
-    gaps = Table(title=f"Searches without results ({s['zero_result_searches']} of {s['searches']} searches)",
-                 title_justify="left")
-    for col in ("Search", "Times", "Now"):
-        gaps.add_column(col)
-    for q in data["zero_result_queries"]:
-        gaps.add_row(T(q["query"]), str(q["count"]), T(answer_text(q)))
-    if s["log_files"] == 0:
-        console.print("No logs read: give access logs (kbgen report access.log*), or run kbgen serve to record "
-                      "searches in .kbgen/events.jsonl.", markup=False)
-    else:
-        console.print(gaps if data["zero_result_queries"] else T(f"{gaps.title}: none."))
-        if others_line(data.get("zero_result_others")):
-            console.print(T(others_line(data["zero_result_others"])))
-    if data["no_click_queries"]:
-        noclick = Table(title="Searches with results nobody opened", title_justify="left")
-        noclick.add_column("Search")
-        noclick.add_column("Times")
-        for q in data["no_click_queries"]:
-            noclick.add_row(T(q["query"]), str(q["searches"]))
-        console.print(noclick)
-        if others_line(data.get("no_click_others")):
-            console.print(T(others_line(data["no_click_others"])))
-    if data["unhelpful_articles"]:
-        votes = Table(title="Articles readers found unhelpful", title_justify="left")
-        for col in ("Article", "Not helpful", "Helpful"):
-            votes.add_column(col)
-        for a in data["unhelpful_articles"]:
-            votes.add_row(T(f"{a['title']}\n{a['url']}"), str(a["unhelpful"]), str(a["helpful"]))
-        console.print(votes)
-    console.print(f"{s['events']} events and {s['page_views']} page views from {s['log_files']} file(s); "
-                  f"{s['malformed_lines']} malformed line(s) skipped; dates from {s['dates_from']}.", markup=False)
-    return console.export_text()
 
 
 def to_csv(data: dict[str, Any]) -> str:

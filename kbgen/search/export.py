@@ -122,11 +122,11 @@ def _add_fragments(out: Export, records: list[Record], ids: dict[str, int], grou
     of its content, the hashes packed four characters each into one string: a 10,000-article site has thousands
     of groups, and the manifest lists them all."""
     digests = []
-    for fragments in _fragments(records, ids, group):
-        if not fragments.fragments:
+    for fragment_group in _fragments(records, ids, group):
+        if not fragment_group.fragments:
             digests.append(NO_FRAGMENTS)
             continue
-        digest, name, content = fragments.file()
+        digest, name, content = fragment_group.file()
         _add(out, name, content)
         digests.append(digest)
     return "".join(digests)
@@ -219,6 +219,7 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
     forms = sorted(words_, key=lambda w: (-len(uses[w]), w))
     first: set[int] | None = None  # the articles that use the first word, when needed
     wide = len(forms) > 36
+    zero = form_code(0, wide)
     marks: dict[int, str] = {}
     for i, w in enumerate(forms[1:1296], 1):  # in order, so each mark lists its words in order
         code = form_code(i, wide)
@@ -227,7 +228,7 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
             if mark is None:
                 if first is None:
                     first = set(uses[forms[0]])
-                marks[doc] = ("00" if wide else "0") + code if doc in first else code
+                marks[doc] = zero + code if doc in first else code
             else:
                 marks[doc] = mark + code
     return forms, marks

@@ -23,15 +23,25 @@ The ranking, in short:
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.search.analysis import normalise, stem
+from kbgen.search.format import (
+    Fragment,
+    FragmentGroup,
+    Manifest,
+    Term,
+    TermShard,
+    TypoShard,
+    decode_postings,
+    script_data,
+    shard_of,
+    uses_word,
+)
 from kbgen.search.typos import deletions
 
 _WORD = re.compile(r"[^\W_]+")
@@ -65,11 +75,6 @@ class Result:
     suggestion: str | None = None  # "did you mean"
 
 
-def script_data(text: str):
-    """The data an index file (`__kbgenSearch(name, data);`) hands to the browser."""
-    return json.loads(text[text.index(",") + 1: text.rindex(")")])
-
-
 class Missing(Exception):
     """A shard the ranking needs is not loaded yet (the browser fetches it and runs the ranking again)."""
 
@@ -79,15 +84,15 @@ class SearchIndex:
 
     def __init__(self, load: Callable[[str], dict]) -> None:
         self._load = load
-        self.manifest = load("manifest")
-        self.bounds = [s[0] for s in self.manifest["shards"]]
-        self.names = [s[1] for s in self.manifest["shards"]]
-        self.stop = set(self.manifest["stop"].split(" "))
-        self.question = set(self.manifest["question"].split(" "))
-        self.typo_bounds = [s[0] for s in self.manifest["typos"]]
-        self.typo_names = [s[1] for s in self.manifest["typos"]]
-        self.typo_prefix = self.manifest["typo_prefix"]
-        self.files: dict[str, dict] = {}  # the shards loaded so far, by name
+        self.manifest = Manifest.decode(load("manifest"))
+        self.bounds = [s.start for s in self.manifest.shards]
+        self.names = [s.name for s in self.manifest.shards]
+        self.stop = self.manifest.stop
+        self.question = self.manifest.question
+        self.typo_bounds = [s.start for s in self.manifest.typos]
+        self.typo_names = [s.name for s in self.manifest.typos]
+        self.typo_prefix = self.manifest.typo_prefix
+        self.files: dict[str, TermShard | TypoShard] = {}  # the shards loaded so far, by name
         self._term_shard = {name: i for i, name in enumerate(self.names)}  # a term shard's name → its number
 
     @classmethod
@@ -106,51 +111,33 @@ class SearchIndex:
             if not missing:
                 return result
             for name in sorted(missing):
-                data = self._load(name)
-                self.files[name] = with_words(self, self._term_shard[name], data) if name in self._term_shard else data
+                self.files[name] = self._decode(name, self._load(name))
 
-    def fragment(self, doc: int) -> list:
-        group = doc // self.manifest["group"]
-        digest = self.manifest["fragments"][4 * group: 4 * group + 4]
-        return self._load(f"f/{_base36(group)}.{digest}")[_base36(doc)]
+    def _decode(self, name: str, data: dict) -> TermShard | TypoShard:
+        """A shard as the ranking reads it: a term shard with its whole map of words (`TermShard.complete`)."""
+        i = self._term_shard.get(name)
+        return TypoShard.decode(data) if i is None else TermShard.decode(data).complete(self.bounds, i)
+
+    def fragment(self, doc: int) -> Fragment:
+        group, name = self.manifest.fragment_file(doc)
+        return FragmentGroup.decode(group, self._load(name)).fragments[doc]
 
     # --- shard access (identical in search-core.js) ---
 
     def shard_index(self, key: str) -> int:
-        return max(0, bisect_right(self.bounds, key) - 1)
+        return shard_of(self.bounds, key)
 
-    def shard(self, i: int, missing: set[str]) -> dict | None:
+    def shard(self, i: int, missing: set[str]) -> TermShard | None:
         return self.file(self.names[i], missing)
 
-    def typo_shard(self, key: str, missing: set[str]) -> dict | None:
-        return self.file(self.typo_names[max(0, bisect_right(self.typo_bounds, key) - 1)], missing)
+    def typo_shard(self, key: str, missing: set[str]) -> TypoShard | None:
+        return self.file(self.typo_names[shard_of(self.typo_bounds, key)], missing)
 
-    def file(self, name: str, missing: set[str]) -> dict | None:
+    def file(self, name: str, missing: set[str]) -> TermShard | TypoShard | None:
         if name in self.files:
             return self.files[name]
         missing.add(name)
         return None
-
-
-def with_words(ix: SearchIndex, i: int, shard: dict) -> dict:
-    """Shard `i` with its whole map of surface words to stems: the export leaves out each word whose stem is in the
-    same shard, as the stem's list of words has it (export.py `_shard`)."""
-    words = shard["v"]
-    for s, (_postings, forms) in shard["t"].items():
-        for w in forms.split(" "):
-            if w != s and ix.shard_index(w) == i:
-                words[w] = s
-    return shard
-
-
-def _base36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if n == 0:
-            return out
 
 
 def _stem_of(ix: SearchIndex, word: str, missing: set[str]) -> str | None:
@@ -158,15 +145,15 @@ def _stem_of(ix: SearchIndex, word: str, missing: set[str]) -> str | None:
     has it."""
     s = stem(word)
     shard = ix.shard(ix.shard_index(s), missing)
-    return s if shard is not None and s in shard["t"] else None
+    return s if shard is not None and s in shard.terms else None
 
 
-def _entry(ix: SearchIndex, stem: str, missing: set[str]) -> list | None:
+def _entry(ix: SearchIndex, stem: str, missing: set[str]) -> Term | None:
     shard = ix.shard(ix.shard_index(stem), missing)
-    return None if shard is None else shard["t"].get(stem)
+    return None if shard is None else shard.terms.get(stem)
 
 
-def _df(entry: list) -> int:
+def _df(entry: Term) -> int:
     return entry[0].count(",") + 1
 
 
@@ -178,8 +165,8 @@ def _range_keys(ix: SearchIndex, prefix: str, missing: set[str]) -> list[tuple[s
         shard = ix.shard(i, missing)
         if shard is None:
             continue
-        keys.extend((k, shard) for k in shard["t"] if k.startswith(prefix))
-        keys.extend((k, shard) for k in shard["v"] if k.startswith(prefix) and k not in shard["t"])
+        keys.extend((k, shard) for k in shard.terms if k.startswith(prefix))
+        keys.extend((k, shard) for k in shard.words if k.startswith(prefix) and k not in shard.terms)
     return None if missing else keys
 
 
@@ -187,7 +174,7 @@ def _prefix_stems(ix: SearchIndex, prefix: str, exact: str | None, missing: set[
     keys = _range_keys(ix, prefix, missing)
     if keys is None:
         return []
-    stems = sorted({shard["v"].get(k, k) for k, shard in keys} - {exact})
+    stems = sorted({shard.words.get(k, k) for k, shard in keys} - {exact})
     ranked = []
     for s in stems:
         entry = _entry(ix, s, missing)
@@ -237,10 +224,10 @@ def _near_words(ix: SearchIndex, word: str, limit: int, missing: set[str]) -> li
         return []
     out = []
     for k, shard in keys:
-        if k not in shard["v"] and k not in shard["t"]:
+        if k not in shard.words and k not in shard.terms:
             continue
-        s = shard["v"].get(k, k)
-        if k == s and k not in shard["t"][k][1].split(" "):
+        s = shard.words.get(k, k)
+        if k == s and k not in shard.terms[k].forms.split(" "):
             continue  # a stem that is not itself a word: never offer it
         d = _distance(word, k, limit)
         if d <= limit:
@@ -255,8 +242,8 @@ def _typo_beginnings(ix: SearchIndex, word: str, missing: set[str]) -> list[str]
     found: set[str] = set()
     for key in deletions(word[: ix.typo_prefix]):
         shard = ix.typo_shard(key, missing)
-        if shard is not None and key in shard:
-            found.update(shard[key].split(" "))
+        if shard is not None and key in shard.beginnings:
+            found.update(shard.beginnings[key].split(" "))
     return None if missing else sorted(found)
 
 
@@ -273,48 +260,6 @@ def _fuzzy_stems(ix: SearchIndex, word: str, missing: set[str]) -> list[tuple[st
             ranked.append((d, -_df(entry), s, k))
     ranked.sort()
     return [(s, d, k) for d, _, s, k in ranked[:FUZZY_MAX]]
-
-
-def _decode(postings: str) -> list[tuple[int, list[int], list[int], str | None]]:
-    """(article id, term frequency per field, field lengths, which of the stem's words it uses or None: the first
-    alone) per posting."""
-    out, doc = [], 0
-    for item in postings.split(","):
-        used = None
-        if "~" in item:
-            item, used = item.split("~")
-        i = 0
-        while i < len(item) and item[i] not in "THBK":
-            i += 1
-        doc += int(item[:i], 36)
-        tfs, lens = [0, 0, 0, 0], [0, 0, 0, 0]
-        while i < len(item):
-            f = "THBK".index(item[i])
-            colon = item.index(":", i)
-            tfs[f] = int(item[i + 1: colon], 36) if colon > i + 1 else 1
-            j = colon + 1
-            while j < len(item) and item[j] not in "THBK":
-                j += 1
-            lens[f] = int(item[colon + 1: j], 36)
-            i = j
-        out.append((doc, tfs, lens, used))
-    return out
-
-
-def _uses_word(forms: list[str], word: str) -> Callable[[str | None], bool]:
-    """Whether a posting's article uses `word` itself, from the posting's mark (see `_decode`)."""
-    if word not in forms:
-        return lambda used: False
-    place = forms.index(word)
-    width = 2 if len(forms) > 36 else 1
-    code = _base36(place).rjust(width, "0")
-    if place == 0:
-        return lambda used: used is None or _has_code(used, code, width)
-    return lambda used: used is not None and _has_code(used, code, width)
-
-
-def _has_code(used: str, code: str, width: int) -> bool:
-    return any(used[i: i + width] == code for i in range(0, len(used), width))
 
 
 def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[str]) -> Result:
@@ -373,8 +318,8 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[str]) -> Resul
 def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[str | None, str]],
            subject: list[bool], shown: list[str] | None, missing: set[str]) -> Result:
     m = ix.manifest
-    n, avg, params = m["n"], m["avg"], m["params"]
-    k1, b, w = params["k1"], params["b"], params["w"]
+    n, avg, params = m.n, m.avg, m.params
+    k1, b, w = params.k1, params.b, params.w
     scores: dict[int, list[float]] = {}
     in_title: dict[int, list[float]] = {}  # per article and subject clause: the idf of its word in the title, if any
     clause_idf = [0.0] * len(clauses)  # per subject clause: the idf of its rarest word
@@ -384,16 +329,16 @@ def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[s
             entry = _entry(ix, s, missing)
             if entry is None:
                 continue
-            forms = entry[1].split(" ")
+            forms = entry.forms.split(" ")
             if subject[ci]:  # not every "how" and "do" on the page
                 highlight.update(forms)
-            plist = _decode(entry[0])
+            plist = decode_postings(entry.postings)
             df = len(plist)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             weight = terms[s]
             if subject[ci]:
                 clause_idf[ci] = max(clause_idf[ci], idf)
-            own = _uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
+            own = uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
             for doc, tfs, lens, used in plist:
                 if own is not None:
                     weight = (1.0 if own(used) else STEMMED_WEIGHT) * (1.0 if subject[ci] else QUESTION_WEIGHT)

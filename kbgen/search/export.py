@@ -1,24 +1,11 @@
-"""Records → the index a reader's browser downloads: a manifest, term shards and display fragments.
+"""Records → the index a reader's browser downloads: a manifest, term shards, typo shards and display fragments,
+as format.py defines them.
 
-Everything is a small JavaScript file that hands its data to `__kbgenSearch(name, data)`, because browsers refuse
-`fetch` of `file://` URLs but do run scripts from them. Names carry a hash of the content, so a browser caches a
-file forever and a rebuild changes only the files whose content changed:
-
-- `manifest.js` — collection statistics (N, average field lengths), ranking parameters, stop words and question
-  words, the first key of every term shard and of every typo shard, and the name of every fragment group. The
-  only file whose name is fixed.
-- `s/<hash>.js` — a term shard: a range of sorted keys. Each stem carries its postings and its surface words,
-  the most widespread first; each surface word that is not its own stem maps to its stem, unless that stem is in
-  the same shard: its list of words says so already, and the reader rebuilds the map from it when the shard loads
-  (`with_words` in engine.py; a quarter of ru-doka's index was this map). Where a stem has
-  several surface words, a posting says which of them the article uses unless that is the first one alone
-  (`~` and their places in the list), so a query word found as written outranks one found through its stem.
-  Shards are cut by postings volume, at the shortest prefix that separates two neighbouring keys; the cut points
-  are kept between builds so one new article touches only the shards of its own terms.
-- `d/<hash>.js` — a typo shard: word beginnings by their one-letter deletions (kbgen/search/typos.py), fetched
-  only for a query word no article uses.
-- `f/<hash>.js` — a fragment group: title, URL, breadcrumb and section texts of a few articles with neighbouring
-  ids, loaded only for results the reader sees.
+- Term shards: where a stem has several surface words, a posting says which of them the article uses unless that
+  is the first one alone, so a query word found as written outranks one found through its stem. Shards are cut by
+  postings volume, at the shortest prefix that separates two neighbouring keys; the cut points are kept between
+  builds so one new article touches only the shards of its own terms.
+- Fragment groups: a few articles with neighbouring ids each, so a large site does not become one file per article.
 
 Article ids and shard cuts are kept between builds in `.kbgen/search/<lang>/state.json`, for the same reason,
 beside `index.zip`, which holds every file for `kbgen search`.
@@ -26,7 +13,6 @@ beside `index.zip`, which holds every file for `kbgen search`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import zipfile
@@ -37,13 +23,27 @@ from typing import BinaryIO
 
 from kbgen.freshness import atomic_write
 from kbgen.gcpolicy import collector_paused
-from kbgen.search.analysis import ANALYSIS_VERSION, QUESTION_WORDS, STOPWORDS, stem, words
-from kbgen.search.engine import script_data
+from kbgen.search.analysis import QUESTION_WORDS, STOPWORDS, stem, words
+from kbgen.search.format import (
+    INDEX_VERSION,
+    NO_FRAGMENTS,
+    Bound,
+    Fragment,
+    FragmentGroup,
+    Manifest,
+    Params,
+    Section,
+    Term,
+    TermShard,
+    TypoShard,
+    encode_postings,
+    field_suffixes,
+    form_code,
+    script_data,
+)
 from kbgen.search.records import FIELDS, Record
 from kbgen.search.typos import TYPO_PREFIX, typo_keys, typo_shards
 
-#: Bump when the exported format changes.
-FORMAT_VERSION = 4
 #: Raw bytes of postings per term shard before a new one starts (about 0.45 KB gzipped): a reader's next query
 #: should cost a few small files, not one big one.
 SHARD_BYTES = 700
@@ -53,21 +53,6 @@ FRAGMENT_BYTES = 400
 PARAMS = {"k1": 1.3, "b": [0.5, 0.5, 0.6, 0.0], "w": [1.5, 1.5, 1.0, 2.5]}
 #: Up to this many articles are offered in the empty state, those most linked to from other articles first.
 POPULAR = 5
-
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_SMALL = [_DIGITS[i] if i < 36 else _DIGITS[i // 36] + _DIGITS[i % 36] for i in range(1296)]
-_MARKS = "THBK"  # field markers in postings, FIELDS order
-
-
-def base36(n: int) -> str:
-    if n < 1296:
-        return _SMALL[n]
-    out = []
-    while n:
-        n, r = divmod(n, 36)
-        out.append(_DIGITS[r])
-    return "".join(reversed(out))
-
 
 @dataclass
 class Export:
@@ -116,26 +101,18 @@ def _export(records: list[Record], store: Path | None, popular: list[tuple[str, 
     keys = _keys(index)
     bounds = _bounds(keys, state.get("bounds") or [""], index.postings)
     out = Export(ids=ids)
-    shard_list = []
-    for start, members in _split(keys, bounds):
-        name = _add(out, "s", _shard(index, members))
-        shard_list.append([start, name])
+    shards = [Bound(start, _add(out, *_shard(index, members).file())) for start, members in _split(keys, bounds)]
     offered = {w for forms in index.forms.values() for w in forms}  # every word some article uses
-    typo_list = [[start, _add(out, "d", data)] for start, data in typo_shards(typo_keys(offered))]
+    typos = [Bound(start, _add(out, *TypoShard(data).file())) for start, data in typo_shards(typo_keys(offered))]
     group = state.get("group") or _group_size(records)
-    frag_names = _add_fragments(out, records, ids, group)
+    fragments = _add_fragments(out, records, ids, group)
     n = len(records)
     avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
-    manifest = {
-        "version": f"{ANALYSIS_VERSION}.{FORMAT_VERSION}", "lang": lang, "n": n, "avg": avg, "params": PARAMS,
-        "stop": " ".join(sorted(STOPWORDS)), "question": " ".join(sorted(QUESTION_WORDS)),
-        "typos": typo_list, "typo_prefix": TYPO_PREFIX, "shards": shard_list, "group": group,
-        "fragments": frag_names,
-        "popular": [list(p) for p in (popular or [])[:POPULAR]],
-    }
-    out.files["manifest.js"] = _script("manifest", manifest)
+    manifest = Manifest(lang, n, avg, Params(**PARAMS), STOPWORDS, QUESTION_WORDS, shards, typos, TYPO_PREFIX,
+                        group, fragments, (popular or [])[:POPULAR])
+    out.files["manifest.js"] = manifest.file()
     if store is not None:
-        _save(store, out, {"version": manifest["version"], "ids": ids, "bounds": [s for s, _ in shard_list],
+        _save(store, out, {"version": manifest.version, "ids": ids, "bounds": [b.start for b in shards],
                            "group": group})
     return out
 
@@ -144,30 +121,21 @@ def _add_fragments(out: Export, records: list[Record], ids: dict[str, int], grou
     """Add the fragment files; returns their names for the manifest. A name is the group's number and a short hash
     of its content, the hashes packed four characters each into one string: a 10,000-article site has thousands
     of groups, and the manifest lists them all."""
-    fragments = _fragments(records, ids, group)
-    return "".join(_add_fragment(out, i, data) if data else "~~~~" for i, data in enumerate(fragments))
+    digests = []
+    for fragment_group in _fragments(records, ids, group):
+        if not fragment_group.fragments:
+            digests.append(NO_FRAGMENTS)
+            continue
+        digest, name, content = fragment_group.file()
+        _add(out, name, content)
+        digests.append(digest)
+    return "".join(digests)
 
 
-def _script(name: str, data) -> bytes:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"__kbgenSearch({json.dumps(name)},{payload});\n".encode()
-
-
-def _add(out: Export, folder: str, data) -> str:
-    """Name the file by its content and add it; returns `folder/hash` (the name the file registers under)."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    digest = int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
-    name = f"{folder}/{base36(digest)[:8]}"
-    out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
+def _add(out: Export, name: str, content: bytes) -> str:
+    """Add a file by the name it registers under (`s/<hash>`); returns the name."""
+    out.files[f"{name}.js"] = content
     return name
-
-
-def _add_fragment(out: Export, number: int, data: dict) -> str:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    digest = base36(int.from_bytes(hashlib.blake2b(body, digest_size=4).digest(), "big")).rjust(4, "0")[:4]
-    name = f"f/{base36(number)}.{digest}"
-    out.files[f"{name}.js"] = f"__kbgenSearch({json.dumps(name)},".encode() + body + b");\n"
-    return digest
 
 
 def read_state(store: Path | None) -> dict:
@@ -177,7 +145,7 @@ def read_state(store: Path | None) -> dict:
         state = json.loads((store / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return state if state.get("version") == f"{ANALYSIS_VERSION}.{FORMAT_VERSION}" else {}
+    return state if state.get("version") == INDEX_VERSION else {}
 
 
 def _assign_ids(records: list[Record], state: dict) -> dict[str, int]:
@@ -251,52 +219,30 @@ def _forms(index: _Index, s: str) -> tuple[list[str], dict[int, str]]:
     forms = sorted(words_, key=lambda w: (-len(uses[w]), w))
     first: set[int] | None = None  # the articles that use the first word, when needed
     wide = len(forms) > 36
+    zero = form_code(0, wide)
     marks: dict[int, str] = {}
     for i, w in enumerate(forms[1:1296], 1):  # in order, so each mark lists its words in order
-        code = _DIGITS[i // 36] + _DIGITS[i % 36] if wide else _DIGITS[i]
+        code = form_code(i, wide)
         for doc in uses[w]:
             mark = marks.get(doc)
             if mark is None:
                 if first is None:
                     first = set(uses[forms[0]])
-                marks[doc] = ("00" if wide else "0") + code if doc in first else code
+                marks[doc] = zero + code if doc in first else code
             else:
                 marks[doc] = mark + code
     return forms, marks
-
-
-def _encode(plist, suffixes: dict[int, tuple[str, ...]], marks: dict[int, str]) -> str:
-    """`<id delta><field mark><tf if > 1>:<field length>…[~<surface words used>]` per article, comma separated,
-    base 36. The build's hot loop, with its lookups hoisted."""
-    parts: list[str] = []
-    append, small, mark_of = parts.append, _SMALL, marks.get
-    prev = 0
-    for doc, (t0, t1, t2, t3) in plist:
-        delta = doc - prev
-        prev = doc
-        item = small[delta] if delta < 1296 else base36(delta)
-        ends = suffixes[doc]
-        if not (t0 or t1 or t3):  # in the body only: most postings of most terms
-            item += ends[2] if t2 == 1 else "B" + base36(t2) + ends[2][1:]
-        else:
-            for f, tf in enumerate((t0, t1, t2, t3)):
-                if tf:
-                    item += ends[f] if tf == 1 else _MARKS[f] + base36(tf) + ends[f][1:]
-        mark = mark_of(doc)
-        append(item if mark is None else item + "~" + mark)
-    return ",".join(parts)
 
 
 def _keys(index: _Index) -> dict[str, int]:
     """Every key a query word may be looked up by (stems and surface words), with its volume in bytes."""
     keys: dict[str, int] = {}
     # Each article's field parts ("B:1k") once, not once per term: the build's hot loop.
-    suffixes = {doc: tuple(f"{_MARKS[f]}:{base36(n)}" for f, n in enumerate(lens))
-                for doc, lens in index.lengths.items()}
+    suffixes = {doc: field_suffixes(lens) for doc, lens in index.lengths.items()}
     for s, plist in index.postings.items():
         forms, marks = _forms(index, s)
         index.forms[s] = forms
-        index.encoded[s] = _encode(plist, suffixes, marks)
+        index.encoded[s] = encode_postings(plist, suffixes, marks)
         keys[s] = len(index.encoded[s]) + sum(len(w) + 1 for w in forms)
     for w, s in index.vocabulary.items():
         keys[w] = keys.get(w, 0) + len(w) + len(s) + 6
@@ -346,16 +292,16 @@ def _split(keys: dict[str, int], bounds: list[str]):
     return groups
 
 
-def _shard(index: _Index, members: list[str]) -> dict:
-    """A shard's stems, and the map of its surface words to stems in other shards (see the module docstring)."""
+def _shard(index: _Index, members: list[str]) -> TermShard:
+    """A shard's stems, and the map of its surface words to stems in other shards (see format.py)."""
     terms, vocab = {}, {}
     for k in members:
         if k in index.postings:
-            terms[k] = [index.encoded[k], " ".join(index.forms[k])]
+            terms[k] = Term(index.encoded[k], " ".join(index.forms[k]))
     for k in members:
         if k in index.vocabulary and index.vocabulary[k] not in terms:
             vocab[k] = index.vocabulary[k]
-    return {"t": terms, "v": vocab}
+    return TermShard(terms, vocab)
 
 
 def _group_size(records: list[Record]) -> int:
@@ -366,16 +312,12 @@ def _group_size(records: list[Record]) -> int:
     return max(1, round(FRAGMENT_BYTES / average))
 
 
-def _fragment(r: Record) -> list:
-    return [r.url, r.title, list(r.breadcrumb), [[s.anchor, s.title, s.text] for s in r.sections]]
-
-
-def _fragments(records: list[Record], ids: dict[str, int], group: int) -> list[dict]:
-    count = (max(ids.values(), default=-1) // group) + 1
-    groups: list[dict] = [{} for _ in range(count)]
+def _fragments(records: list[Record], ids: dict[str, int], group: int) -> list[FragmentGroup]:
+    groups = [FragmentGroup(i, {}) for i in range((max(ids.values(), default=-1) // group) + 1)]
     for r in records:
         doc = ids[r.key]
-        groups[doc // group][base36(doc)] = _fragment(r)
+        groups[doc // group].fragments[doc] = Fragment(r.url, r.title, list(r.breadcrumb),
+                                                       [Section(s.anchor, s.title, s.text) for s in r.sections])
     return groups
 
 

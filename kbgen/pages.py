@@ -19,13 +19,13 @@ from markupsafe import Markup
 
 from kbgen import DEFAULT_THEME
 from kbgen.analytics import analytics_settings
-from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.faq import faq_html, with_copy_links
-from kbgen.languages import Language, site_languages
+from kbgen.languages import site_languages
 from kbgen.links import relative_url
 from kbgen.messages import Catalogues
-from kbgen.site import Category, Site, alias_url, redirect_path
+from kbgen.model import Article, Category, Language, Site
+from kbgen.site import alias_url, redirect_path
 from kbgen.slugs import url_slug
 from kbgen.structured import article_data, atom_feed, breadcrumb_data, faq_data
 from kbgen.theme import Theme

@@ -48,7 +48,7 @@ def analytics_settings(config: Config) -> dict[str, str] | None:
 
     The endpoint is either an absolute URL (another collector) or a path inside the site, kept inside it.
     """
-    value = config.values.get("analytics")
+    value = config.analytics
     if value is False:
         return None
     value = value or {}

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kbgen.schema import Address, Choice
+from kbgen.config_kinds import Address
+from kbgen.schema import Choice
 
 #: The tools, each with what `site_id` means in its snippet (shown in errors and the docs).
 PROVIDERS = {

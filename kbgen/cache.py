@@ -9,8 +9,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from kbgen.article import FileResult
 from kbgen.freshness import atomic_write
+from kbgen.model import FileResult
 
 
 class RenderCache:

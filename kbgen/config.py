@@ -9,29 +9,22 @@ from typing import Any
 import click
 
 from kbgen.analytics_providers import ANALYTICS_DEFAULTS, ANALYTICS_KINDS, check_analytics_settings
+from kbgen.config_kinds import (
+    ByteSizes,
+    ChoiceMap,
+    Color,
+    LanguageCode,
+    LanguageList,
+    PrefixUrlMap,
+    SearchTests,
+    StrMap,
+    Url,
+)
 from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Severity
 from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
 from kbgen.messages import unknown_language_message
-from kbgen.schema import (
-    Bool,
-    ByteSizes,
-    Choice,
-    ChoiceMap,
-    Color,
-    Duration,
-    Field,
-    LanguageCode,
-    LanguageList,
-    PrefixUrlMap,
-    Problem,
-    SearchTests,
-    Str,
-    StrList,
-    StrMap,
-    Url,
-    validate,
-)
+from kbgen.schema import Bool, Choice, Duration, Field, Problem, Str, StrList, validate
 from kbgen.url_fields import AnalyticsSwitch, AssetOrUrl, LinkMap, LinkUrl
 from kbgen.yamlsource import YamlSyntaxError, YamlValue, cut_value_message, duplicate_key_message, parse_yaml
 
@@ -93,29 +86,56 @@ CONFIG_FIELDS: list[Field] = [
 ]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Config:
-    """The validated configuration plus where it came from. Paths are absolute."""
+    """The validated configuration plus where it came from. Paths are absolute.
+
+    Every key of kbgen.yml (`CONFIG_FIELDS`) is an attribute of its type: `content_dir` and `output_dir` are the
+    folders resolved; `values` keeps every key as validated (as written for those two), and the build key is made
+    from it."""
 
     root: Path
     path: Path | None
     values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+    # The keys of kbgen.yml, as CONFIG_FIELDS lists them: `load_config` passes each by name, so a key declared
+    # there and not here (or here and not there) stops every build.
+    site_name: str
+    description: str
+    base_url: str | None
+    language: str
     content_dir: Path
     output_dir: Path
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    theme: str | None
+    exclude: list[str]
+    drafts: bool
+    anchors: str
+    variables: dict[str, str]
+    severity: dict[str, str]
+    highlight_style: str
+    highlight_dark_style: str
+    stale_after: int  # days
+    support_url: str | None
+    support_email: str | None
+    search: bool
+    search_tests: list[dict[str, Any]]
+    analytics: dict[str, str] | bool  # False: off
+    languages: list[str]
+    logo: str | None
+    primary_color: str | None
+    footer_links: dict[str, str]
+    limits: dict[str, int]
+    repo_url: str | None
+    edit_uri: str | None
+    announcement: str | None
+    external_sites: dict[str, str]
 
     @property
     def cache_dir(self) -> Path:
         return self.root / ".kbgen"
 
     def severity_overrides(self) -> dict[str, Severity]:
-        return {code: Severity[level.upper()] for code, level in self.values["severity"].items()}
+        return {code: Severity[level.upper()] for code, level in self.severity.items()}
 
 
 def load_config(
@@ -129,33 +149,51 @@ def load_config(
     Config problems are reported through `diagnostics` with file:line; errors in them raise KbgenError, because a
     build on a misread config would be wrong in ways the writer cannot see.
     """
-    explicit = config_path is not None
+    shown = str(config_path or CONFIG_FILE)
+    source, path = _read(config_path, shown, diagnostics)
+    root = path.parent if path else Path.cwd()
+    values, extra = _validated(source, root, shown, diagnostics)
+    for line, message in _language_problems(values, source, root):
+        diagnostics.add(shown, line, "unknown-language", message)
+    content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
+    output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
+    if not content.is_dir():
+        # Nothing to build is a usage problem (exit 2), like a mistyped --content.
+        raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
+                               "(run `kbgen init` to start one, or pass --content)")
+    keys = {**values, "content_dir": content, "output_dir": output}
+    return Config(root=root, path=path, values=values, extra=extra, **keys)
+
+
+def _read(config_path: Path | None, shown: str, diagnostics: Diagnostics) -> tuple[YamlValue, Path | None]:
+    """kbgen.yml parsed, and its absolute path; an empty mapping and None when there is no kbgen.yml."""
     path = (config_path or Path(CONFIG_FILE)).absolute()
     if not path.exists():
-        if explicit:  # a mistyped --config is a usage mistake (exit 2), like a mistyped --content
+        if config_path is not None:  # a mistyped --config is a usage mistake (exit 2), like a mistyped --content
             raise click.UsageError(f"config file not found: {config_path}")
-        source, path = YamlValue({}, {(): 1}), None
-    else:
-        shown = str(config_path or CONFIG_FILE)
-        try:
-            text = decode(read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, ""))
-        except UnicodeDecodeError as exc:
-            line, message = encoding_message(exc.object, exc)
-            raise KbgenError(f"{shown}:{line}: {message}") from None
-        except FileTooLarge as exc:
-            diagnostics.add(shown, 1, "file-too-large", str(exc))
-            raise KbgenError(f"{shown} could not be read") from None
-        try:
-            source = parse_yaml(text)
-        except YamlSyntaxError as exc:
-            diagnostics.add(shown, exc.line, "config-syntax", f"invalid YAML: {exc.problem}")
-            raise KbgenError(f"{shown} could not be read") from None
-        if source.data is None:
-            source = YamlValue({}, {(): 1})
-    shown = str(config_path or CONFIG_FILE)
+        return YamlValue({}, {(): 1}), None
+    try:
+        text = decode(read_capped(path, DEFAULT_MAX_ARTICLE_BYTES, shown, ""))
+    except UnicodeDecodeError as exc:
+        line, message = encoding_message(exc.object, exc)
+        raise KbgenError(f"{shown}:{line}: {message}") from None
+    except FileTooLarge as exc:
+        diagnostics.add(shown, 1, "file-too-large", str(exc))
+        raise KbgenError(f"{shown} could not be read") from None
+    try:
+        source = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        diagnostics.add(shown, exc.line, "config-syntax", f"invalid YAML: {exc.problem}")
+        raise KbgenError(f"{shown} could not be read") from None
+    return (YamlValue({}, {(): 1}) if source.data is None else source), path
+
+
+def _validated(source: YamlValue, root: Path, shown: str,
+               diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every key checked and every problem reported together; an invalid setting stops the build."""
     values, extra, problems, unknown = validate(CONFIG_FIELDS, source)
     problems += _fixed_severity_problems(values, source)
-    problems += _missing_theme_problems(values, source, path.parent if path else Path.cwd())
+    problems += _missing_theme_problems(values, source, root)
     for p in problems:
         diagnostics.add(shown, p.line, p.code, p.message)
     # The site's own severity rules apply to the config's own warnings too (`config-unknown-key: ignore`).
@@ -169,16 +207,7 @@ def load_config(
         diagnostics.add(shown, line, "duplicate-key", duplicate_key_message(key_path, first))
     if problems:
         raise KbgenError(f"{shown} has {len(problems)} invalid setting{'s' if len(problems) > 1 else ''}")
-    root = path.parent if path else Path.cwd()
-    for line, message in _language_problems(values, source, root):
-        diagnostics.add(shown, line, "unknown-language", message)
-    content = content_dir.absolute() if content_dir else (root / values["content_dir"]).resolve()
-    output = output_dir.absolute() if output_dir else (root / values["output_dir"]).resolve()
-    if not content.is_dir():
-        # Nothing to build is a usage problem (exit 2), like a mistyped --content.
-        raise click.UsageError(f"content folder not found: {content_dir or values['content_dir']} "
-                               "(run `kbgen init` to start one, or pass --content)")
-    return Config(root=root, path=path, values=values, content_dir=content, output_dir=output, extra=extra)
+    return values, extra
 
 
 def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[tuple[int, str]]:

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kbgen.article import Article
-
-FRONT_MATTER, GIT, FILE_TIME = "front matter", "git", "file time"
+    from kbgen.model import Article
 
 SHALLOW_HINT = ("commits older than the clone's depth are missing, so articles may look more recently updated "
                 "than they are; fetch the full history (git fetch --unshallow; in CI, checkout with "
@@ -67,15 +65,8 @@ def git_dates(content_dir: Path) -> GitDates:
 
 
 def last_updated(article: Article, git: GitDates) -> tuple[dt.date, str]:
-    """The article's date and where it came from: `updated:` (the writer's word: a review without a change),
-    else its last commit, else `created:`, else its file's time."""
-    if article.meta.get("updated"):
-        return article.meta["updated"], FRONT_MATTER
-    if article.rel in git.dates:
-        return git.dates[article.rel], GIT
-    if article.meta.get("created"):
-        return article.meta["created"], FRONT_MATTER
-    return dt.datetime.fromtimestamp(article.mtime, dt.UTC).date(), FILE_TIME
+    """The article's date and where it came from, with what git says (the rule: `Article.last_updated`)."""
+    return article.last_updated(git.dates)
 
 
 def date_articles(articles: Iterable[Article], git: GitDates) -> None:

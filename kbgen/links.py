@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics, Severity
 from kbgen.images import image_size
 from kbgen.link_suggestions import SuggestionIndex
-from kbgen.site import Category, Site, static_url, url_for_path
+from kbgen.model import Article, Category, Site
+from kbgen.site import static_url, url_for_path
 
 #: A link's placeholder is its whole `href` value; an image's is its `src` value and the closing quote, which the
 #: image's attributes replace (`…png" width="…" height="…"`). Both start with NUL, which markdown-it never lets

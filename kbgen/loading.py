@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
-from kbgen.article import Article, FileResult, content_digest, load_file, unreadable
+from kbgen.article import content_digest, load_file, unreadable
 from kbgen.cache import RenderCache
 from kbgen.config import Config
 from kbgen.diagnostics import Diagnostics, KbgenError
@@ -24,6 +24,7 @@ from kbgen.limits import FileTooLarge, read_capped
 from kbgen.locks import LOAD_DROP, WorkFolder
 from kbgen.markdown import RenderSettings
 from kbgen.messages import load_catalogue
+from kbgen.model import Article, FileResult
 from kbgen.workqueue import WorkQueue, exit_with_parent
 
 #: Below this many files to render, worker processes cost more than they save.

@@ -16,8 +16,8 @@ from kbgen.diagnostics import Diagnostics
 from kbgen.site import alias_line, alias_url, redirect_path, static_url
 
 if TYPE_CHECKING:
-    from kbgen.article import Article
     from kbgen.config import Config
+    from kbgen.model import Article
     from kbgen.pages import PageRenderer
     from kbgen.site import Site
     from kbgen.theme import Theme

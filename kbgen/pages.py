@@ -19,13 +19,13 @@ from markupsafe import Markup
 
 from kbgen import DEFAULT_THEME
 from kbgen.analytics import analytics_settings
-from kbgen.article import Article
 from kbgen.config import Config
 from kbgen.faq import faq_html, with_copy_links
-from kbgen.languages import Language, site_languages
+from kbgen.languages import site_languages
 from kbgen.links import relative_url
 from kbgen.messages import Catalogues
-from kbgen.site import Category, Site, alias_url, redirect_path
+from kbgen.model import Article, Category, Language, Site
+from kbgen.site import alias_url, redirect_path
 from kbgen.slugs import url_slug
 from kbgen.structured import article_data, atom_feed, breadcrumb_data, faq_data
 from kbgen.theme import Theme
@@ -88,7 +88,7 @@ class PageRenderer:
         self.gettext = self.catalogues.gettext
         # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
         theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
-        theme.env.globals["search_enabled"] = config.values.get("search", True)
+        theme.env.globals["search_enabled"] = config.search
         theme.env.globals["search_config"] = self.search_config
         theme.env.globals["analytics"] = analytics_settings(config)
         theme.env.filters["date"] = self.catalogues.date
@@ -177,7 +177,7 @@ class PageRenderer:
         for lang in self.languages.all:
             if lang.url:
                 routes[f"{lang.url}404.html"] = functools.partial(self.not_found, lang.url)
-            if self.config.values.get("search", True):
+            if self.config.search:
                 routes[f"{lang.url}search/index.html"] = functools.partial(self.search_page, lang.url)
         return routes
 

@@ -1,4 +1,5 @@
-"""The site as a whole: which files are pages, the category tree, and every page's URL.
+"""Placing the site: which files are pages, the category tree, and every page's URL (the `Site` is in
+`kbgen.model`).
 
 Folders are categories; `folder/index.md` is the folder's own page; files and folders starting with `_` or `.`
 are not pages (`_snippets/`, `_category.yml`). URLs are slugged path segments ending in `/`, so every page is a
@@ -8,59 +9,22 @@ folder with an `index.html`, which every static host serves.
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from kbgen.article import Article
 from kbgen.diagnostics import Diagnostics
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import CATEGORY_FIELDS, decode, encoding_message
 from kbgen.icons import BUILT_IN, icon_svg, looks_like_a_name
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
+from kbgen.model import Article, Category, Site
 from kbgen.schema import validate
 from kbgen.slugs import url_slug
 from kbgen.yamlsource import YamlSyntaxError, duplicate_key_message, parse_yaml
 
-if TYPE_CHECKING:
-    from kbgen.languages import Languages
-
 #: URL prefixes the build itself writes to; content may not take them.
 #: Addresses kbgen writes its own files to, at the site root and at each language's root.
 RESERVED_URLS = ("assets/", "tags/", "404.html", "search/", "_kb/", "feed.xml")
-
-
-@dataclass(eq=False)
-class Category:
-    rel: str  # folder inside content, "" for the root
-    title: str
-    description: str = ""
-    icon: str | None = None
-    order: int | None = None
-    review_every: int | None = None  # days; articles inherit it (the report's staleness check)
-    url: str = ""
-    parent: Category | None = None
-    children: list[Category] = field(default_factory=list)
-    articles: list[Article] = field(default_factory=list)  # not counting `index`
-    index: Article | None = None
-    language: str | None = None  # set on a language's top folder (`content/en/`): that language's home
-
-
-    def count(self) -> int:
-        """Articles in this category and all below it, as the home page's cards show."""
-        return len(self.articles) + sum(c.count() + (1 if c.index else 0) for c in self.children)
-
-    def ancestors(self) -> list[Category]:
-        chain, node = [], self.parent
-        while node is not None and node.parent is not None and node.language is None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
-    def sort_key(self) -> tuple:
-        return (self.order is None, self.order or 0, self.title.casefold(), self.rel)
 
 
 def url_for_path(rel: str, slug: str | None = None) -> str:
@@ -83,40 +47,6 @@ def static_url(rel: str) -> str:
     """Files next to articles keep their names; their folders are slugged like the pages beside them."""
     folder, _, name = rel.rpartition("/")
     return "".join(f"{url_slug(p)}/" for p in folder.split("/")) + name if folder else name
-
-
-class Site:
-    """The collection: categories, published articles, lookups by source path and by URL."""
-
-    def __init__(self, articles: list[Article], drafts: list[Article], root: Category,
-                 static: list[str]) -> None:
-        self.articles = articles
-        self.drafts = drafts
-        self.root = root
-        self.static = static
-        self.by_rel = {a.rel: a for a in articles}
-        self.by_url = {a.url: a for a in articles}
-        self.drafts_by_rel = {a.rel: a for a in drafts}
-        self.categories: dict[str, Category] = {}
-        self.languages: Languages | None = None  # filled by `kbgen.languages.site_languages`
-        self._index_categories(root)
-        # Tags spelled alike (`Billing`, `billing`, `billing!`) have one page, as they have one URL: the first
-        # spelling names it, and `build_site` reports the others.
-        self.tags: dict[str, list[Article]] = defaultdict(list)
-        self.tag_spellings: dict[str, str] = {}  # every spelling written → the tag it is filed under
-        by_slug: dict[str, str] = {}
-        for a in articles:
-            names = {self.tag_spellings.setdefault(tag, by_slug.setdefault(url_slug(tag), tag)): None
-                     for tag in a.meta.get("tags") or ()}  # once per article, however it spells the tag
-            for name in names:
-                self.tags[name].append(a)
-        for tagged in self.tags.values():
-            tagged.sort(key=Article.sort_key)
-
-    def _index_categories(self, cat: Category) -> None:
-        self.categories[cat.rel] = cat
-        for child in cat.children:
-            self._index_categories(child)
 
 
 def build_site(articles: list[Article], files: ContentFiles, content_dir: Path, display_root: str,

@@ -12,9 +12,9 @@ import html as html_lib
 import re
 from typing import Any
 
-from kbgen.article import Article
 from kbgen.faq import faq_entries
 from kbgen.links import relative_url
+from kbgen.model import Article
 
 SCHEMA = "https://schema.org"
 

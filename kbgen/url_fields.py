@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kbgen.config_kinds import SwitchOrTable
 from kbgen.safe_urls import climbs_out, refused_scheme, scheme_message, scheme_of
-from kbgen.schema import InvalidEntry, Str, SwitchOrTable, _describe
+from kbgen.schema import InvalidEntry, Str, _describe
 
 _CODE = "unsafe-url"
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kbgen.article import Article
 from kbgen.icons import icon_svg
-from kbgen.site import Category, icon_url
+from kbgen.model import Article, Category
+from kbgen.site import icon_url
 
 
 class ArticleView:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kbgen.article import Article
 from kbgen.gitdates import GitDates, last_updated
-from kbgen.site import Site
+from kbgen.model import Article, Site
 
 #: An article due within this many days is "due soon".
 DUE_SOON_DAYS = 14

@@ -18,8 +18,8 @@ from kbgen.workqueue import Claim, exit_with_parent
 from kbgen.writer import write_file
 
 if TYPE_CHECKING:
-    from kbgen.article import Article
     from kbgen.config import Config
+    from kbgen.model import Article
     from kbgen.site import Site
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kbgen.article import Article
+    from kbgen.model import Article
     from kbgen.site import Site
 
 #: The weighted fields, in the order postings store them.

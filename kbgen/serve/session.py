@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen import DEFAULT_THEME
-from kbgen.article import Article, content_digest, load_file, unreadable
+from kbgen.article import content_digest, load_file, unreadable
 from kbgen.build import BuildOptions, display_path
 from kbgen.cache import RenderCache
 from kbgen.config import CONFIG_FILE, Config, load_config
@@ -32,6 +32,7 @@ from kbgen.limits import FileTooLarge, read_capped
 from kbgen.links import LinkResolver, check_draft, resolve_article
 from kbgen.loading import load_articles, render_settings
 from kbgen.markdown import RENDER_VERSION
+from kbgen.model import Article
 from kbgen.outputs import check_outputs
 from kbgen.pages import PageRenderer
 from kbgen.serve.plan import Plan

@@ -21,12 +21,13 @@ def placeholder_links(page: PageState) -> None:
     for token in page.tokens:
         if token.type != "inline" or not token.children:
             continue
+        children = token.children
         breaks = 0  # line breaks so far: a child's line is its paragraph's plus these
-        for i, child in enumerate(token.children):
+        for i, child in enumerate(children):
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
             elif child.type == "link_open":
-                _link(page, token, i, breaks)
+                _link(page, token, children, i, breaks)
             elif child.type == "image":
                 _image(page, token, child, breaks)
             elif child.type == "html_inline" and RAW_TAG.search(child.content):
@@ -34,11 +35,11 @@ def placeholder_links(page: PageState) -> None:
                 child.content = raw_html_links(child.content, path, line, page.links, page.images)
 
 
-def _link(page: PageState, inline: Token, i: int, breaks: int) -> None:
-    child = inline.children[i]  # type: ignore[index]
+def _link(page: PageState, inline: Token, children: list[Token], i: int, breaks: int) -> None:
+    child = children[i]
     href = str(child.attrGet("href") or "")
     if child.info == "auto" and _SCOPE.match(href):
-        _unlink(inline.children, i)  # type: ignore[arg-type]
+        _unlink(children, i)
         return
     if _refused(page, child, "href", href, inline, breaks):
         return

@@ -56,7 +56,8 @@ def _task_item_open(self, tokens: list[Token], idx: int, options, env: dict) -> 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Pygments colours with CSS classes, so one page works in light and dark mode."""
-    lang = (lang or "").strip().split()[0].lower() if lang else ""
+    words = lang.split() if lang else []  # markdown-it keeps `\x1f`, which Python's split() takes for a space
+    lang = words[0].lower() if words else ""
     lexer = lexer_for(lang) if lang else None
     if lexer is None:
         return ""  # markdown-it escapes and wraps it as plain code

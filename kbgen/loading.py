@@ -19,10 +19,10 @@ from kbgen.config import Config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.discover import ContentFiles
 from kbgen.frontmatter import decode
-from kbgen.includes import collect as collect_includes
 from kbgen.limits import FileTooLarge, read_capped
 from kbgen.locks import LOAD_DROP, WorkFolder
 from kbgen.markdown import RenderSettings
+from kbgen.markdown.includes import collect as collect_includes
 from kbgen.messages import load_catalogue
 from kbgen.model import Article, FileResult
 from kbgen.workqueue import WorkQueue, exit_with_parent

@@ -66,7 +66,7 @@ def test_cpp_docs_includes_all_resolve_and_are_not_pages(tmp_path: Path, monkeyp
     and the fragments are parts of pages, not pages. The whole corpus takes minutes to build, so its includes are
     resolved as the build does, and two of its folders are built for real."""
     from kbgen.discover import discover
-    from kbgen.includes import candidates, collect, targets
+    from kbgen.markdown.includes import candidates, collect, targets
 
     articles = CORPORA / "en-cpp-docs" / "articles"
     files = discover(articles, [])

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 
-from kbgen.highlight import highlight, lexer_for
+from kbgen.markdown.highlight import highlight, lexer_for
 
 TRICKY = [
     ("python", 'def f(x):\n    """Doc\n    string"""\n    return x < 1 and x > 0 & 1\n'),

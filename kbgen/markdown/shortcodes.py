@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kbgen import includes, othertools
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
+from kbgen.markdown import includes, othertools
 
 _SHORTCODE = re.compile(r"\{\{<\s*([A-Za-z][\w-]*)((?:\s+[^\s>]+)*)\s*>\}\}")
 _LIQUID_OPEN = re.compile(r"\{%-?\s*\w")  # with a `%}` after it: a tag of Liquid, Jinja or Nunjucks

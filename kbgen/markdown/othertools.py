@@ -16,8 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from kbgen.slugs import anchor_slug
-from kbgen.sourcelines import (
+from kbgen.markdown.sourcelines import (
     CALLOUT_KINDS,
     DIRECTIVE,
     FENCE,
@@ -35,6 +34,7 @@ from kbgen.sourcelines import (
     first_arg,
     outside_code,
 )
+from kbgen.slugs import anchor_slug
 
 #: Substrings of which at least one is in every text this module changes: most articles have none.
 MARKERS = ("===", ":::", "<Tabs", "{{<", "{{%", "{%", "import ", "export ")
@@ -313,39 +313,50 @@ class _Pass:
         m = DIRECTIVE.match(text)
         if not m:
             return 0  # a run of colons that closes nothing open is text, as it shows
-        indent, colons, name, rest = m.groups()
-        kind = CALLOUT_KINDS.get(name.lower())
-        if name.lower() == "row":  # columns one after another, their shared indentation taken off
-            end = i + 1
-            while end < len(lines) and not re.match(r"^\s*::: ?row-end", lines[end][0]):
-                end += 1
-            inner = [(t, n) for t, n in lines[i + 1:end]
-                     if not ((d := DIRECTIVE.match(t)) and d.group(3).lower() in LEARN_LAYOUT)]
-            out.append(("", no))
-            out.extend(self.blocks(dedent_all(inner)))
-            out.append(("", no))
-            return end + 1
+        name = m.group(3)
+        if name.lower() == "row":
+            return self._learn_row(lines, i, out)
         if name.lower() in LEARN_LAYOUT:
             out.append(("", no))
             return i + 1
+        kind = CALLOUT_KINDS.get(name.lower())
         if kind is None:
-            if name.removesuffix("-end") not in self.flagged:
-                self.flagged.add(name.removesuffix("-end"))
-                self.warn(no, "unknown-directive",
-                          f"':::{name}' is a directive kbgen does not know (it knows the callouts "
-                          f"{', '.join(sorted(set(CALLOUT_KINDS)))}); its lines are left out, the text inside kept")
-            if rest.rstrip().endswith(":::") or name.endswith("-end") or name == "moniker":
-                out.append(("", no))
-                return i + 1
-            end = find_colon_close(lines, i + 1, len(colons))
-            out.append(("", no))
-            out.extend(self.blocks(lines[i + 1:end]))
-            return end + 1
-        rest = rest.strip()
+            return self._unknown_directive(lines, i, m, out)
+        indent, colons, rest = m.group(1), m.group(2), m.group(4).strip()
         title = rest[1:-1] if rest.startswith("[") and rest.endswith("]") else rest
         end = find_colon_close(lines, i + 1, len(colons))
         inner = self.blocks([(dedent(t, len(indent)), n) for t, n in lines[i + 1:end]])
         out.extend((f"{indent}{t}" if t else t, n) for t, n in callout(kind, title, inner, no))
+        return end + 1
+
+    def _learn_row(self, lines: list[Line], i: int, out: list[Line]) -> int:
+        """Microsoft Learn's `:::row:::`: its columns one after another, their shared indentation taken off."""
+        no = lines[i][1]
+        end = i + 1
+        while end < len(lines) and not re.match(r"^\s*::: ?row-end", lines[end][0]):
+            end += 1
+        inner = [(t, n) for t, n in lines[i + 1:end]
+                 if not ((d := DIRECTIVE.match(t)) and d.group(3).lower() in LEARN_LAYOUT)]
+        out.append(("", no))
+        out.extend(self.blocks(dedent_all(inner)))
+        out.append(("", no))
+        return end + 1
+
+    def _unknown_directive(self, lines: list[Line], i: int, m: re.Match, out: list[Line]) -> int:
+        """Reported once per name; its lines are left out and the text inside it kept."""
+        no = lines[i][1]
+        colons, name, rest = m.group(2), m.group(3), m.group(4)
+        if name.removesuffix("-end") not in self.flagged:
+            self.flagged.add(name.removesuffix("-end"))
+            self.warn(no, "unknown-directive",
+                      f"':::{name}' is a directive kbgen does not know (it knows the callouts "
+                      f"{', '.join(sorted(set(CALLOUT_KINDS)))}); its lines are left out, the text inside kept")
+        if rest.rstrip().endswith(":::") or name.endswith("-end") or name == "moniker":
+            out.append(("", no))
+            return i + 1
+        end = find_colon_close(lines, i + 1, len(colons))
+        out.append(("", no))
+        out.extend(self.blocks(lines[i + 1:end]))
         return end + 1
 
     def _skip_component(self, lines: list[Line], i: int, name: str, out: list[Line]) -> int:

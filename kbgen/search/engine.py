@@ -11,7 +11,7 @@ The ranking, in short:
   while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
   (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
-  clause scores its best stem; a repeated word counts again;
+  clause scores its best stem; a repeated word counts again (scoring.py);
 - articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
   scored up to TITLE_BONUS more by the share of the query's words (weighed by idf) their title has (the article
   named after the subject answers it), then the rest ("no article has all the words" falls back gracefully); ties
@@ -23,7 +23,6 @@ The ranking, in short:
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,37 +41,31 @@ from kbgen.search.format import (
     shard_of,
     uses_word,
 )
+from kbgen.search.scoring import QUESTION_WEIGHT, Bm25f, Result, Tally
 from kbgen.search.typos import deletions
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
-#: A match through another form of the reader's word. Lower ranks exact forms higher still, but costs relevance on
-#: real English queries, where stemming joins forms readers treat as one word: at 0.85 the MAP of npl (in
-#: ../shared/corpora) falls under the BM25 baseline; 0.9 keeps every collection above it.
-STEMMED_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.5
 PREFIX_MAX = 10
 FUZZY_WEIGHTS = (1.0, 0.9, 0.6)  # by edit distance
 FUZZY_MAX = 3
-AND_WORDS = 3
-#: A question word's weight beside a query's subject words (its own stem's: 1.0).
-QUESTION_WEIGHT = 0.05
-#: How much more an article that matches every word scores when they are all in its title; some of them, by their
-#: share of the query's idf (a title with the query's rare word says more than one with its common word).
-TITLE_BONUS = 0.3
 
 
 @dataclass
-class Hit:
-    doc: int
-    score: float
+class _Query:
+    """The query as clauses, each a word's stems with their weights; per clause the word's own stem and the word,
+    and whether it is a subject word (not one that only phrases a question); the words to suggest."""
+    clauses: list[dict[str, float]] = field(default_factory=list)
+    typed: list[tuple[str | None, str]] = field(default_factory=list)
+    subject: list[bool] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)  # the suggestion keeps every word the reader typed
+    changed: bool = False  # whether a word was corrected (then `shown` is a suggestion)
 
-
-@dataclass
-class Result:
-    hits: list[Hit] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # surface words to highlight
-    suggestion: str | None = None  # "did you mean"
+    def add(self, terms: dict[str, float], exact: str | None, word: str, subject: bool) -> None:
+        self.clauses.append(terms)
+        self.typed.append((exact, word))
+        self.subject.append(subject)
 
 
 class Missing(Exception):
@@ -154,7 +147,7 @@ def _entry(ix: SearchIndex, stem: str, missing: set[str]) -> Term | None:
 
 
 def _df(entry: Term) -> int:
-    return entry[0].count(",") + 1
+    return entry.postings.count(",") + 1
 
 
 def _range_keys(ix: SearchIndex, prefix: str, missing: set[str]) -> list[tuple[str, dict]] | None:
@@ -266,112 +259,72 @@ def _rank(ix: SearchIndex, query: str, typing: bool, missing: set[str]) -> Resul
     text = normalise(query)
     ws = _WORD.findall(text)
     partial = typing and bool(_WORD_END.search(text))
-    clauses: list[dict[str, float]] = []
-    typed: list[tuple[str | None, str]] = []  # per clause: the word's own stem, and the word
-    shown: list[str] = []
-    changed = False
     # Question words weigh little when the query has a subject ("how do I publish"); alone, they are the subject.
     asking = any(w not in ix.stop and w not in ix.question for w in ws)
-    subject: list[bool] = []  # per clause
+    q = _Query()
     for i, w in enumerate(ws):
-        last_partial = partial and i == len(ws) - 1
-        if w in ix.stop and not last_partial:
-            shown.append(w)  # the suggestion keeps every word the reader typed
-            continue
-        terms: dict[str, float] = {}
-        waiting = len(missing)
-        exact = None if w in ix.stop else _stem_of(ix, w, missing)
-        if len(missing) > waiting:
-            continue  # decide on prefixes and typos once the word's own shard is here: it may be all we need
-        if asking and w in ix.question and not last_partial:
-            if exact is not None:
-                clauses.append({exact: QUESTION_WEIGHT})
-                typed.append((exact, w))
-                subject.append(False)
-            shown.append(w)
-            continue
-        if exact is not None:
-            terms[exact] = 1.0
-        if (last_partial and len(w) >= 2) or (exact is None and len(w) >= 3):
-            for s in _prefix_stems(ix, w, exact, missing):
-                terms.setdefault(s, PREFIX_WEIGHT)
-        said = w
-        if not terms and len(w) >= 4:
-            for s, d, k in _fuzzy_stems(ix, w, missing):
-                terms.setdefault(s, FUZZY_WEIGHTS[d])
-                if said == w:
-                    said = k
-        if not terms and len(w) >= 3:
-            near = _near_words(ix, w, 2 if len(w) >= 4 else 1, missing)
-            if near:
-                said = near[0][1]
-        changed = changed or said != w
-        shown.append(said)
-        clauses.append(terms)
-        typed.append((exact, w))
-        subject.append(True)
+        _add_word(ix, q, w, partial and i == len(ws) - 1, asking, missing)
     if missing:
         return Result()
-    return _score(ix, clauses, typed, subject, shown if changed else None, missing)
+    return _score(ix, q, missing)
 
 
-def _score(ix: SearchIndex, clauses: list[dict[str, float]], typed: list[tuple[str | None, str]],
-           subject: list[bool], shown: list[str] | None, missing: set[str]) -> Result:
-    m = ix.manifest
-    n, avg, params = m.n, m.avg, m.params
-    k1, b, w = params.k1, params.b, params.w
-    scores: dict[int, list[float]] = {}
-    in_title: dict[int, list[float]] = {}  # per article and subject clause: the idf of its word in the title, if any
-    clause_idf = [0.0] * len(clauses)  # per subject clause: the idf of its rarest word
+def _add_word(ix: SearchIndex, q: _Query, w: str, last_partial: bool, asking: bool, missing: set[str]) -> None:
+    """The query word `w` as a clause (none for a stop word, and none yet while its shard is missing)."""
+    if w in ix.stop and not last_partial:
+        q.shown.append(w)
+        return
+    waiting = len(missing)
+    exact = None if w in ix.stop else _stem_of(ix, w, missing)
+    if len(missing) > waiting:
+        return  # decide on prefixes and typos once the word's own shard is here: it may be all we need
+    if asking and w in ix.question and not last_partial:
+        if exact is not None:
+            q.add({exact: QUESTION_WEIGHT}, exact, w, False)
+        q.shown.append(w)
+        return
+    terms, said = _terms(ix, w, exact, last_partial, missing)
+    q.changed = q.changed or said != w
+    q.shown.append(said)
+    q.add(terms, exact, w, True)
+
+
+def _terms(ix: SearchIndex, w: str, exact: str | None, last_partial: bool,
+           missing: set[str]) -> tuple[dict[str, float], str]:
+    """A subject word's stems with their weights (its own, prefixes, typos), and the word to suggest for it."""
+    terms: dict[str, float] = {}
+    if exact is not None:
+        terms[exact] = 1.0
+    if (last_partial and len(w) >= 2) or (exact is None and len(w) >= 3):
+        for s in _prefix_stems(ix, w, exact, missing):
+            terms.setdefault(s, PREFIX_WEIGHT)
+    said = w
+    if not terms and len(w) >= 4:
+        for s, d, k in _fuzzy_stems(ix, w, missing):
+            terms.setdefault(s, FUZZY_WEIGHTS[d])
+            if said == w:
+                said = k
+    if not terms and len(w) >= 3:
+        near = _near_words(ix, w, 2 if len(w) >= 4 else 1, missing)
+        if near:
+            said = near[0][1]
+    return terms, said
+
+
+def _score(ix: SearchIndex, q: _Query, missing: set[str]) -> Result:
+    tally = Tally(Bm25f(ix.manifest), q.subject)
     highlight: set[str] = set()
-    for ci, terms in enumerate(clauses):
+    for ci, terms in enumerate(q.clauses):
         for s in sorted(terms):
             entry = _entry(ix, s, missing)
             if entry is None:
                 continue
             forms = entry.forms.split(" ")
-            if subject[ci]:  # not every "how" and "do" on the page
+            if q.subject[ci]:  # not every "how" and "do" on the page
                 highlight.update(forms)
-            plist = decode_postings(entry.postings)
-            df = len(plist)
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            weight = terms[s]
-            if subject[ci]:
-                clause_idf[ci] = max(clause_idf[ci], idf)
-            own = uses_word(forms, typed[ci][1]) if s == typed[ci][0] else None
-            for doc, tfs, lens, used in plist:
-                if own is not None:
-                    weight = (1.0 if own(used) else STEMMED_WEIGHT) * (1.0 if subject[ci] else QUESTION_WEIGHT)
-                tfw = 0.0
-                for f in range(4):
-                    if tfs[f]:
-                        norm = 1 - b[f] + b[f] * lens[f] / avg[f] if avg[f] else 1
-                        tfw += w[f] * tfs[f] / norm
-                score = weight * idf * tfw * (k1 + 1) / (k1 + tfw)
-                row = scores.get(doc)
-                if row is None:
-                    row = scores[doc] = [0.0] * len(clauses)
-                    in_title[doc] = [0.0] * len(clauses)
-                if score > row[ci]:
-                    row[ci] = score
-                if tfs[0] and subject[ci] and idf > in_title[doc][ci]:
-                    in_title[doc][ci] = idf
+            own = uses_word(forms, q.typed[ci][1]) if s == q.typed[ci][0] else None
+            tally.add(ci, decode_postings(entry.postings), terms[s], own)
     if missing:
         return Result()
-    wanted = sum(1 for ci, t in enumerate(clauses) if t and subject[ci])
-    use_and = 0 < wanted <= AND_WORDS
-    ranked = []
-    for doc, row in scores.items():
-        total = 0.0
-        matched = 0
-        for ci, v in enumerate(row):
-            total += v
-            if v > 0 and subject[ci]:
-                matched += 1
-        tier = 1 if use_and and matched == wanted else 0
-        if tier:
-            total *= 1 + TITLE_BONUS * sum(in_title[doc]) / sum(clause_idf)
-        ranked.append((-tier, -total, doc))
-    ranked.sort()
-    suggestion = " ".join(shown) if shown is not None else None
-    return Result([Hit(doc, -score) for _, score, doc in ranked], sorted(highlight), suggestion)
+    wanted = sum(1 for ci, t in enumerate(q.clauses) if t and q.subject[ci])
+    return Result(tally.ranked(wanted), sorted(highlight), " ".join(q.shown) if q.changed else None)

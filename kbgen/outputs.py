@@ -123,7 +123,7 @@ def _url(path: str) -> str:
 
 def _config_place(config: Config) -> tuple[str, int]:
     """kbgen.yml as the build shows it, and the line of `analytics: endpoint:`. Read again only for this error."""
-    from kbgen.build import display_path
+    from kbgen.project import display_path
     from kbgen.yamlsource import YamlSyntaxError, parse_yaml
 
     assert config.path is not None

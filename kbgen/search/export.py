@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kbgen.freshness import atomic_write
-from kbgen.gcpolicy import collector_paused
 from kbgen.search.analysis import ANALYSIS_VERSION, QUESTION_WORDS, STOPWORDS, stem, words
 from kbgen.search.engine import script_data
 from kbgen.search.records import FIELDS, Record
@@ -95,8 +94,7 @@ def export(records: list[Record], store: Path | None, popular: list[tuple[str, s
     `keep`: a list the postings are added to instead of being freed on return, for a process that ends without
     freeing anything (a forked export): freeing a big site's million small objects one by one takes a tenth of a
     second, and the build waits for it."""
-    with collector_paused():
-        return _export(records, store, popular, lang, read_state(store) if state is None else state, keep)
+    return _export(records, store, popular, lang, read_state(store) if state is None else state, keep)
 
 
 def fragment_files(records: list[Record], state: dict) -> dict[str, bytes]:

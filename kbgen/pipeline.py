@@ -116,15 +116,15 @@ class Pipeline:
         loaded()
         site = result.site = self.place(articles, files)
         self.dates(site)
-        renderer = self.links(site)
-        if not (write and self.config.search):  # a build tests the index it exports; `check` one in memory
-            self.search_tests(site)
-        if self.diagnostics.errors:
-            if write:  # `kbgen check` writes nothing, not even the cache
-                self.cache.save()  # type: ignore[union-attr]
-            raise BuildFailed(len(self.diagnostics.errors))
         staged = StagedOutput(self.config.output_dir, replaceable) if write else None
         try:
+            renderer = self.links(site)
+            if not (write and self.config.search):  # a build tests the index it exports; `check` one in memory
+                self.search_tests(site)
+            if self.diagnostics.errors:
+                if write:  # `kbgen check` writes nothing, not even the cache
+                    self.cache.save()  # type: ignore[union-attr]
+                raise BuildFailed(len(self.diagnostics.errors))
             self.pages(site, renderer, staged)
         except BaseException:
             if staged:

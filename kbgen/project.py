@@ -41,8 +41,7 @@ class Project:
 
     @property
     def theme_dirs(self) -> list[Path]:
-        """The default theme, then the site's own theme folder (whose files win), as the theme loads them."""
-        return [DEFAULT_THEME] + ([self.site_theme] if self.site_theme else [])
+        return theme_dirs(self.site_theme)
 
     @property
     def themes_folder(self) -> Path:
@@ -57,6 +56,11 @@ class Project:
     def display(self, rel: str) -> str:
         """A file of the content folder as messages show it."""
         return f"{self.display_root}/{rel}"
+
+
+def theme_dirs(site_theme: Path | None) -> list[Path]:
+    """The default theme, then the site's own theme folder (whose files win), as the theme loads them."""
+    return [DEFAULT_THEME] + ([site_theme] if site_theme else [])
 
 
 def display_path(path: Path) -> str:

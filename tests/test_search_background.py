@@ -103,10 +103,14 @@ def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path,
     write_site(tmp_path / "content", articles=3)
     monkeypatch.setenv("KBGEN_PARALLEL", "always")
     monkeypatch.chdir(tmp_path)
-    exporters = []
-    with parallel.fault_hook(lambda event, index: (tmp_path / f"job-{os.getpid()}").touch() if event == "job" else None):
+
+    def noting_who_exports(event: str, index: int) -> None:
+        if event == "job":
+            (tmp_path / f"job-{os.getpid()}").touch()
+
+    with parallel.fault_hook(noting_who_exports):
         result = CliRunner().invoke(main, ["build", "--content", "content", "--out", "site"])
-        exporters = [p.name for p in tmp_path.glob("job-*")]
+    exporters = [p.name for p in tmp_path.glob("job-*")]
     assert result.exit_code == 0, result.output
     assert exporters and exporters != [f"job-{os.getpid()}"]
     assert (tmp_path / "site/search/manifest.js").is_file()

@@ -45,7 +45,10 @@ def running() -> int:
 
 def _run(target: Callable[[], object]) -> None:
     _exit_with_parent()
-    target()
+    try:
+        target()
+    except BaseException:  # Ctrl-C, a template error, a bug: the build's process redoes this work and meets the
+        os._exit(1)  # same failure, which it reports once; a helper's traceback would only repeat it
 
 
 def _exit_with_parent() -> None:

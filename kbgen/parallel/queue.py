@@ -12,20 +12,12 @@ import multiprocessing
 
 
 class WorkQueue:
-    """Indices 0..count-1; `take_front` and `take_back` each hand out an index no one else has taken.
+    """Indices 0..count-1; `take_front` and `take_back` each hand out an index no one else has taken. Made before
+    a fork, so both processes share it."""
 
-    A queue can be made before its count is known (and before a fork, so both processes share it) and `open`ed
-    later; until then it hands out nothing."""
-
-    def __init__(self, count: int = 0) -> None:
-        # front, back, count, closed: shared memory and a lock, inherited by a fork
-        self._ends = multiprocessing.Array("q", [0, count, count, 0])
-
-    def open(self, count: int) -> None:
-        """Hand out 0..count-1 from now on (unless the queue was closed)."""
-        with self._ends.get_lock():
-            if not self._ends[3]:
-                self._ends[1] = self._ends[2] = count
+    def __init__(self, count: int) -> None:
+        # front, back, count: shared memory and a lock, inherited by a fork
+        self._ends = multiprocessing.Array("q", [0, count, count])
 
     def take_front(self) -> int | None:
         with self._ends.get_lock():
@@ -43,18 +35,12 @@ class WorkQueue:
             self._ends[1] = back - 1
             return back - 1
 
-    def left(self) -> bool:
-        """Whether any index is still to be handed out."""
-        with self._ends.get_lock():
-            return self._ends[0] < self._ends[1]
-
     def taken_from_back(self) -> range:
         """The indices the back has taken so far."""
         with self._ends.get_lock():
             return range(self._ends[1], self._ends[2])
 
     def close(self) -> None:
-        """Hand out nothing more, from either end (the build is stopping)."""
+        """Hand out nothing more, from either end (the work is stopping)."""
         with self._ends.get_lock():
             self._ends[1] = self._ends[0]
-            self._ends[3] = 1  # and `open` no longer opens it

@@ -13,20 +13,21 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.article import Article
 from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
-from kbgen.discover import ContentFiles, discover
-from kbgen.extras import Extra, site_extras
+from kbgen.discover import ContentFiles
+from kbgen.extras import site_extras
 from kbgen.gitdates import last_updated
 from kbgen.links import LinkResolver, resolve_article
 from kbgen.loading import load_one
 from kbgen.pages import PageRenderer
 from kbgen.pipeline import BuildOptions, Pipeline
 from kbgen.project import Project
+from kbgen.serve.lazy import LazyExtras
 from kbgen.serve.plan import Plan
 from kbgen.site import Site
 from kbgen.theme import Theme
@@ -233,7 +234,7 @@ class PreviewSession:
 
     def _listed_again(self) -> ContentFiles:
         """The content folder listed again; files other articles include stay parts of pages, not pages."""
-        files = discover(self.config.content_dir, self.config.exclude)
+        files = self.pipeline.discover()
         files.included = self.files.included
         included = set(files.included)
         files.articles = [rel for rel in files.articles if rel not in included]
@@ -374,40 +375,12 @@ class PreviewSession:
             return sorted(set(self._all_diagnostics()))
 
 
-class LazyExtras:
-    """The files `site_extras` yields for one epoch, produced in order and only as far as a request needs."""
-
-    #: One producer runs at a time: the search export keeps its state in one store under `.kbgen/`.
-    _producing = threading.Lock()
-
-    def __init__(self, producer: Iterator[Extra]) -> None:
-        self._producer: Iterator[Extra] | None = producer
-        self.files: dict[str, bytes | Path] = {}
-
-    def get(self, path: str) -> bytes | Path | None:
-        if path in self.files or self._producer is None:
-            return self.files.get(path)
-        with self._producing:
-            while path not in self.files and self._producer is not None:
-                try:
-                    rel, data = next(self._producer)
-                except StopIteration:
-                    self._producer = None
-                    break
-                except BaseException:
-                    self._producer = None
-                    raise
-                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.outputs` claims them
-        return self.files.get(path)
-
-
 def _placement(article: Article) -> tuple:
     """What decides where an article goes and how listings show it; a change here re-places the site."""
     fm = article.result.front_matter
     return (article.result.title, article.result.title_html, fm.values, fm.extra)
 
 
-#: Shown for a page whose template fails before it was ever rendered; the overlay says what is wrong.
 def _broken_page(message: str) -> str:
     """What a page whose template fails shows until it renders again: the error itself, not a blank page."""
     return (f'<!doctype html>\n<title>Template error</title>\n<main id="main"><h1>Template error</h1>\n'

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import wait
 from typing import Generic, TypeVar
 
-from kbgen.parallel import collector, faults, processes
+from kbgen.parallel.collector import off_for_good
+from kbgen.parallel.faults import at as fault_at
+from kbgen.parallel.processes import helpers_for, start
 from kbgen.parallel.queue import WorkQueue
 
 T = TypeVar("T")
@@ -35,18 +37,18 @@ class Alongside(Generic[T]):
         self._result: T | None = None
         self._done = False
         self._process = None
-        if processes.helpers_for(size, WORTH_FROM, 1):
+        if helpers_for(size, WORTH_FROM, 1):
             self._receive, send = multiprocessing.Pipe(duplex=False)
-            self._process = processes.start(lambda: self._alongside(send), "kbgen-alongside")
+            self._process = start(lambda: self._alongside(send), "kbgen-alongside")
             send.close()
 
     def _alongside(self, send) -> None:
         """In the other process: the job, then tasks from the back, then the job's result sent back."""
-        collector.off_for_good()
-        faults.at("job", 0)
+        off_for_good()
+        fault_at("job", 0)
         result = self._job()
         while (i := self._queue.take_back()) is not None:
-            faults.at("task:back", i)
+            fault_at("task:back", i)
             assert self._task is not None
             self._task(i)
         send.send(result)
@@ -55,7 +57,7 @@ class Alongside(Generic[T]):
         """The tasks for this process: from the front until the two ends meet, then, if the other process died,
         the ones it had taken."""
         while (i := self._queue.take_front()) is not None:
-            faults.at("task:front", i)
+            fault_at("task:front", i)
             yield i
         self._wait()
         if not self._done:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from kbgen.locks import LOAD_DROP, WorkFolder
-from kbgen.parallel import faults, processes
+from kbgen.parallel.faults import at as fault_at
+from kbgen.parallel.processes import helpers_for, start
 from kbgen.parallel.queue import WorkQueue
 
 T = TypeVar("T")
@@ -37,7 +38,7 @@ def map_chunks(items: list[T], work: Callable[[T], R], size: Callable[[T], int],
     their chunks in a marked, locked work folder inside `work_dir` (the project's `.kbgen/`: a run killed midway
     leaves nothing outside the project, and the next build removes what it left, `kbgen.locks`), or in a
     temporary folder without one (`kbgen check` writes nothing into the project) or when it cannot be written."""
-    helpers = processes.helpers_for(len(items), WORTH_FROM, len(items))
+    helpers = helpers_for(len(items), WORTH_FROM, len(items))
     if not helpers:
         for item in items:
             yield work(item)
@@ -49,16 +50,16 @@ def map_chunks(items: list[T], work: Callable[[T], R], size: Callable[[T], int],
 
         def from_the_back() -> None:  # in each helper, which finds everything here as it was at the fork
             while (c := queue.take_back()) is not None:
-                faults.at("chunk:back", c)
+                fault_at("chunk:back", c)
                 partial = os.path.join(drop, f"{c}.partial")
                 with open(partial, "wb") as f:
                     pickle.dump([work(item) for item in chunks[c]], f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(partial, os.path.join(drop, f"{c}.pickle"))
 
-        started = [processes.start(from_the_back, "kbgen-map") for _ in range(helpers)]
+        started = [start(from_the_back, "kbgen-map") for _ in range(helpers)]
         try:
             while (c := queue.take_front()) is not None:
-                faults.at("chunk:front", c)
+                fault_at("chunk:front", c)
                 delivered[c] = True
                 for item in chunks[c]:
                     yield work(item)

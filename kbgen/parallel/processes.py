@@ -1,8 +1,8 @@
 """Forked helper processes: started, watched, ended. The one place kbgen forks.
 
 Helpers are forked (never spawned): a helper sees the loaded site as it is, so nothing but results is sent between
-processes. Where fork is unavailable (Windows, macOS defaults aside) or there is one core, the executor does the
-work in this process instead, and the stages cannot tell the difference.
+processes. Where fork is unavailable (Windows) or there is one core, the executor does the work in this process
+instead, and the stages cannot tell the difference.
 
 `KBGEN_PARALLEL` decides when helpers are used: `auto` (the default: when the work is big enough to pay for a
 process), `always` (any size, for tests of the parallel paths) or `never` (one process).

@@ -147,9 +147,8 @@ class PageRenderer:
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
-        """Every page's output path and how to render it, in a stable order: a build renders them all (on both
-        cores, `kbgen.parallel.Alongside`), `kbgen serve` renders one when a browser asks, so both publish the same
-        pages.
+        """Every page's output path and how to render it, in a stable order: a build renders them all, `kbgen serve`
+        renders one when a browser asks, so both publish the same pages.
         A redirect never takes the path of a page (`kbgen.outputs` reports the alias as a duplicate URL)."""
         routes = self.page_routes()
         for path, render in self.redirects():

@@ -251,32 +251,24 @@ class Pipeline:
     def pages(self, site: Site, renderer: PageRenderer, staged: StagedOutput | None) -> None:
         """Every page (rendered by `kbgen check` too: a template can fail on one page only), the search index
         and the other files; a build tests its `search_tests` against the index it wrote."""
-        from kbgen.search.publish import export_into
+        from kbgen.search.publish import SearchExport
 
-        routes = renderer.routes()
-        paths = list(routes)
-
-        def page(i: int) -> None:
-            text = routes[paths[i]]()
-            if staged:
-                staged.write_text(paths[i], text)
-
-        def search() -> list | None:
-            return export_into(site, self.config, staged.root) if staged and self.config.search else None
-
+        search = SearchExport(site, self.config, staged.root) if staged and self.config.search else None
         with self.stage("pages"):
-            # The index needs the placed site only: it is exported on the second core while this one renders
-            # pages, and then that core renders pages too, from the back of the list.
-            size = len(site.articles) if staged and self.config.search else 0
-            with Alongside(search, size, len(paths), page) as beside:
+            # The index needs the placed site only: it is exported on the second core while this one renders.
+            beside = Alongside(search.index, len(site.articles), search.fragments) if search else _nothing()
+            with beside:
                 if staged:
                     self.cache.save()  # type: ignore[union-attr]
-                for done, i in enumerate(beside.tasks(), 1):
-                    page(i)
+                routes = renderer.routes()
+                for done, (path, render) in enumerate(routes.items(), 1):
+                    text = render()
+                    if staged:
+                        staged.write_text(path, text)
                     if done % 500 == 0:
-                        self.report("pages", done, len(paths))
+                        self.report("pages", done, len(routes))
                 exported = beside.result()
-            self.result.pages = len(paths)
+            self.result.pages = len(routes)
             if staged:
                 _write_extras(staged, renderer, self.theme, site, self.config, exported)  # type: ignore[arg-type]
         if staged and self.config.search:
@@ -295,6 +287,11 @@ class Pipeline:
                 "diagnostics": [[d.path, d.line, d.code, d.message]
                                 for d in self.diagnostics.items[reported_before:]],
             })
+
+
+def _nothing() -> Alongside[None]:
+    """No search files to export (`kbgen check`, `search: false`)."""
+    return Alongside(lambda: None, 0)
 
 
 @contextmanager

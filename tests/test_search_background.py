@@ -1,5 +1,5 @@
-"""A big site's search index is built on the second core while pages render, and then that core renders pages
-too; what it publishes must be exactly what one process makes alone, whatever happens to the other process.
+"""A big site's search index is built on the second core while pages render; what it publishes must be exactly
+what one process makes alone, whatever happens to the other process.
 
 The executor's fault hook (`kbgen.parallel.fault_hook`) slows a process down, notes who did what, or makes the
 other process die at a known point; `KBGEN_PARALLEL` turns the other process on for a site this small, or off."""
@@ -49,52 +49,60 @@ def test_the_background_export_publishes_the_same_site(tmp_path: Path, monkeypat
     assert not parallel.running()  # nothing of the build is left behind for the next one
 
 
-def test_the_second_process_renders_pages_from_the_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's process waits at its first page until the other one has taken a page from the back: the
-    pages both wrote make the same site as one process alone."""
+def test_the_index_of_a_second_process_that_dies_is_exported_again(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed as it starts exporting (out of memory, say): the build exports the whole index itself, and the site
+    is the same as one process makes alone."""
     write_site(tmp_path / "content", articles=30)
-    marks = tmp_path / "marks"
-    marks.mkdir()
     parent = os.getpid()
 
-    def waits_for_the_other(event: str, index: int) -> None:
-        if event == "task:back":
-            (marks / f"back-{index}").touch()
-        elif event == "task:front" and os.getpid() == parent:
-            deadline = time.monotonic() + 20
-            while not any(marks.iterdir()) and time.monotonic() < deadline and parallel.running():
-                time.sleep(0.01)
+    def dies_exporting(event: str, index: int) -> None:
+        if event == "job" and os.getpid() != parent:
+            (tmp_path / "died").touch()
+            os._exit(9)
 
-    with parallel.fault_hook(waits_for_the_other):
+    with parallel.fault_hook(dies_exporting):
         outputs = build_both_ways(tmp_path, monkeypatch)
-    assert list(marks.iterdir())  # the forked build: the other process rendered at least one page
+    assert (tmp_path / "died").exists()  # the forked build's other process really died
     assert outputs["forked"] == outputs["in-process"]
+    assert "search/manifest.js" in outputs["forked"]
+    assert not parallel.running()
 
 
-def test_pages_of_a_second_process_that_dies_are_rendered_again(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Killed as it takes its fourth page from the back (out of memory, say): the build still writes every page,
-    and the whole index, itself."""
+@pytest.mark.parametrize("other", ["slow", "dies with the fragments"])
+def test_the_fragments_are_written_once_by_whichever_process_is_free_first(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           other: str) -> None:
+    """The other process is slow with its index, so the build's process, done with its pages, writes the fragment
+    files itself; or the other process takes them and dies: the build writes the index and the fragments again.
+    Either way the site is the one a single process makes."""
     write_site(tmp_path / "content", articles=30)
-    marks = tmp_path / "marks"
-    marks.mkdir()
     parent = os.getpid()
-    taken = []
 
-    def dies_on_the_fourth(event: str, index: int) -> None:
-        if event == "task:front" and os.getpid() == parent:
-            time.sleep(0.05)  # slow enough that the other process gets its pages
-        elif event == "task:back":
-            taken.append(index)  # in the other process's own memory
-            if len(taken) == 4:
-                (marks / "died").touch()
-                os._exit(9)
+    def wait_for(mark: str) -> None:
+        deadline = time.monotonic() + 20
+        while not (tmp_path / mark).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
-    with parallel.fault_hook(dies_on_the_fourth):
+    def hook(event: str, index: int) -> None:
+        if os.getpid() == parent:
+            if event == "result" and parallel.running():
+                (tmp_path / "result").touch()
+                if other != "slow":
+                    wait_for("last")  # the other process takes the fragments first
+            return
+        (tmp_path / event).touch()
+        if event == "job" and other == "slow":
+            wait_for("result")  # the build's process is done with its pages first
+        if event == "last" and other != "slow":
+            os._exit(9)
+
+    with parallel.fault_hook(hook):
         outputs = build_both_ways(tmp_path, monkeypatch)
-    assert (marks / "died").exists()  # the forked build's other process really died
+    assert (tmp_path / "job").exists()
+    assert (tmp_path / "last").exists() is (other != "slow")  # slow: the build's process took the fragments
     assert outputs["forked"] == outputs["in-process"]
-    assert len([p for p in outputs["forked"] if p.endswith("index.html")]) >= 30
+    assert any(path.startswith("search/f/") for path in outputs["forked"])
     assert not parallel.running()
 
 
@@ -174,29 +182,32 @@ def test_a_build_whose_links_fail_stops_before_the_export_and_keeps_the_last_sit
     assert not parallel.running()
 
 
-def test_a_build_stopped_while_the_index_is_written_ends_the_export_and_keeps_the_last_site(
+def test_a_template_failing_while_the_index_is_written_ends_the_export_and_keeps_the_last_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C at the first page, while the other process is still writing the index: the build stops without
-    waiting for it (the export never finishes), the previous site is untouched and nothing is left beside it."""
+    """A site theme whose article template fails on one page, while the other process is still writing the index:
+    the build stops with the template's error without waiting for the export (which never finishes), the previous
+    site is untouched and nothing is left beside it."""
     runner, before = built_once(tmp_path, monkeypatch)
-    (tmp_path / "content/topic-0/article-0.md").write_text("# Article 0\n\nChanged.\n", encoding="utf-8")
+    (tmp_path / "kbgen.yml").write_text("theme: broken\n", encoding="utf-8")
+    template = tmp_path / "themes/broken/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/article.html" %}\n'
+                        '{% block main %}{% if page.title == "Article 7" %}{{ page.no_such_field }}{% endif %}'
+                        '{{ super() }}{% endblock %}\n', encoding="utf-8")
     parent = os.getpid()
 
-    def interrupted_while_exporting(event: str, index: int) -> None:
+    def slow_export(event: str, index: int) -> None:
         if event == "job" and os.getpid() != parent:
             (tmp_path / "exporting").touch()
-            time.sleep(20)  # the index takes long; the build is stopped meanwhile
+            time.sleep(20)  # the index takes long; the build fails meanwhile
             (tmp_path / "exported").touch()
-        elif event == "task:front":
-            deadline = time.monotonic() + 20
-            while not (tmp_path / "exporting").exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            raise KeyboardInterrupt
 
-    with parallel.fault_hook(interrupted_while_exporting):
-        stopped = runner.invoke(main, ["build", "--content", "content", "--out", "site"])
-    assert stopped.exit_code != 0
+    with parallel.fault_hook(slow_export):
+        failed = runner.invoke(main, ["build", "--content", "content", "--out", "site"])
+    assert failed.exit_code == 1, failed.output
+    assert "template error" in failed.output and "no_such_field" in failed.output
     assert (tmp_path / "exporting").exists() and not (tmp_path / "exported").exists()
     assert not parallel.running()
     assert files_under(tmp_path / "site") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".kbgen", "content", "exporting", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kbgen", "content", "exporting", "kbgen.yml", "site",
+                                                         "themes"]

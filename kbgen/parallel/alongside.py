@@ -1,21 +1,22 @@
-"""A job on the second core while this process works, after which that process helps with this one's tasks.
+"""One job on the second core while this process goes on with its own work, and a last part of it that whichever
+process is free first does.
 
-The build's use: the search export runs in a forked process while this one renders pages; once the index is
-written, that process renders pages too, from the back of the list, until the two meet (`WorkQueue`). If it dies
-(killed, out of memory), this process does its job and the tasks it took again: the result is the same, later.
+The build's use: the search index is exported in a forked process, which writes it into the staged site, while
+this one renders pages; the fragment files (a third of the search files) are written by the other process after
+its index, unless this one, done with its pages, got to them first. If that process dies (killed, out of memory),
+this one does its work when it asks for the result: the site is the same, later.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from typing import Generic, TypeVar
 
 from kbgen.parallel.collector import off_for_good
 from kbgen.parallel.faults import at as fault_at
 from kbgen.parallel.processes import helpers_for, start
-from kbgen.parallel.queue import WorkQueue
 
 T = TypeVar("T")
 
@@ -24,61 +25,59 @@ WORTH_FROM = 300
 
 
 class Alongside(Generic[T]):
-    """`job()` in a forked process when worth it (else here, when `result()` asks), then tasks 0..tasks-1 shared:
-    this process takes them from the front through `tasks()`, the other one does `task(i)` from the back.
+    """`job()` in a forked process when `size` makes it worth one, else here when `result()` asks; then `last()`,
+    once, in whichever process is free first (the other one after its job, this one when it asks for the result).
 
-    Use it as a context manager: leaving it early (an error, Ctrl-C) ends the other process at once; the job may
-    be halfway through its work, which the caller is then discarding anyway."""
+    Use it as a context manager: leaving it early (an error, Ctrl-C) ends the other process at once; its job may
+    be halfway through, and the caller is discarding that work anyway."""
 
-    def __init__(self, job: Callable[[], T], size: int, tasks: int = 0,
-                 task: Callable[[int], object] | None = None) -> None:
-        self._job, self._task = job, task
-        self._queue = WorkQueue(tasks)
+    def __init__(self, job: Callable[[], T], size: int, last: Callable[[], object] = lambda: None) -> None:
+        self._job, self._last = job, last
         self._result: T | None = None
         self._done = False
         self._process = None
         if helpers_for(size, WORTH_FROM, 1):
+            self._last_taken = multiprocessing.Value("b", 0)  # shared memory and a lock, inherited by the fork
             self._receive, send = multiprocessing.Pipe(duplex=False)
             self._process = start(lambda: self._alongside(send), "kbgen-alongside")
             send.close()
 
     def _alongside(self, send) -> None:
-        """In the other process: the job, then tasks from the back, then the job's result sent back."""
+        """In the other process: the job, the last part unless taken, and the job's result sent back."""
         off_for_good()
         fault_at("job", 0)
         result = self._job()
-        while (i := self._queue.take_back()) is not None:
-            fault_at("task:back", i)
-            assert self._task is not None
-            self._task(i)
+        if self._take_last():
+            fault_at("last", 0)
+            self._last()
         send.send(result)
 
-    def tasks(self) -> Iterator[int]:
-        """The tasks for this process: from the front until the two ends meet, then, if the other process died,
-        the ones it had taken."""
-        while (i := self._queue.take_front()) is not None:
-            fault_at("task:front", i)
-            yield i
-        self._wait()
-        if not self._done:
-            yield from self._queue.taken_from_back()
+    def _take_last(self) -> bool:
+        with self._last_taken.get_lock():
+            taken, self._last_taken.value = self._last_taken.value, 1
+            return not taken
 
     def result(self) -> T:
-        """The job's result: from the other process, or made here (no other process, or it died)."""
-        self._wait()
-        if not self._done:
-            self._result, self._done = self._job(), True
-        return self._result  # type: ignore[return-value]
-
-    def _wait(self) -> None:
+        """The job's result, its last part done: by the other process, or here (no other process, or it died)."""
         if self._process is None:
-            return
+            self._result = self._job()
+            self._last()
+            return self._result
+        fault_at("result", 0)
+        last_here = self._take_last()
+        if last_here:
+            self._last()
         if self._receive in wait([self._receive, self._process.sentinel]):
             try:
                 self._result, self._done = self._receive.recv(), True
             except EOFError:  # died while sending
                 pass
         self._end(stop=False)
+        if not self._done:  # it died: its job, and its last part unless done here
+            self._result = self._job()
+            if not last_here:
+                self._last()
+        return self._result  # type: ignore[return-value]
 
     def _end(self, stop: bool) -> None:
         if self._process is not None:
@@ -92,5 +91,4 @@ class Alongside(Generic[T]):
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._queue.close()  # the other process takes no more tasks
         self._end(stop=True)

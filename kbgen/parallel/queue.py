@@ -1,9 +1,8 @@
 """Work handed out from both ends of one list, so processes can share it without knowing its cost in advance.
 
-This process takes from the front; forked helpers take from the back (`kbgen.parallel.chunks`,
-`kbgen.parallel.alongside`). Neither side knows how long its items (or its other work) take, so a fixed split
-would leave one core idle while the other finishes; taking one item at a time from opposite ends, they meet
-wherever the work runs out.
+This process takes from the front; forked helpers take from the back (`kbgen.parallel.chunks`). Neither side
+knows how long its items take, so a fixed split would leave one core idle while the other finishes; taking one
+item at a time from opposite ends, they meet wherever the work runs out.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ class WorkQueue:
     a fork, so both processes share it."""
 
     def __init__(self, count: int) -> None:
-        # front, back, count: shared memory and a lock, inherited by a fork
-        self._ends = multiprocessing.Array("q", [0, count, count])
+        # front, back: shared memory and a lock, inherited by a fork
+        self._ends = multiprocessing.Array("q", [0, count])
 
     def take_front(self) -> int | None:
         with self._ends.get_lock():
@@ -34,11 +33,6 @@ class WorkQueue:
                 return None
             self._ends[1] = back - 1
             return back - 1
-
-    def taken_from_back(self) -> range:
-        """The indices the back has taken so far."""
-        with self._ends.get_lock():
-            return range(self._ends[1], self._ends[2])
 
     def close(self) -> None:
         """Hand out nothing more, from either end (the work is stopping)."""

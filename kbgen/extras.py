@@ -24,7 +24,7 @@ Extra = tuple[str, bytes | Path]
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config,
                 exported: list[tuple[str, Export]] | None = None) -> Iterator[Extra]:
     """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
-    (made now unless the build `exported` it already, `kbgen.search.publish.SearchExport`) and the analytics
+    (made now unless the build `exported` it already, `kbgen.search.publish.export_into`) and the analytics
     beacon."""
     from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets

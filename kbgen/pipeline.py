@@ -251,13 +251,14 @@ class Pipeline:
     def pages(self, site: Site, renderer: PageRenderer, staged: StagedOutput | None) -> None:
         """Every page (rendered by `kbgen check` too: a template can fail on one page only), the search index
         and the other files; a build tests its `search_tests` against the index it wrote."""
-        from kbgen.search.publish import SearchExport
+        from kbgen.search.publish import export_into
 
-        search = SearchExport(site, self.config, staged.root) if staged and self.config.search else None
+        def search() -> list | None:
+            return export_into(site, self.config, staged.root) if staged and self.config.search else None
+
         with self.stage("pages"):
             # The index needs the placed site only: it is exported on the second core while this one renders.
-            beside = Alongside(search.index, len(site.articles), search.fragments) if search else _nothing()
-            with beside:
+            with Alongside(search, len(site.articles) if staged and self.config.search else 0) as beside:
                 if staged:
                     self.cache.save()  # type: ignore[union-attr]
                 routes = renderer.routes()
@@ -287,11 +288,6 @@ class Pipeline:
                 "diagnostics": [[d.path, d.line, d.code, d.message]
                                 for d in self.diagnostics.items[reported_before:]],
             })
-
-
-def _nothing() -> Alongside[None]:
-    """No search files to export (`kbgen check`, `search: false`)."""
-    return Alongside(lambda: None, 0)
 
 
 @contextmanager

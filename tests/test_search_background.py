@@ -69,43 +69,6 @@ def test_the_index_of_a_second_process_that_dies_is_exported_again(tmp_path: Pat
     assert not parallel.running()
 
 
-@pytest.mark.parametrize("other", ["slow", "dies with the fragments"])
-def test_the_fragments_are_written_once_by_whichever_process_is_free_first(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch,
-                                                                           other: str) -> None:
-    """The other process is slow with its index, so the build's process, done with its pages, writes the fragment
-    files itself; or the other process takes them and dies: the build writes the index and the fragments again.
-    Either way the site is the one a single process makes."""
-    write_site(tmp_path / "content", articles=30)
-    parent = os.getpid()
-
-    def wait_for(mark: str) -> None:
-        deadline = time.monotonic() + 20
-        while not (tmp_path / mark).exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def hook(event: str, index: int) -> None:
-        if os.getpid() == parent:
-            if event == "result" and parallel.running():
-                (tmp_path / "result").touch()
-                if other != "slow":
-                    wait_for("last")  # the other process takes the fragments first
-            return
-        (tmp_path / event).touch()
-        if event == "job" and other == "slow":
-            wait_for("result")  # the build's process is done with its pages first
-        if event == "last" and other != "slow":
-            os._exit(9)
-
-    with parallel.fault_hook(hook):
-        outputs = build_both_ways(tmp_path, monkeypatch)
-    assert (tmp_path / "job").exists()
-    assert (tmp_path / "last").exists() is (other != "slow")  # slow: the build's process took the fragments
-    assert outputs["forked"] == outputs["in-process"]
-    assert any(path.startswith("search/f/") for path in outputs["forked"])
-    assert not parallel.running()
-
-
 def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(tmp_path / "content", articles=3)

@@ -5,9 +5,7 @@ and decides there what happens (sleep, note which process took what, `os._exit` 
 killer ends). Events, each with the index of the item taken:
 
 - `chunk:front` / `chunk:back`: a chunk of `map_chunks`, taken by this process / by a helper;
-- `job`: the process `Alongside` started begins its job (index 0);
-- `last`: that process begins the last part, which this one had not taken (index 0);
-- `result`: this process asks for the result of the process it started, and may take the last part (index 0).
+- `job`: the process `Alongside` started begins its job (index 0).
 
 A forked helper inherits the hook installed when it was started. Nothing is called when no hook is installed.
 """

@@ -88,18 +88,9 @@ class _Index:
 
 
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
-           lang: str = "en", state: dict | None = None) -> Export:
-    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only).
-    `state`: the store's state as read earlier (`read_state`), when another process must agree on the ids."""
-    return _export(records, store, popular, lang, read_state(store) if state is None else state)
-
-
-def fragment_files(records: list[Record], state: dict) -> dict[str, bytes]:
-    """Just the fragment files `export` makes from the same records and state, byte for byte: the build's own
-    process writes these while the export's process is still busy with the postings."""
-    out = Export()
-    _add_fragments(out, records, _assign_ids(records, state), state.get("group") or _group_size(records))
-    return out.files
+           lang: str = "en") -> Export:
+    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
+    return _export(records, store, popular, lang, read_state(store))
 
 
 def _export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbgen.search.export import Export, export, fragment_files, read_state
+from kbgen.search.export import Export, export
 from kbgen.search.records import records, searchable
 from kbgen.writer import write_file
 
@@ -30,45 +30,20 @@ def store_for(config: Config, lang: str) -> Path:
     return config.cache_dir / "search" / lang
 
 
-def export_site(site: Site, config: Config, states: dict[str, dict] | None = None) -> list[tuple[str, Export]]:
-    """Export every language's index into its store and say where each goes; `states` as read before (see
-    `SearchExport`), else read now."""
-    return [(folder, export(records(site, articles), store_for(config, lang), popular(articles), lang,
-                            states.get(lang) if states is not None else None))
+def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
+    """Export every language's index into its store and say where each goes."""
+    return [(folder, export(records(site, articles), store_for(config, lang), popular(articles), lang))
             for lang, folder, articles in languages(site, config)]
 
 
-class SearchExport:
-    """The search files of a build, written into the site being built at `into`, in two parts: the index
-    (`index`, the postings and shards of every language) and the display texts (`fragments`, a third of the
-    files). The build runs them beside its pages (`kbgen.parallel.Alongside`): the fragments go to whichever
-    process is free first, so both agree on the articles' ids through the store's state read once, here."""
-
-    def __init__(self, site: Site, config: Config, into: Path) -> None:
-        self.site, self.config, self.into = site, config, into
-        self.states = {lang: read_state(store_for(config, lang)) for lang, _f, _a in languages(site, config)}
-        self._fragments: list[tuple[str, dict[str, bytes]]] | None = None
-
-    def index(self) -> list[tuple[str, Export]]:
-        """Export and write every index; the fragments are kept for `fragments`. What is returned holds no files,
-        only the bookkeeping."""
-        exported = export_site(self.site, self.config, self.states)
-        self._fragments = []
-        for folder, language in exported:
-            fragments = {rel: data for rel, data in language.files.items() if rel.startswith("f/")}
-            place(self.into / folder, {rel: data for rel, data in language.files.items() if rel not in fragments})
-            self._fragments.append((folder, fragments))
-            language.files = {}
-        return exported
-
-    def fragments(self) -> None:
-        """Write the fragment files: as `index` made them, or made again from the same records and state (the same
-        bytes) when the index is being made elsewhere."""
-        if self._fragments is None:
-            self._fragments = [(folder, fragment_files(records(self.site, articles), self.states[lang]))
-                               for lang, folder, articles in languages(self.site, self.config)]
-        for folder, files in self._fragments:
-            place(self.into / folder, files)
+def export_into(site: Site, config: Config, into: Path) -> list[tuple[str, Export]]:
+    """Export every language's index and write its files into the site being built at `into` (the build runs
+    this beside its pages, `kbgen.parallel.Alongside`); what is returned holds no files, only the bookkeeping."""
+    exported = export_site(site, config)
+    for folder, language in exported:
+        place(into / folder, language.files)
+        language.files = {}
+    return exported
 
 
 def place(folder: Path, files: dict[str, bytes]) -> None:
@@ -82,7 +57,7 @@ def place(folder: Path, files: dict[str, bytes]) -> None:
 
 def search_extras(site: Site, config: Config,
                   exported: list[tuple[str, Export]] | None = None) -> Iterator[tuple[str, bytes]]:
-    """The search files of every language: none when a `SearchExport` wrote them into the site already, else
+    """The search files of every language: none when `export_into` wrote them into the site already, else
     made now."""
     if not config.search:
         return

@@ -4,6 +4,7 @@
 The machines we measure on drift by tens of per cent within minutes, so two benchmarks taken one after the other
 say little about a change of a few per cent. Here the two trees take turns (A B, B A, A B, …) and each pair is
 compared as a ratio, so a slow minute slows both sides of a pair; the median of those ratios is the answer.
+Peak memory (the resident set of a build's largest process, from `wait4`) is compared the same way.
 Anything under about 5 % stayed within the noise on a 2-CPU VM with 8–16 pairs.
 
     git worktree add /tmp/before HEAD~1
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,20 +32,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the build and its helpers) of one cold build in `work`, a new folder."""
+def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the build and its helpers, peak resident KiB of its largest process) of one
+    cold build in `work`, a new folder."""
     work.mkdir(parents=True)
     env = dict(os.environ, PYTHONPATH=str(tree))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out",
-                           str(work / "site"), "--quiet"], cwd=work, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        sys.exit(f"build with {tree} failed:\n{done.stderr[-2000:]}")
+    with open(work / "build.log", "w+", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out",
+                                    str(work / "site"), "--quiet"], cwd=work, env=env, stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)  # its own usage, helpers included: no other build's
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            log.seek(0)
+            sys.exit(f"build with {tree} failed:\n{log.read()[-2000:]}")
     os.sync()  # its writes reach the disk now, not during the next build
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def main() -> None:
@@ -58,21 +61,27 @@ def main() -> None:
                                                             else "/tmp/kbgen-ab"))
     args = parser.parse_args()
     trees = [args.a.resolve(), args.b.resolve()]
-    runs: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
+    runs: dict[Path, list[tuple[float, float, int]]] = {t: [] for t in trees}
     shutil.rmtree(args.work, ignore_errors=True)
     for pair in range(args.pairs):
         for tree in trees if pair % 2 == 0 else trees[::-1]:
             runs[tree].append(build_once(tree, args.corpus.resolve(), args.work / str(sum(map(len, runs.values())))))
+        a, b = runs[trees[0]][-1], runs[trees[1]][-1]
+        print(f"pair {pair + 1}: B/A wall {b[0] / a[0]:.3f}, CPU {b[1] / a[1]:.3f}, peak {b[2] / a[2]:.3f}", flush=True)
     shutil.rmtree(args.work, ignore_errors=True)
     for label, tree in zip("AB", trees, strict=True):
-        wall = [w for w, _ in runs[tree]]
-        cpu = [c for _, c in runs[tree]]
+        wall = [w for w, _c, _m in runs[tree]]
+        cpu = [c for _w, c, _m in runs[tree]]
+        peak = [m for _w, _c, m in runs[tree]]
         print(f"{label} {tree}: wall median {statistics.median(wall):.2f} s (min {min(wall):.2f}), "
-              f"CPU median {statistics.median(cpu):.2f} s")
+              f"CPU median {statistics.median(cpu):.2f} s, peak memory median {statistics.median(peak) / 1024:.0f} MiB "
+              f"(max {max(peak) / 1024:.0f})")
     pairs = list(zip(runs[trees[0]], runs[trees[1]], strict=True))
     wall_ratio = statistics.median(b[0] / a[0] for a, b in pairs)
     cpu_ratio = statistics.median(b[1] / a[1] for a, b in pairs)
-    print(f"B/A, median of {len(pairs)} paired ratios: wall {wall_ratio:.3f}, CPU {cpu_ratio:.3f}")
+    peak_ratio = statistics.median(b[2] / a[2] for a, b in pairs)
+    print(f"B/A, median of {len(pairs)} paired ratios: wall {wall_ratio:.3f}, CPU {cpu_ratio:.3f}, "
+          f"peak memory {peak_ratio:.3f}")
 
 
 if __name__ == "__main__":

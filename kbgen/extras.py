@@ -13,18 +13,19 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kbgen.config import Config
+    from kbgen.model import Site
     from kbgen.pages import PageRenderer
-    from kbgen.search.publish import BackgroundExport
-    from kbgen.site import Site
+    from kbgen.search.export import Export
     from kbgen.theme import Theme
 
 Extra = tuple[str, bytes | Path]
 
 
 def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config,
-                search: BackgroundExport | None = None) -> Iterator[Extra]:
+                exported: list[tuple[str, Export]] | None = None) -> Iterator[Extra]:
     """Theme assets, code colours, files next to articles, sitemap, robots.txt, the Atom feeds, the search index
-    (from `search` when the build started it early) and the analytics beacon."""
+    (made now unless the build `exported` it already, `kbgen.search.publish.export_into`) and the analytics
+    beacon."""
     from kbgen.analytics import beacon_extras
     from kbgen.pages import static_assets
     from kbgen.site import static_url
@@ -41,7 +42,7 @@ def site_extras(renderer: PageRenderer, theme: Theme, site: Site, config: Config
         yield path, feed.encode("utf-8")
     from kbgen.search.publish import search_extras
 
-    yield from search_extras(site, config, search.result() if search else None)
+    yield from search_extras(site, config, exported)
     yield from beacon_extras(config)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -40,12 +41,10 @@ class Target:
 class LinkResolver:
     """Lookups over the whole site, built once and shared by every article's resolution."""
 
-    def __init__(self, site: Site, content_dir: Path, external_sites: dict[str, str] | None = None,
-                 suggest: bool = True) -> None:
+    def __init__(self, site: Site, content_dir: Path, external_sites: dict[str, str] | None = None) -> None:
         self.site = site
         self.content_dir = content_dir
         self.external_sites = external_sites or {}
-        self.suggest = suggest  # off where nobody reads the reports (the export's own copy of the links)
         self.static = set(site.static)
         self.folders = {c.rel: c for c in site.categories.values() if c.rel}
         self._lower: dict[str, str] | None = None
@@ -88,8 +87,6 @@ class LinkResolver:
 
     def suggestion(self, candidate: str) -> str:
         """` (did you mean 'billing/invoices.md'?)` for a path that leads nowhere, or nothing."""
-        if not self.suggest:
-            return ""
         if self._suggestions is None:  # only a build with a broken link pays for the index
             self._suggestions = SuggestionIndex(self.site.by_rel)
         close = self._suggestions.closest(candidate)
@@ -128,45 +125,16 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
     article.html = _PLACEHOLDER.sub(replace, rendered.html) if (link_urls or image_tags) else rendered.html
 
 
-def resolve_links(site: Site, content_dir: Path, diagnostics: Diagnostics | None,
+def resolve_links(site: Site, content_dir: Path, report: Callable[[Article], Diagnostics],
                   external_sites: dict[str, str] | None = None) -> None:
-    """The links stage: every published article's links and images, then the drafts' (checked, not published).
-
-    Without `diagnostics` (the export's process, whose copy of the site needs the links resolved too), nothing is
-    reported and no "did you mean" is worked out: the build's own process reports each problem once.
-    """
-    resolver = LinkResolver(site, content_dir, external_sites, suggest=diagnostics is not None)
-    diagnostics = diagnostics if diagnostics is not None else _Quiet()
+    """The links stage: every published article's links and images, then the drafts' (checked, not published);
+    each article's problems go to `report(article)`."""
+    resolver = LinkResolver(site, content_dir, external_sites)
     for a in site.articles:
-        a.related_links = []  # filled here, as `related_articles` may have filled them before
-        resolve_article(a, resolver, diagnostics)
+        a.related_links = []
+        resolve_article(a, resolver, report(a))
     for draft in site.drafts:
-        check_draft(draft, resolver, diagnostics)
-
-
-def related_articles(site: Site, content_dir: Path) -> None:
-    """Only `related_links` of every article, as the links stage finds them, without its URLs, HTML or reports:
-    all the search export needs (its most linked-to articles), in a process forked before the links stage."""
-    resolver = LinkResolver(site, content_dir, suggest=False)
-    quiet = _Quiet()
-    for article in site.articles:
-        rendered = article.result.rendered
-        found_here: list[Article] = []
-        base_dir = posixpath.dirname(article.rel)
-        for ref in rendered.links if rendered else ():
-            raw_path = _split_target(ref.target)[0]
-            if raw_path:
-                found, _draft = _find(raw_path, base_dir, article.url, resolver, ref.path, ref.line, quiet)
-                if found is not None and found.article is not None and found.article is not article:
-                    found_here.append(found.article)
-        article.related_links = found_here
-
-
-class _Quiet:
-    """Diagnostics that go nowhere: the links stage itself reports them."""
-
-    def add(self, *_args, **_kwargs) -> None:
-        pass
+        check_draft(draft, resolver, report(draft))
 
 
 def check_draft(draft: Article, resolver: LinkResolver, diagnostics: Diagnostics) -> None:

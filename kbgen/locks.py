@@ -25,7 +25,7 @@ except ImportError:  # Windows: builds are not serialised, and leftovers are nev
     fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE = "build.lock"
-#: In the cache folder: the load helpers' work folders are `.load.kbgen-…` there (`kbgen.loading`).
+#: In the cache folder: the load helpers' work folders are `.load.kbgen-…` there (`kbgen.parallel.chunks`).
 LOAD_DROP = "load"
 #: The locked file inside a work folder: proves the folder is kbgen's, and whether its build is still running.
 WORK_MARKER = ".kbgen-work"
@@ -34,7 +34,7 @@ WORK_MARKER = ".kbgen-work"
 @contextmanager
 def build_lock(cache_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
     """Hold the project's build lock, calling `waiting()` first if another build holds it. Forked helpers inherit
-    the lock and keep it while they live; they end with the build (`kbgen.workqueue.exit_with_parent`)."""
+    the lock and keep it while they live; they end with the build (`kbgen.parallel.processes`)."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)

@@ -17,9 +17,8 @@ from kbgen.site import alias_line, alias_url, redirect_path, static_url
 
 if TYPE_CHECKING:
     from kbgen.config import Config
-    from kbgen.model import Article
+    from kbgen.model import Article, Site
     from kbgen.pages import PageRenderer
-    from kbgen.site import Site
     from kbgen.theme import Theme
 
 #: The live preview's own addresses (`kbgen serve`): its reload channel and script.
@@ -123,7 +122,7 @@ def _url(path: str) -> str:
 
 def _config_place(config: Config) -> tuple[str, int]:
     """kbgen.yml as the build shows it, and the line of `analytics: endpoint:`. Read again only for this error."""
-    from kbgen.build import display_path
+    from kbgen.project import display_path
     from kbgen.yamlsource import YamlSyntaxError, parse_yaml
 
     assert config.path is not None

@@ -17,7 +17,6 @@ from pathlib import Path
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from kbgen import DEFAULT_THEME
 from kbgen.analytics import analytics_settings
 from kbgen.config import Config
 from kbgen.faq import faq_html, with_copy_links
@@ -83,8 +82,7 @@ class PageRenderer:
         self.config = config
         self.theme = theme
         self.languages = site_languages(site, config)
-        dirs = [DEFAULT_THEME] + ([theme.site_theme] if theme.site_theme else [])
-        self.catalogues = Catalogues(dirs, [lang.code for lang in self.languages.all])
+        self.catalogues = Catalogues(theme.dirs, [lang.code for lang in self.languages.all])
         self.gettext = self.catalogues.gettext
         # Imported macros see globals, not the page's context; these speak the language of the page being rendered.
         theme.env.globals.update({"_": self.catalogues.gettext, "in_language": self.catalogues.in_language})
@@ -149,8 +147,8 @@ class PageRenderer:
                 noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
-        """Every page's output path and how to render it, in a stable order: a build renders them all (on both
-        cores, `kbgen.workqueue`), `kbgen serve` renders one when a browser asks, so both publish the same pages.
+        """Every page's output path and how to render it, in a stable order: a build renders them all, `kbgen serve`
+        renders one when a browser asks, so both publish the same pages.
         A redirect never takes the path of a page (`kbgen.outputs` reports the alias as a duplicate URL)."""
         routes = self.page_routes()
         for path, render in self.redirects():

@@ -19,11 +19,13 @@ from pygments.util import ClassNotFound
 
 from kbgen import DEFAULT_THEME
 from kbgen.diagnostics import KbgenError
+from kbgen.project import theme_dirs
 
 
 class Theme:
     def __init__(self, site_theme: Path | None, highlight_style: str, highlight_dark_style: str) -> None:
         self.site_theme = site_theme
+        self.dirs = theme_dirs(site_theme)  # the default theme first: the site's files win
         if site_theme is not None and not site_theme.is_dir():
             raise KbgenError(f"theme folder not found: {site_theme}")
         default_loader = jinja2.FileSystemLoader(DEFAULT_THEME / "templates")
@@ -80,7 +82,7 @@ class Theme:
 
         files: dict[str, Path] = {}
         skipped_assets: list[tuple[str, str, str]] = []
-        for base in filter(None, [DEFAULT_THEME, self.site_theme]):
+        for base in self.dirs:
             folder = base / "assets"
             if folder.is_dir():
                 found, skipped = files_inside(folder, "the theme's assets folder")

@@ -1,5 +1,8 @@
 """A big site's search index is built on the second core while pages render; what it publishes must be exactly
-what the same export makes in-process."""
+what one process makes alone, whatever happens to the other process.
+
+The executor's fault hook (`kbgen.parallel.fault_hook`) slows a process down, notes who did what, or makes the
+other process die at a known point; `KBGEN_PARALLEL` turns the other process on for a site this small, or off."""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import files_under
 
+from kbgen import parallel
 from kbgen.cli import main
-from kbgen.search import publish
-from kbgen.workqueue import WorkQueue
 
 
 def write_site(content: Path, articles: int = 12) -> None:
@@ -29,8 +31,8 @@ def build_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str
     """The same site built with the second process (forked) and without it (in-process): every file of each."""
     runner = CliRunner()
     outputs = {}
-    for name, threshold in [("forked", 1), ("in-process", 10**9)]:
-        monkeypatch.setattr(publish, "BACKGROUND_FROM", threshold)
+    for name, mode in [("forked", "always"), ("in-process", "never")]:
+        monkeypatch.setenv("KBGEN_PARALLEL", mode)
         monkeypatch.chdir(tmp_path)
         shutil.rmtree(tmp_path / ".kbgen", ignore_errors=True)  # no export state carried from the other build
         result = runner.invoke(main, ["build", "--content", "content", "--out", name])
@@ -44,80 +46,52 @@ def test_the_background_export_publishes_the_same_site(tmp_path: Path, monkeypat
     outputs = build_both_ways(tmp_path, monkeypatch)
     assert outputs["forked"] == outputs["in-process"]
     assert "search/manifest.js" in outputs["forked"] and len(outputs["forked"]) > 20
-    assert publish._forked is None  # nothing of the build is left behind for the next one
+    assert not parallel.running()  # nothing of the build is left behind for the next one
 
 
-def test_the_second_process_renders_pages_from_the_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's process waits at its first page until the other one has taken a page from the back: the
-    pages both wrote make the same site as one process alone."""
+def test_the_index_of_a_second_process_that_dies_is_exported_again(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed as it starts exporting (out of memory, say): the build exports the whole index itself, and the site
+    is the same as one process makes alone."""
     write_site(tmp_path / "content", articles=30)
-    take_front = WorkQueue.take_front
-    helped = []
-
-    def after_the_other_has_started(self: WorkQueue) -> int | None:
-        deadline = time.monotonic() + 20
-        while not self.taken_from_back() and time.monotonic() < deadline and publish._forked is not None:
-            time.sleep(0.01)
-        helped.append(len(self.taken_from_back()))
-        return take_front(self)
-
-    monkeypatch.setattr(WorkQueue, "take_front", after_the_other_has_started)
-    outputs = build_both_ways(tmp_path, monkeypatch)
-    assert helped[0] >= 1  # the forked build: the other process rendered at least one page
-    assert outputs["forked"] == outputs["in-process"]
-
-
-def test_pages_of_a_second_process_that_dies_are_rendered_again(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Killed after taking three pages from the back (out of memory, say): the build still writes every page."""
-    write_site(tmp_path / "content", articles=30)
-    take_back = WorkQueue.take_back
     parent = os.getpid()
 
-    def dies_on_the_fourth(self: WorkQueue) -> int | None:
-        if os.getpid() != parent and len(self.taken_from_back()) >= 3:
+    def dies_exporting(event: str, index: int) -> None:
+        if event == "job" and os.getpid() != parent:
+            (tmp_path / "died").touch()
             os._exit(9)
-        return take_back(self)
 
-    monkeypatch.setattr(WorkQueue, "take_back", dies_on_the_fourth)
-    finished = []
-    result = publish.BackgroundExport.result
-
-    def noting_whether_it_finished(self: publish.BackgroundExport):
-        exported = result(self)
-        finished.append(self.then_done)
-        return exported
-
-    monkeypatch.setattr(publish.BackgroundExport, "result", noting_whether_it_finished)
-    monkeypatch.setattr(WorkQueue, "take_front", lambda self, _front=WorkQueue.take_front: (
-        time.sleep(0.05), _front(self))[1])  # slow enough that the other process gets its three pages
-    outputs = build_both_ways(tmp_path, monkeypatch)
-    assert finished[0] is False  # the forked build's other process really died
+    with parallel.fault_hook(dies_exporting):
+        outputs = build_both_ways(tmp_path, monkeypatch)
+    assert (tmp_path / "died").exists()  # the forked build's other process really died
     assert outputs["forked"] == outputs["in-process"]
-    assert len([p for p in outputs["forked"] if p.endswith("index.html")]) >= 30
+    assert "search/manifest.js" in outputs["forked"]
+    assert not parallel.running()
 
 
-def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
-    article = tmp_path / "content/a.md"
-    article.parent.mkdir()
-    article.write_text("# Refunds\n\nMoney back.\n", encoding="utf-8")
+def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(tmp_path / "content", articles=3)
+    monkeypatch.setenv("KBGEN_PARALLEL", "always")
     monkeypatch.chdir(tmp_path)
-    from kbgen.build import BuildOptions, build
-    from kbgen.diagnostics import Diagnostics
 
-    result = build(BuildOptions(content=tmp_path / "content", out=tmp_path / "site", write=False), Diagnostics())
-    job = publish.BackgroundExport(result.site, result.config)
-    assert job._pool is not None
-    exported = job.result()
-    assert [folder for folder, _ in exported] == ["search/"]
-    assert publish._forked is None and job._pool is None
+    def noting_who_exports(event: str, index: int) -> None:
+        if event == "job":
+            (tmp_path / f"job-{os.getpid()}").touch()
+
+    with parallel.fault_hook(noting_who_exports):
+        result = CliRunner().invoke(main, ["build", "--content", "content", "--out", "site"])
+    exporters = [p.name for p in tmp_path.glob("job-*")]
+    assert result.exit_code == 0, result.output
+    assert exporters and exporters != [f"job-{os.getpid()}"]
+    assert (tmp_path / "site/search/manifest.js").is_file()
+    assert not parallel.running()
 
 
 def test_the_render_cache_of_a_two_process_build_serves_the_next_build(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(tmp_path / "content", articles=30)
-    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
+    monkeypatch.setenv("KBGEN_PARALLEL", "always")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     first = runner.invoke(main, ["build", "--content", "content", "--out", "one"])
@@ -128,55 +102,39 @@ def test_the_render_cache_of_a_two_process_build_serves_the_next_build(tmp_path:
     assert files_under(tmp_path / "one") == files_under(tmp_path / "two")
 
 
-def test_the_render_cache_is_saved_by_whichever_process_is_free_first(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's process is slow with its pages, so the export's process saves the cache; or that process dies
-    as it starts to, and the build's process saves it. Either way the next build renders nothing again."""
-    from kbgen.cache import RenderCache
-
+def test_a_build_whose_other_process_dies_at_once_still_exports_and_saves_its_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export's process dies before it starts: the build's process exports the index itself, and the next
+    build renders nothing again and writes the same site."""
     write_site(tmp_path / "content", articles=30)
-    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
-    monkeypatch.setattr(WorkQueue, "take_front", lambda self, _front=WorkQueue.take_front: (
-        time.sleep(0.05), _front(self))[1])
+    monkeypatch.setenv("KBGEN_PARALLEL", "always")
     monkeypatch.chdir(tmp_path)
     parent = os.getpid()
-    saved_by: list[str] = []
-    save = RenderCache.save
-
-    def noting_who_saves(self: RenderCache) -> None:
-        if os.getpid() != parent and (tmp_path / "die").exists():
-            os._exit(9)
-        save(self)
-        (tmp_path / f"saved-by-{'build' if os.getpid() == parent else 'other'}").touch()
-
-    monkeypatch.setattr(RenderCache, "save", noting_who_saves)
     runner = CliRunner()
-    for dies in (False, True):
-        shutil.rmtree(tmp_path / ".kbgen", ignore_errors=True)
-        for marker in tmp_path.glob("saved-by-*"):
-            marker.unlink()
-        if dies:
-            (tmp_path / "die").touch()
-        first = runner.invoke(main, ["build", "--content", "content", "--out", f"one-{dies}"])
-        assert "(30 articles, 30 rendered)" in first.output, first.output
-        saved_by.append(" ".join(sorted(p.name for p in tmp_path.glob("saved-by-*"))))
-        second = runner.invoke(main, ["build", "--content", "content", "--out", f"two-{dies}"])
-        assert "(30 articles, 0 rendered)" in second.output, second.output
-        assert files_under(tmp_path / f"one-{dies}") == files_under(tmp_path / f"two-{dies}")
-    assert saved_by[0] == "saved-by-other"
-    assert saved_by[1] == "saved-by-build"
+    with parallel.fault_hook(lambda event, index: os._exit(9) if event == "job" and os.getpid() != parent else None):
+        first = runner.invoke(main, ["build", "--content", "content", "--out", "one"])
+    assert "(30 articles, 30 rendered)" in first.output, first.output
+    second = runner.invoke(main, ["build", "--content", "content", "--out", "two"])
+    assert "(30 articles, 0 rendered)" in second.output, second.output
+    assert "search/manifest.js" in files_under(tmp_path / "one")
+    assert files_under(tmp_path / "one") == files_under(tmp_path / "two")
 
 
-def test_a_build_whose_links_fail_stops_the_export_and_keeps_the_last_site(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """The export's process starts before the links are checked; a broken link still fails the build at once,
-    with the message, the previous site untouched and nothing of the failed build left beside it."""
+def built_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[CliRunner, dict[str, bytes]]:
+    """A site of 30 articles built with the second process, and its files."""
     write_site(tmp_path / "content", articles=30)
-    monkeypatch.setattr(publish, "BACKGROUND_FROM", 1)
+    monkeypatch.setenv("KBGEN_PARALLEL", "always")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--content", "content", "--out", "site"]).exit_code == 0
-    before = files_under(tmp_path / "site")
+    return runner, files_under(tmp_path / "site")
+
+
+def test_a_build_whose_links_fail_stops_before_the_export_and_keeps_the_last_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken link fails the build at once, with the message, the previous site untouched and nothing of the
+    failed build left beside it."""
+    runner, before = built_once(tmp_path, monkeypatch)
     (tmp_path / "content/topic-0/article-0.md").write_text("# Article 0\n\nSee [refunds](../nowhere/refunds.md).\n",
                                                          encoding="utf-8")
     failed = runner.invoke(main, ["build", "--content", "content", "--out", "site"])
@@ -184,4 +142,35 @@ def test_a_build_whose_links_fail_stops_the_export_and_keeps_the_last_site(tmp_p
     assert "content/topic-0/article-0.md:3: error[broken-link]" in failed.output
     assert files_under(tmp_path / "site") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kbgen", "content", "site"]
-    assert publish._forked is None
+    assert not parallel.running()
+
+
+def test_a_template_failing_while_the_index_is_written_ends_the_export_and_keeps_the_last_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site theme whose article template fails on one page, while the other process is still writing the index:
+    the build stops with the template's error without waiting for the export (which never finishes), the previous
+    site is untouched and nothing is left beside it."""
+    runner, before = built_once(tmp_path, monkeypatch)
+    (tmp_path / "kbgen.yml").write_text("theme: broken\n", encoding="utf-8")
+    template = tmp_path / "themes/broken/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/article.html" %}\n'
+                        '{% block main %}{% if page.title == "Article 7" %}{{ page.no_such_field }}{% endif %}'
+                        '{{ super() }}{% endblock %}\n', encoding="utf-8")
+    parent = os.getpid()
+
+    def slow_export(event: str, index: int) -> None:
+        if event == "job" and os.getpid() != parent:
+            (tmp_path / "exporting").touch()
+            time.sleep(20)  # the index takes long; the build fails meanwhile
+            (tmp_path / "exported").touch()
+
+    with parallel.fault_hook(slow_export):
+        failed = runner.invoke(main, ["build", "--content", "content", "--out", "site"])
+    assert failed.exit_code == 1, failed.output
+    assert "template error" in failed.output and "no_such_field" in failed.output
+    assert (tmp_path / "exporting").exists() and not (tmp_path / "exported").exists()
+    assert not parallel.running()
+    assert files_under(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kbgen", "content", "exporting", "kbgen.yml", "site",
+                                                         "themes"]

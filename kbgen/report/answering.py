@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from kbgen.config import Config
-    from kbgen.site import Site
+    from kbgen.model import Site
 
 
 @dataclass(frozen=True)

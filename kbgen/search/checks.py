@@ -19,7 +19,7 @@ from kbgen.yamlsource import parse_yaml
 if TYPE_CHECKING:
     from kbgen.config import Config
     from kbgen.diagnostics import Diagnostics
-    from kbgen.site import Site
+    from kbgen.model import Site
 
 
 def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, exported: bool = False) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from kbgen.build import BuildOptions, build
-from kbgen.config import load_config
 from kbgen.diagnostics import Diagnostics, KbgenError
 from kbgen.freshness import clear_stamp
+from kbgen.project import Project
 from kbgen.search.engine import SearchIndex
 from kbgen.search.export import open_store, read_state, stored_keys
 from kbgen.search.publish import store_for
@@ -30,7 +30,7 @@ def open_index(options: BuildOptions, lang: str | None) -> tuple[SearchIndex, di
     """The exported index of this content and its article ids → source paths. The site is built first: nothing
     to do when it is up to date, but the index in `.kbgen/` may be another content folder's (`--content`), of
     an older state of this one, or of another format (a kbgen upgrade: this engine reads only its own)."""
-    config = load_config(options.config, options.content, options.out, Diagnostics())
+    config = Project.load(options.config, options.content, options.out, Diagnostics()).config
     if not config.search:
         raise KbgenError("search is switched off in kbgen.yml (search: false)")
     store = store_for(config, lang or config.language)

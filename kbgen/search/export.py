@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kbgen.freshness import atomic_write
-from kbgen.gcpolicy import collector_paused
 from kbgen.search.analysis import QUESTION_WORDS, STOPWORDS, stem, words
 from kbgen.search.format import (
     INDEX_VERSION,
@@ -74,30 +73,15 @@ class _Index:
 
 
 def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
-           lang: str = "en", state: dict | None = None, keep: list | None = None) -> Export:
-    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only).
-    `state`: the store's state as read earlier (`read_state`), when another process must agree on the ids.
-    `keep`: a list the postings are added to instead of being freed on return, for a process that ends without
-    freeing anything (a forked export): freeing a big site's million small objects one by one takes a tenth of a
-    second, and the build waits for it."""
-    with collector_paused():
-        return _export(records, store, popular, lang, read_state(store) if state is None else state, keep)
-
-
-def fragment_files(records: list[Record], state: dict) -> dict[str, bytes]:
-    """Just the fragment files `export` makes from the same records and state, byte for byte: the build's own
-    process writes these while the export's process is still busy with the postings."""
-    out = Export()
-    _add_fragments(out, records, _assign_ids(records, state), state.get("group") or _group_size(records))
-    return out.files
+           lang: str = "en") -> Export:
+    """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
+    return _export(records, store, popular, lang, read_state(store))
 
 
 def _export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None,
-            lang: str, state: dict, keep: list | None = None) -> Export:
+            lang: str, state: dict) -> Export:
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
-    if keep is not None:
-        keep.append(index)
     keys = _keys(index)
     bounds = _bounds(keys, state.get("bounds") or [""], index.postings)
     out = Export(ids=ids)

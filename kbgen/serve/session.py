@@ -13,30 +13,22 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen import DEFAULT_THEME
-from kbgen.article import content_digest, load_file, unreadable
-from kbgen.build import BuildOptions, display_path
-from kbgen.cache import RenderCache
-from kbgen.config import CONFIG_FILE, Config, load_config
 from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
-from kbgen.discover import ContentFiles, content_file, discover
-from kbgen.extras import Extra, site_extras
-from kbgen.freshness import build_key
-from kbgen.gitdates import date_articles, git_dates, last_updated
-from kbgen.languages import site_languages
-from kbgen.limits import FileTooLarge, read_capped
-from kbgen.links import LinkResolver, check_draft, resolve_article
-from kbgen.loading import load_articles, render_settings
-from kbgen.markdown import RENDER_VERSION
-from kbgen.model import Article
-from kbgen.outputs import check_outputs
+from kbgen.discover import ContentFiles
+from kbgen.extras import site_extras
+from kbgen.gitdates import last_updated
+from kbgen.links import LinkResolver, resolve_article
+from kbgen.loading import load_one
+from kbgen.model import Article, Site
 from kbgen.pages import PageRenderer
+from kbgen.pipeline import BuildOptions, Pipeline
+from kbgen.project import Project
+from kbgen.serve.lazy import LazyExtras
 from kbgen.serve.plan import Plan
-from kbgen.site import Site, build_site
 from kbgen.theme import Theme
 
 Log = Callable[[str], None]
@@ -117,8 +109,7 @@ class PreviewSession:
     def allowed_roots(self) -> list[Path]:
         """Folders a served file may really live in: the content, the site's theme and the default theme. A symlink
         leading anywhere else (to kbgen.yml, to the rest of the project) is refused."""
-        roots = [self.config.content_dir, DEFAULT_THEME] + ([self.theme.site_theme] if self.theme.site_theme else [])
-        return [r.resolve() for r in roots]
+        return [r.resolve() for r in [self.config.content_dir, *self.project.theme_dirs]]
 
     def errors(self) -> list[str]:
         """What the overlay shows: every error as `path:line: error[code]: message`."""
@@ -156,11 +147,14 @@ class PreviewSession:
 
     def watched(self) -> tuple[list[Path], Path]:
         """Folders to watch recursively, and the config file (which may not exist yet)."""
-        config_file = self.config.path or self.config.root / CONFIG_FILE
-        return [self.config.content_dir] + self.theme_dirs(), config_file
+        return [self.config.content_dir] + self.theme_dirs(), self.project.config_file
 
     def theme_dirs(self) -> list[Path]:
-        return [self.config.root / "themes"]
+        return [self.project.themes_folder]
+
+    @property
+    def theme(self) -> Theme:
+        return self.pipeline.theme  # type: ignore[return-value]
 
     # -- applying changes -----------------------------------------------------------------------------------------
 
@@ -198,24 +192,11 @@ class PreviewSession:
             self._load_all()
             return
         if plan.theme:
-            self.theme = self._theme(self.config)
+            self.pipeline.theme = self.pipeline.load_theme()
         # Files came or went: list them again. Front matter changed: place again, with the same files.
         new_files = plan.structure or bool(plan.moved) or any(r not in self.files.static for r in plan.static)
-        replace = False
-        body_edits = []
-        for rel in sorted(plan.articles):
-            old = self.loaded.get(rel)
-            new = self._read(rel)
-            if new is None or old is None:
-                new_files = True
-            elif _placement(old) != _placement(new):
-                replace = True
-            else:
-                if new.digest != old.digest:
-                    body_edits.append((old, new))
-                continue
-            if new is not None:
-                self.loaded[rel] = self._keep_last_good(old, new)
+        came_or_went, replace, body_edits = self._read_again(plan)
+        new_files = new_files or came_or_went
         if new_files or replace:
             for old, new in body_edits:  # placed again below with everything else
                 self.loaded[old.rel] = self._keep_last_good(old, new)
@@ -230,9 +211,29 @@ class PreviewSession:
         if plan.static or plan.theme:
             self._extras = None
 
+    def _read_again(self, plan: Plan) -> tuple[bool, bool, list[tuple[Article, Article]]]:
+        """The saved articles read again: whether one came or went, whether one must be placed again (its title
+        or front matter changed), and the ones whose body alone changed (old, new)."""
+        came_or_went = replace = False
+        body_edits = []
+        for rel in sorted(plan.articles):
+            old = self.loaded.get(rel)
+            new = self._read(rel)
+            if new is None or old is None:
+                came_or_went = True
+            elif _placement(old) != _placement(new):
+                replace = True
+            else:
+                if new.digest != old.digest:
+                    body_edits.append((old, new))
+                continue
+            if new is not None:
+                self.loaded[rel] = self._keep_last_good(old, new)
+        return came_or_went, replace, body_edits
+
     def _listed_again(self) -> ContentFiles:
         """The content folder listed again; files other articles include stay parts of pages, not pages."""
-        files = discover(self.config.content_dir, self.config.exclude)
+        files = self.pipeline.discover()
         files.included = self.files.included
         included = set(files.included)
         files.articles = [rel for rel in files.articles if rel not in included]
@@ -242,7 +243,7 @@ class PreviewSession:
         """Only the text changed: re-render it, re-check links into it, and drop the pages that show it."""
         kept = self._keep_last_good(article, new)
         article.result, article.digest, article.mtime = kept.result, new.digest, new.mtime
-        article.dated = last_updated(article, self.git)  # its `updated:` may be what changed
+        article.dated = last_updated(article, self.pipeline.git)  # its `updated:` may be what changed
         links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
         resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
@@ -270,56 +271,31 @@ class PreviewSession:
     # -- loading --------------------------------------------------------------------------------------------------
 
     def _load_all(self) -> None:
-        """Config, theme, every article (through the render cache), places and links: what a build does."""
+        """Config, theme, every article (through the render cache), places and links: the build's stages."""
         diagnostics = Diagnostics(strict=self.options.strict)
         try:
-            config = load_config(self.options.config, self.options.content, None, diagnostics)
+            project = Project.load(self.options.config, self.options.content, None, diagnostics)
         except KbgenError as exc:
             self.fatal = [d.format() for d in diagnostics.items] or [exc.message]
             if not hasattr(self, "config"):
                 raise
             return
-        self.config, self.fatal = config, []
-        self.overrides = config.severity_overrides()
-        self.include_drafts = self.options.drafts or config.drafts
-        self.display_root = display_path(config.content_dir)
-        self.theme = self._theme(config)
-        self.git = git_dates(config.content_dir)  # once: pages show the dates the build will give them
-        self._config_problems = list(diagnostics.items)
-        files = discover(config.content_dir, config.exclude)
-        self.settings = render_settings(config, files, self.display_root)
-        self.cache = RenderCache(config.cache_dir, build_key(RENDER_VERSION, self.settings, self.display_root))
-        articles, _ = load_articles(config, files, self.display_root, self.settings, self.cache,
-                                    lambda stage, done, total: None)
-        self.cache.save()
+        self.project, self.config, self.fatal = project, project.config, []
+        self.overrides = project.config.severity_overrides()
+        self.pipeline = Pipeline(project, self._diagnostics(), self.options)
+        files = self.pipeline.discover()
+        articles = self.pipeline.load(files)
+        self._config_problems = diagnostics.items + self.pipeline.diagnostics.items
+        self.cache = self.pipeline.cache
+        self.cache.save()  # type: ignore[union-attr]
         self.loaded = {a.rel: a for a in articles}
         self._load_problems: dict[str, list[Diagnostic]] = {a.rel: self._diagnose(a.result.problems)
                                                             for a in articles}
         self._place(files)
 
-    def _theme(self, config: Config) -> Theme:
-        site_theme = config.root / "themes" / config.theme if config.theme else None
-        return Theme(site_theme, config.highlight_style, config.highlight_dark_style)
-
     def _read(self, rel: str) -> Article | None:
         """One article file, rendered unless the cache already holds these bytes."""
-        path = self.config.content_dir / rel
-        if not content_file(self.config.content_dir, rel):
-            return None  # a link out of the content folder, a pipe: listing the folder again reports it
-        display = f"{self.display_root}/{rel}"
-        try:
-            mtime = path.stat().st_mtime
-            raw = read_capped(path, self.settings.max_article_bytes, display)  # as the build reads it
-        except FileTooLarge as exc:
-            return Article(rel, display, mtime, "", unreadable(display, "file-too-large", str(exc)))
-        except OSError:
-            return None
-        digest = content_digest(raw)
-        result = self.cache.get(digest + rel)
-        if result is None:
-            result = load_file(raw, rel, display, self.settings)
-            self.cache.put(digest + rel, result)
-        return Article(rel, display, mtime, digest, result)
+        return load_one(self.project, rel, self.pipeline.settings, self.cache)  # type: ignore[arg-type]
 
     def _keep_last_good(self, old: Article | None, new: Article) -> Article:
         """A file that no longer loads (broken YAML, bad encoding) keeps its last good content on screen."""
@@ -343,34 +319,26 @@ class PreviewSession:
             articles.append(article)
         self.loaded = {a.rel: a for a in articles}
         self._load_problems = {rel: p for rel, p in self._load_problems.items() if rel in self.loaded}
-        diagnostics = self._diagnostics()
-        self.site: Site = build_site(articles, files, self.config.content_dir, self.display_root,
-                                     self.include_drafts, diagnostics, self.config.languages)
-        site_languages(self.site, self.config, diagnostics)
-        date_articles([*self.site.articles, *self.site.drafts], self.git)
-        self._site_problems = diagnostics.items
+        self.pipeline.diagnostics = diagnostics = self._diagnostics()
+        self.site: Site = self.pipeline.place(articles, files)
+        self.pipeline.dates(self.site)
         self._link_problems: dict[str, list[Diagnostic]] = {}
-        resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
-        for a in self.site.articles:
-            self._resolve(a, resolver)
-        for draft in self.site.drafts:  # warnings only, so a draft does not go live with broken links
-            diagnostics = self._diagnostics()
-            check_draft(draft, resolver, diagnostics)
-            self._link_problems[draft.rel] = diagnostics.items
-        self.renderer = PageRenderer(self.site, self.config, self.theme)
-        diagnostics = self._diagnostics()
-        check_outputs(self.renderer, self.theme, self.site, self.config, self.display_root, diagnostics)
-        self._site_problems += diagnostics.items
+        self.renderer = self.pipeline.links(self.site, self._link_report)
+        self._site_problems = diagnostics.items
         self.routes = self.renderer.routes()
         self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
         self._extras = None
 
-    def _resolve(self, article: Article, resolver: LinkResolver) -> None:
+    def _link_report(self, article: Article) -> Diagnostics:
+        """Where the links of `article` report: its own list, replaced when it is resolved again."""
         diagnostics = self._diagnostics()
-        article.related_links.clear()
-        resolve_article(article, resolver, diagnostics)
         self._link_problems[article.rel] = diagnostics.items
+        return diagnostics
+
+    def _resolve(self, article: Article, resolver: LinkResolver) -> None:
+        article.related_links.clear()
+        resolve_article(article, resolver, self._link_report(article))
 
     def _forget(self, paths: set[str] | None) -> None:
         """Drop rendered pages (all of them for None) so the next request renders them from the new state."""
@@ -406,40 +374,12 @@ class PreviewSession:
             return sorted(set(self._all_diagnostics()))
 
 
-class LazyExtras:
-    """The files `site_extras` yields for one epoch, produced in order and only as far as a request needs."""
-
-    #: One producer runs at a time: the search export keeps its state in one store under `.kbgen/`.
-    _producing = threading.Lock()
-
-    def __init__(self, producer: Iterator[Extra]) -> None:
-        self._producer: Iterator[Extra] | None = producer
-        self.files: dict[str, bytes | Path] = {}
-
-    def get(self, path: str) -> bytes | Path | None:
-        if path in self.files or self._producer is None:
-            return self.files.get(path)
-        with self._producing:
-            while path not in self.files and self._producer is not None:
-                try:
-                    rel, data = next(self._producer)
-                except StopIteration:
-                    self._producer = None
-                    break
-                except BaseException:
-                    self._producer = None
-                    raise
-                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.outputs` claims them
-        return self.files.get(path)
-
-
 def _placement(article: Article) -> tuple:
     """What decides where an article goes and how listings show it; a change here re-places the site."""
     fm = article.result.front_matter
     return (article.result.title, article.result.title_html, fm.values, fm.extra)
 
 
-#: Shown for a page whose template fails before it was ever rendered; the overlay says what is wrong.
 def _broken_page(message: str) -> str:
     """What a page whose template fails shows until it renders again: the error itself, not a blank page."""
     return (f'<!doctype html>\n<title>Template error</title>\n<main id="main"><h1>Template error</h1>\n'

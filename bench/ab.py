@@ -4,11 +4,13 @@
 The machines we measure on drift by tens of per cent within minutes, so two benchmarks taken one after the other
 say little about a change of a few per cent. Here the two trees take turns (A B, B A, A B, …) and each pair is
 compared as a ratio, so a slow minute slows both sides of a pair; the median of those ratios is the answer.
-Peak memory (the resident set of a build's largest process, from `wait4`) is compared the same way.
+Peak memory is compared the same way, two ways: the resident set of a build's largest process (`wait4`), and the
+peak of the proportional set size (PSS, /proc/PID/smaps_rollup) summed over the build and its helpers, sampled every
+20 ms. PSS is the one to trust: a forked helper's resident set counts every page it shares with its parent.
 Anything under about 5 % stayed within the noise on a 2-CPU VM with 8–16 pairs.
 
     git worktree add /tmp/before HEAD~1
-    .venv/bin/python bench/ab.py /tmp/before . --pairs 12
+    .venv/bin/python bench/ab.py /tmp/before . --pairs 12 --work /var/tmp/kbgen-ab
     .venv/bin/python bench/ab.py /tmp/before . --corpus ../shared/corpora/npl/articles
 
 Each build runs `python -m kbgen build` with the tree first on PYTHONPATH, into a fresh folder under --work
@@ -26,29 +28,74 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds of the build and its helpers, peak resident KiB of its largest process) of one
-    cold build in `work`, a new folder."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants, as /proc lists them now."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            return sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    except (OSError, ValueError):
+        return 0
+
+
+class PeakPss:
+    """The peak of the PSS summed over a process and its descendants, sampled on a thread until `stop()`."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, pid: int) -> None:
+        while not self._done.wait(0.02):
+            self.peak = max(self.peak, sum(_pss_kib(p) for p in _tree(pid)))
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds of the build and its helpers, peak resident KiB of its largest process, peak
+    summed PSS KiB) of one cold build in `work`, a new folder."""
     work.mkdir(parents=True)
     env = dict(os.environ, PYTHONPATH=str(tree))
     start = time.perf_counter()
     with open(work / "build.log", "w+", encoding="utf-8") as log:
         process = subprocess.Popen([sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out",
                                     str(work / "site"), "--quiet"], cwd=work, env=env, stdout=log, stderr=log)
+        pss = PeakPss(process.pid)
         _, status, usage = os.wait4(process.pid, 0)  # its own usage, helpers included: no other build's
+        peak_pss = pss.stop()
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode not in (0, 1):
             log.seek(0)
             sys.exit(f"build with {tree} failed:\n{log.read()[-2000:]}")
     os.sync()  # its writes reach the disk now, not during the next build
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak_pss
 
 
 def main() -> None:
@@ -61,27 +108,31 @@ def main() -> None:
                                                             else "/tmp/kbgen-ab"))
     args = parser.parse_args()
     trees = [args.a.resolve(), args.b.resolve()]
-    runs: dict[Path, list[tuple[float, float, int]]] = {t: [] for t in trees}
+    runs: dict[Path, list[tuple[float, float, int, int]]] = {t: [] for t in trees}
     shutil.rmtree(args.work, ignore_errors=True)
     for pair in range(args.pairs):
         for tree in trees if pair % 2 == 0 else trees[::-1]:
             runs[tree].append(build_once(tree, args.corpus.resolve(), args.work / str(sum(map(len, runs.values())))))
         a, b = runs[trees[0]][-1], runs[trees[1]][-1]
-        print(f"pair {pair + 1}: B/A wall {b[0] / a[0]:.3f}, CPU {b[1] / a[1]:.3f}, peak {b[2] / a[2]:.3f}", flush=True)
+        print(f"pair {pair + 1}: B/A wall {b[0] / a[0]:.3f}, CPU {b[1] / a[1]:.3f}, peak {b[2] / a[2]:.3f}, "
+              f"PSS {b[3] / a[3]:.3f}", flush=True)
     shutil.rmtree(args.work, ignore_errors=True)
     for label, tree in zip("AB", trees, strict=True):
-        wall = [w for w, _c, _m in runs[tree]]
-        cpu = [c for _w, c, _m in runs[tree]]
-        peak = [m for _w, _c, m in runs[tree]]
+        wall = [r[0] for r in runs[tree]]
+        cpu = [r[1] for r in runs[tree]]
+        peak = [r[2] for r in runs[tree]]
+        pss = [r[3] for r in runs[tree]]
         print(f"{label} {tree}: wall median {statistics.median(wall):.2f} s (min {min(wall):.2f}), "
               f"CPU median {statistics.median(cpu):.2f} s, peak memory median {statistics.median(peak) / 1024:.0f} MiB "
-              f"(max {max(peak) / 1024:.0f})")
+              f"(max {max(peak) / 1024:.0f}), "
+              f"summed PSS median {statistics.median(pss) / 1024:.0f} MiB (max {max(pss) / 1024:.0f})")
     pairs = list(zip(runs[trees[0]], runs[trees[1]], strict=True))
     wall_ratio = statistics.median(b[0] / a[0] for a, b in pairs)
     cpu_ratio = statistics.median(b[1] / a[1] for a, b in pairs)
     peak_ratio = statistics.median(b[2] / a[2] for a, b in pairs)
+    pss_ratio = statistics.median(b[3] / a[3] for a, b in pairs)
     print(f"B/A, median of {len(pairs)} paired ratios: wall {wall_ratio:.3f}, CPU {cpu_ratio:.3f}, "
-          f"peak memory {peak_ratio:.3f}")
+          f"peak memory {peak_ratio:.3f}, peak summed PSS {pss_ratio:.3f}")
 
 
 if __name__ == "__main__":

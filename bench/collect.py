@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from report import make_kb, run_once  # noqa: E402 - the report bench's KB and its measured run
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from kbgen import eventstore  # noqa: E402
+from kbgen.events import store as eventstore  # noqa: E402
 
 KBGEN = Path(sys.executable).with_name("kbgen")
 WORK = Path(tempfile.gettempdir()) / "kbgen-bench-collect"

@@ -27,7 +27,7 @@ repository (or --shared). Four inputs, each at 1×, 2× and 4×:
 
 Every build is a fresh process in a fresh project folder (a `kbgen.yml` with every error the site may lower
 lowered to a warning, so every stage runs; no `.kbgen/` cache), writing into a temp folder, never into the
-repository. Stage times are what `kbgen build --verbose` prints (kbgen.build's timed stages); the search export runs
+repository. Stage times are what `kbgen build --verbose` prints (kbgen.pipeline's timed stages); the search export runs
 in a forked process beside `links` and `pages`, and what the build waits for it shows in `pages`. For each stage
 the table shows the median over --runs at each scale, and the exponent k of a least-squares fit of
 log(time - fixed) against log(scale): 1.0 is linear, n log n shows as about 1.1 at these sizes, 2.0 quadratic.
@@ -140,7 +140,7 @@ def growth_exponent(points: list[tuple[float, float]]) -> float | None:
 def lowered_severities() -> str:
     """`severity:` lines turning every error a site may lower into a warning, so a build with broken links (the
     synthetic input has them on purpose, a corpus may) still runs every stage and prints its timings."""
-    from kbgen.diagnostics import CODES, FIXED_CODES, Severity
+    from kbgen.core.diagnostics import CODES, FIXED_CODES, Severity
 
     codes = sorted(c for c, s in CODES.items() if s is Severity.ERROR and c not in FIXED_CODES)
     return "severity:\n" + "".join(f"  {c}: warning\n" for c in codes)

@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 
 from kbgen import __version__
-from kbgen.analytics_providers import EXPORT_FORMATS
-from kbgen.build import BuildOptions, build
-from kbgen.diagnostics import Diagnostics, KbgenError, Severity
-from kbgen.progress import LazyProgress
+from kbgen.config.analytics_providers import EXPORT_FORMATS
+from kbgen.core.diagnostics import Diagnostics, KbgenError, Severity
+from kbgen.core.progress import LazyProgress
+from kbgen.pipeline import BuildOptions, build
 
 
 def _common(command):
@@ -131,16 +131,16 @@ def new_command(title: str, category: str, faq: bool, content: Path | None) -> N
 def search_command(query: str | None, config: Path | None, content: Path | None, out: Path | None, drafts: bool,
                    strict: bool, limit: int, as_json: bool, lang: str | None, batch: Path | None, fmt: str) -> None:
     """Search the site as a reader's browser does (builds it first if there is no index yet)."""
-    from kbgen.search import command
+    from kbgen import ask
 
     if not query and not batch:
         raise click.UsageError("give a QUERY, or --batch FILE")
     options = BuildOptions(config=config, content=content, out=out, drafts=drafts, strict=strict)
-    index, keys = command.open_index(options, lang)
+    index, keys = ask.open_index(options, lang)
     if batch:
-        command.batch(index, keys, batch, limit if limit != 10 else 1000)
+        ask.batch(index, keys, batch, limit if limit != 10 else 1000)
     else:
-        command.print_results(command.search(index, keys, query or "", limit), as_json)
+        ask.print_results(ask.search(index, keys, query or "", limit), as_json)
 
 
 @main.command("serve")
@@ -266,7 +266,7 @@ def _run_build(options: BuildOptions) -> None:
 def _print_ignored_fields(site) -> None:
     """Front-matter fields nothing reads (another tool's, or misspelt), each once: kept for templates as
     `page.extra`, never an error, but a writer moving content in wants to know what is left behind."""
-    from kbgen.frontmatter import ignored_fields
+    from kbgen.config.frontmatter import ignored_fields
 
     for key, count, display, line in ignored_fields([(a.display, a.result.front_matter) for a in site.articles]):
         articles = f"{count} article{'s' if count != 1 else ''}"

@@ -20,23 +20,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbgen import DEFAULT_THEME
-from kbgen.config import Config
-from kbgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from kbgen.discover import ContentFiles, discover
-from kbgen.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
-from kbgen.gitdates import SHALLOW_HINT, GitDates, date_articles, git_dates, git_head
-from kbgen.locks import LOAD_DROP, build_lock, remove_leftovers
-from kbgen.ownership import check_replaceable
+from kbgen.config.project import Project
+from kbgen.config.settings import Config
+from kbgen.content.dates import SHALLOW_HINT, GitDates, date_articles, git_dates, git_head
+from kbgen.content.discover import ContentFiles, discover
+from kbgen.core.diagnostics import BuildFailed, Diagnostic, Diagnostics
+from kbgen.output.freshness import build_key, clear_stamp, manifest, read_stamp, tree_fingerprint, write_stamp
+from kbgen.output.locks import LOAD_DROP, build_lock, remove_leftovers
+from kbgen.output.ownership import check_replaceable
+from kbgen.output.writer import StagedOutput, check_output_dir
 from kbgen.parallel import Alongside, collector_spared
-from kbgen.project import Project
-from kbgen.writer import StagedOutput, check_output_dir
 
 if TYPE_CHECKING:
-    from kbgen.cache import RenderCache
+    from kbgen.content.cache import RenderCache
+    from kbgen.content.model import Article, Site
     from kbgen.markdown import RenderSettings
-    from kbgen.model import Article, Site
-    from kbgen.pages import PageRenderer
-    from kbgen.theme import Theme
+    from kbgen.render.pages import PageRenderer
+    from kbgen.render.theme import Theme
 
 
 @dataclass
@@ -178,10 +178,10 @@ class Pipeline:
         """The theme, the render settings, and every article: rendered, or from the render cache."""
         # Only now the heavy modules (markdown-it, Pygments, Jinja): a rebuild with nothing changed never needs
         # them, so it costs little more than starting Python.
-        from kbgen.cache import RenderCache
-        from kbgen.loading import load_articles, render_settings
+        from kbgen.config.project import display_path
+        from kbgen.content.cache import RenderCache
+        from kbgen.content.load import load_articles, render_settings
         from kbgen.markdown import RENDER_VERSION
-        from kbgen.project import display_path
 
         project = self.project
         with self.stage("load"):
@@ -196,15 +196,15 @@ class Pipeline:
         return articles
 
     def load_theme(self) -> Theme:
-        from kbgen.theme import Theme
+        from kbgen.render.theme import Theme
 
         return Theme(self.project.site_theme, self.config.highlight_style, self.config.highlight_dark_style)
 
     def place(self, articles: list[Article], files: ContentFiles) -> Site:
         """URLs, categories, languages; and the files published as they are, checked against their size limit."""
-        from kbgen.languages import site_languages
-        from kbgen.limits import check_published_files
-        from kbgen.site import build_site
+        from kbgen.core.limits import check_published_files
+        from kbgen.site.languages import site_languages
+        from kbgen.site.place import build_site
 
         config, root = self.config, self.project.display_root
         with self.stage("place"):
@@ -216,7 +216,7 @@ class Pipeline:
         return site
 
     def dates(self, site: Site) -> None:
-        """Every article's date from one `git log` of the content folder (`kbgen.gitdates`), read once; said
+        """Every article's date from one `git log` of the content folder (`kbgen.content.dates`), read once; said
         when the clone is shallow: its dates would be the clone's."""
         with self.stage("dates"):
             if self.git is None:
@@ -229,9 +229,9 @@ class Pipeline:
     def links(self, site: Site, report: Callable[[Article], Diagnostics] | None = None) -> PageRenderer:
         """Every link resolved and checked (each article's problems to `report(article)`, by default to
         `diagnostics`), then every path the site will write, before anything is written."""
-        from kbgen.links import resolve_links
-        from kbgen.outputs import check_outputs
-        from kbgen.pages import PageRenderer
+        from kbgen.render.outputs import check_outputs
+        from kbgen.render.pages import PageRenderer
+        from kbgen.site.links import resolve_links
 
         assert self.theme is not None
         with self.stage("links"):
@@ -307,8 +307,8 @@ def _protected(project: Project) -> list[tuple[str, Path]]:
 
 def _write_extras(staged: StagedOutput, renderer: PageRenderer, theme: Theme, site: Site, config: Config,
                   exported: list | None) -> None:
-    """Write what `kbgen.extras.site_extras` yields: the files of a site that are not pages."""
-    from kbgen.extras import site_extras
+    """Write what `kbgen.render.extras.site_extras` yields: the files of a site that are not pages."""
+    from kbgen.render.extras import site_extras
 
     for rel, data in site_extras(renderer, theme, site, config, exported):
         if isinstance(data, bytes):

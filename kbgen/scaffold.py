@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from kbgen.config import CONFIG_FILE
-from kbgen.diagnostics import KbgenError
-from kbgen.slugs import url_slug
-from kbgen.yamlsource import YamlSyntaxError, parse_yaml
+from kbgen.config.settings import CONFIG_FILE
+from kbgen.core.diagnostics import KbgenError
+from kbgen.core.slugs import url_slug
+from kbgen.core.yamlsource import YamlSyntaxError, parse_yaml
 
 STARTER = Path(__file__).parent / "starter"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.build import BuildOptions
+from kbgen.pipeline import BuildOptions
 from kbgen.serve import Preview
 
 GOLDEN_SOURCE = Path(__file__).parent / "sites" / "golden"

@@ -11,7 +11,7 @@ import pytest
 from conftest import run
 from report_helpers import build_golden, reader_session, search_for, wait_until
 
-from kbgen.analytics import BEACON_GIF, parse_event, record_event
+from kbgen.render.analytics import BEACON_GIF, parse_event, record_event
 
 
 def beacons(server, endpoint: str = "_kb/e.gif") -> list[tuple[str, list[tuple[str, str]]]]:

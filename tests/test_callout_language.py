@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kbgen.article import load_file
+from kbgen.content.reading import load_file
 from kbgen.markdown import RenderSettings
 
 TITLES = (("en", (("note", "Note"),)), ("ru", (("note", "Примечание"),)))

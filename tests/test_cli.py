@@ -224,12 +224,12 @@ def test_output_folder_that_holds_the_content_is_refused(kb) -> None:
 
 def test_internal_errors_show_no_traceback_unless_verbose(kb, monkeypatch) -> None:
     kb({"content/a.md": "# A\n"})
-    import kbgen.site
+    import kbgen.site.place
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kbgen.site, "build_site", explode)
+    monkeypatch.setattr(kbgen.site.place, "build_site", explode)
     result = run("build")
     assert result.exit_code == 1
     assert "internal error: RuntimeError: boom" in result.stderr

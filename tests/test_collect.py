@@ -24,7 +24,7 @@ import pytest
 from conftest import run
 from test_analytics_collection import build_golden, reader_session
 
-from kbgen.analytics import BEACON_GIF
+from kbgen.render.analytics import BEACON_GIF
 
 
 class Collector:

@@ -65,7 +65,7 @@ def test_cpp_docs_includes_all_resolve_and_are_not_pages(tmp_path: Path, monkeyp
     """Microsoft's C++ docs include fragments 500 times (`[!INCLUDE[…](includes/….md)]`): each one is found,
     and the fragments are parts of pages, not pages. The whole corpus takes minutes to build, so its includes are
     resolved as the build does, and two of its folders are built for real."""
-    from kbgen.discover import discover
+    from kbgen.content.discover import discover
     from kbgen.markdown.includes import candidates, collect, targets
 
     articles = CORPORA / "en-cpp-docs" / "articles"

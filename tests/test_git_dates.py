@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import run
 from report_helpers import commit_all, count_git_processes, git
 
-from kbgen.build import BuildOptions
+from kbgen.pipeline import BuildOptions
 from kbgen.serve.session import PreviewSession
 
 OLD, MIDDLE, RECENT = dt.date(2021, 3, 4), dt.date(2023, 7, 8), dt.date(2025, 1, 2)

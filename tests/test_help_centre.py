@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run
 
-from kbgen.config import CONFIG_FIELDS
-from kbgen.diagnostics import CODES
-from kbgen.frontmatter import FRONT_MATTER_FIELDS
+from kbgen.config.frontmatter import FRONT_MATTER_FIELDS
+from kbgen.config.settings import CONFIG_FIELDS
+from kbgen.core.diagnostics import CODES
 
 CONTENT = REPO / "content"
 LANGUAGES = ("en", "ru")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import files_under, run
 
-from kbgen.ownership import SITE_MARKER, site_marker
+from kbgen.output.ownership import SITE_MARKER, site_marker
 
 SITES = Path(__file__).parent / "sites" / "invalid"
 CASES = sorted(p.name for p in SITES.iterdir() if p.is_dir())

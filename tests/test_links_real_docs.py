@@ -9,7 +9,7 @@ from collections import Counter
 
 from conftest import run
 
-from kbgen.link_suggestions import SuggestionIndex
+from kbgen.site.suggestions import SuggestionIndex
 
 
 def test_a_typo_in_a_link_gets_did_you_mean_with_the_real_path(kb) -> None:

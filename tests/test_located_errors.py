@@ -57,7 +57,7 @@ def test_an_impossible_date_in_kbgen_yml_does_not_stop_build_new_or_serve(kb) ->
     assert_no_crash(result.output)
     assert result.exit_code == 0 and Path("content/refunds.md").exists()
 
-    from kbgen.build import BuildOptions
+    from kbgen.pipeline import BuildOptions
     from kbgen.serve import Preview
 
     lines: list[str] = []
@@ -332,7 +332,7 @@ def test_a_template_that_fails_while_rendering_names_its_file_and_line(kb, broke
 def test_a_template_error_in_the_preview_is_printed_in_the_terminal_too(kb) -> None:
     from serving import fetch
 
-    from kbgen.build import BuildOptions
+    from kbgen.pipeline import BuildOptions
     from kbgen.serve import Preview
 
     kb({**HOME, "content/refunds.md": "# Refunds\n", "kbgen.yml": "theme: brand\n",
@@ -355,7 +355,7 @@ def test_a_template_error_in_the_preview_is_printed_in_the_terminal_too(kb) -> N
 def test_a_broken_theme_404_page_in_the_preview_is_an_error_shown_not_replaced(kb) -> None:
     from serving import fetch
 
-    from kbgen.build import BuildOptions
+    from kbgen.pipeline import BuildOptions
     from kbgen.serve import Preview
 
     kb({**HOME, "kbgen.yml": "theme: brand\n",

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import write_files
 
-from kbgen.build import BuildOptions, build
-from kbgen.diagnostics import Diagnostics
+from kbgen.core.diagnostics import Diagnostics
+from kbgen.pipeline import BuildOptions, build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown.txt"
 PNG_2x3 = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x03\x08\x02\x00\x00\x00"

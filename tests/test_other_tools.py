@@ -194,7 +194,7 @@ def test_what_kbgen_does_not_understand_is_a_located_warning(kb) -> None:
 
 
 def test_the_live_preview_follows_an_edit_of_an_included_file(kb) -> None:
-    from kbgen.build import BuildOptions
+    from kbgen.pipeline import BuildOptions
     from kbgen.serve.plan import plan_changes
     from kbgen.serve.session import PreviewSession
 

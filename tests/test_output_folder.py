@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import files_under, run, write_files
 
-from kbgen.ownership import SITE_MARKER
+from kbgen.output.ownership import SITE_MARKER
 
 KB = {"content/billing/refunds.md": "# Refunds\n\nHow to get your money back.\n",
       "content/start.md": "# Start\n\nSee [refunds](billing/refunds.md).\n"}

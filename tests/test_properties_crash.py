@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from kbgen.cli import main
-from kbgen.config import CONFIG_FIELDS
-from kbgen.frontmatter import CATEGORY_FIELDS, FRONT_MATTER_FIELDS
+from kbgen.config.frontmatter import CATEGORY_FIELDS, FRONT_MATTER_FIELDS
+from kbgen.config.settings import CONFIG_FIELDS
 
 settings.register_profile("ci", max_examples=20, deadline=None, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -10,7 +10,7 @@ import pytest
 from conftest import run
 from report_helpers import report_json
 
-from kbgen.report.privacy import mask
+from kbgen.events.privacy import mask
 
 KB = {
     "kbgen.yml": "site_name: Help\n",

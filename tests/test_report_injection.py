@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from conftest import run
 
-from kbgen.report.privacy import mask
+from kbgen.events.privacy import mask
 
 KB = {
     "kbgen.yml": "site_name: Help\n",

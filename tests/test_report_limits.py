@@ -16,7 +16,7 @@ from pathlib import Path
 
 from report_helpers import report_json
 
-from kbgen.analytics import MAX_TEXT
+from kbgen.render.analytics import MAX_TEXT
 from kbgen.report.gaps import MAX_LISTED
 
 KB = {

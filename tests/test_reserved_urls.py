@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kbgen import DEFAULT_THEME
-from kbgen.build import BuildOptions
 from kbgen.cli import main
+from kbgen.pipeline import BuildOptions
 from kbgen.serve.session import PreviewSession
 
 

@@ -17,9 +17,9 @@ import pytest
 from conftest import REPO, run
 from serving import GOLDEN_SOURCE, edit, fetch, next_epoch, wait_for
 
-from kbgen.analytics import BEACON_GIF
-from kbgen.build import BuildOptions
-from kbgen.ownership import SITE_MARKER
+from kbgen.output.ownership import SITE_MARKER
+from kbgen.pipeline import BuildOptions
+from kbgen.render.analytics import BEACON_GIF
 from kbgen.serve import Preview
 from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import site_path

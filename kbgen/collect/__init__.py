@@ -1,8 +1,8 @@
 """`kbgen collect`: a small HTTP service that receives the site's search beacons where the host keeps no logs.
 
 It answers `GET`/`POST /_kb/e.gif?e=…&v=1` from any origin (a site on GitHub Pages sends to it across origins),
-checks each event against the wire format (`kbgen.analytics`), and appends it to an SQLite store
-(`kbgen.eventstore`) that `kbgen report --log events.sqlite` reads. It keeps no address and no identifier: the
+checks each event against the wire format (`kbgen.render.analytics`), and appends it to an SQLite store
+(`kbgen.events.store`) that `kbgen report --log events.sqlite` reads. It keeps no address and no identifier: the
 client's address is only used, hashed with a key made at start-up and held in memory, to cap each client's rate.
 
 It runs on waitress: a production WSGI server in pure Python (no compiler, runs on Linux, macOS and Windows), with
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbgen.analytics import DEFAULT_ENDPOINT
 from kbgen.collect.app import Collector
 from kbgen.collect.ratelimit import RateLimit
 from kbgen.collect.writer import Writer
-from kbgen.diagnostics import KbgenError
-from kbgen.eventstore import StoreError, open_for_writing
+from kbgen.core.diagnostics import KbgenError
+from kbgen.events.store import StoreError, open_for_writing
+from kbgen.render.analytics import DEFAULT_ENDPOINT
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer

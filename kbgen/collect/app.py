@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from kbgen.analytics import BEACON_GIF, MAX_QUERY_STRING, parse_event
 from kbgen.collect.ratelimit import RateLimit
 from kbgen.collect.writer import Writer
-from kbgen.report.privacy import mask
+from kbgen.events.privacy import mask
+from kbgen.render.analytics import BEACON_GIF, MAX_QUERY_STRING, parse_event
 
 #: Any origin may send (the site is on another host); no credentials are asked for or accepted.
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbgen.eventstore import append
+from kbgen.events.store import append
 
 MAX_BATCH = 512
 MAX_QUEUED = 10_000

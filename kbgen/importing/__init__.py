@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kbgen.diagnostics import KbgenError
+from kbgen.core.diagnostics import KbgenError
 from kbgen.importing.plan import ImportPlan
 
 KINDS = ("mkdocs", "docusaurus", "hugo", "zendesk")

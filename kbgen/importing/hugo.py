@@ -11,7 +11,7 @@ import posixpath
 import tomllib
 from pathlib import Path
 
-from kbgen.diagnostics import KbgenError
+from kbgen.core.diagnostics import KbgenError
 from kbgen.importing.plan import ImportPlan
 from kbgen.importing.settings import known_settings
 from kbgen.importing.sources import load_yaml, markdown_files

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from kbgen.config import CONFIG_FILE
-from kbgen.diagnostics import KbgenError
+from kbgen.config.settings import CONFIG_FILE
+from kbgen.core.diagnostics import KbgenError
 
 CONTENT = "content"
 

@@ -6,7 +6,7 @@ from kbgen.importing.plan import ImportPlan
 
 
 def known_settings(wanted: dict, where: str, result: ImportPlan) -> dict:
-    from kbgen.config import CONFIG_FIELDS
+    from kbgen.config.settings import CONFIG_FIELDS
 
     names = {f.name for f in CONFIG_FIELDS}
     config = {}

@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kbgen.diagnostics import KbgenError
+from kbgen.core.diagnostics import KbgenError
+from kbgen.core.slugs import url_slug
 from kbgen.importing.plan import ImportPlan
-from kbgen.slugs import url_slug
 
 _ARTICLE_LINK = re.compile(r"""(href=["'])(?:https?://[^/"']+)?/hc/(?:[\w-]+/)?articles/(\d+)[^"'#]*(#[^"']*)?""")
 _HEADING_ID = re.compile(r"""(<h([1-6])\b[^>]*?\bid=["']([^"']+)["'][^>]*>)(.*?)(</h\2>)""", re.I | re.S)

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen.frontmatter import decode, split
-from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
+from kbgen.config.frontmatter import decode, split
+from kbgen.core.limits import DEFAULT_MAX_ARTICLE_BYTES, FileTooLarge, read_capped
 
 #: A whole line `--8<-- "path"` (pymdownx.snippets; `;--8<--` is its escaped, literal form).
 SNIPPET_LINE = re.compile(r"""^\s*--8<--\s+(["'])([^"']+)\1\s*$""")

@@ -16,6 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from kbgen.core.slugs import anchor_slug
 from kbgen.markdown.sourcelines import (
     CALLOUT_KINDS,
     DIRECTIVE,
@@ -34,7 +35,6 @@ from kbgen.markdown.sourcelines import (
     first_arg,
     outside_code,
 )
-from kbgen.slugs import anchor_slug
 
 #: Substrings of which at least one is in every text this module changes: most articles have none.
 MARKERS = ("===", ":::", "<Tabs", "{{<", "{{%", "{%", "import ", "export ")

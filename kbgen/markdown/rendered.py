@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES
+from kbgen.core.limits import DEFAULT_MAX_ARTICLE_BYTES
 
 
 @dataclass

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
+from kbgen.core.limits import DEFAULT_MAX_ARTICLE_BYTES, megabytes
 from kbgen.markdown import includes, othertools
 
 _SHORTCODE = re.compile(r"\{\{<\s*([A-Za-z][\w-]*)((?:\s+[^\s>]+)*)\s*>\}\}")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from kbgen.locks import LOAD_DROP, WorkFolder
+from kbgen.output.locks import LOAD_DROP, WorkFolder
 from kbgen.parallel.faults import at as fault_at
 from kbgen.parallel.processes import helpers_for, start
 from kbgen.parallel.queue import WorkQueue
@@ -36,7 +36,7 @@ def map_chunks(items: list[T], work: Callable[[T], R], size: Callable[[T], int],
 
     `size(item)` is the item's expected cost (its bytes, say), used to cut chunks of equal cost. Helpers drop
     their chunks in a marked, locked work folder inside `work_dir` (the project's `.kbgen/`: a run killed midway
-    leaves nothing outside the project, and the next build removes what it left, `kbgen.locks`), or in a
+    leaves nothing outside the project, and the next build removes what it left, `kbgen.output.locks`), or in a
     temporary folder without one (`kbgen check` writes nothing into the project) or when it cannot be written."""
     helpers = helpers_for(len(items), WORTH_FROM, len(items))
     if not helpers:

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from kbgen.config import Config
-    from kbgen.model import Site
+    from kbgen.config.settings import Config
+    from kbgen.content.model import Site
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from kbgen.config.schema import Duration
 from kbgen.report.make import ReportOptions, make_report
 from kbgen.report.output import render
-from kbgen.schema import Duration
 
 
 def parse_since(value: str | None) -> int | None:

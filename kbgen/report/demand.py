@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kbgen.events.privacy import mask
 from kbgen.report.logs import Event
-from kbgen.report.privacy import mask
 
 #: How many spellings of one search are remembered to show the most common one.
 _MAX_FORMS = 8

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbgen.config import Config
-from kbgen.diagnostics import Diagnostics
-from kbgen.model import Site
+from kbgen.config.settings import Config
+from kbgen.content.model import Site
+from kbgen.core.diagnostics import Diagnostics
 
 
 @dataclass
@@ -21,8 +21,8 @@ class Inventory:
 
 
 def load_inventory(config_path: Path | None, content: Path | None) -> Inventory:
+    from kbgen.config.project import Project
     from kbgen.pipeline import Pipeline
-    from kbgen.project import Project
 
     diagnostics = Diagnostics()
     pipeline = Pipeline(Project.load(config_path, content, None, diagnostics), diagnostics)

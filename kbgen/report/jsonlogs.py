@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from kbgen.analytics import parse_event
+from kbgen.render.analytics import parse_event
 from kbgen.report.reading import ReadStats, Requests, Sink, event_from_wire, malformed
 
 _PATH_KEYS = ("url", "path", "uri", "request_uri")

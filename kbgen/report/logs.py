@@ -17,8 +17,8 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from kbgen import eventstore
-from kbgen.analytics_providers import EXPORT_FORMATS
+from kbgen.config.analytics_providers import EXPORT_FORMATS
+from kbgen.events import store as eventstore
 from kbgen.report.access import COMBINED, S3, read_cloudfront, read_lines
 from kbgen.report.jsonlogs import read_json_lines
 from kbgen.report.reading import (

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kbgen.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
-from kbgen.config import Config
-from kbgen.diagnostics import KbgenError
-from kbgen.gitdates import SHALLOW_HINT, GitDates, git_dates
+from kbgen.config.settings import Config
+from kbgen.content.dates import SHALLOW_HINT, GitDates, git_dates
+from kbgen.core.diagnostics import KbgenError
+from kbgen.render.analytics import DEFAULT_ENDPOINT, EVENTS_FILE, analytics_settings
 from kbgen.report import demand as counting
 from kbgen.report.answering import Answerer, make_answerer
 from kbgen.report.demand import Demand

@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Protocol
 
-from kbgen.analytics import cut_text, parse_event
-from kbgen.report.privacy import mask
+from kbgen.events.privacy import mask
+from kbgen.render.analytics import cut_text, parse_event
 
 
 @dataclass(slots=True)
@@ -129,7 +129,7 @@ class Lines:
 
 def search_text(raw: str) -> str:
     """A search as it is kept: at most MAX_TEXT characters, cut after a whole word with no part of a number
-    left at the cut (`kbgen.analytics.cut_text`), then personal data masked."""
+    left at the cut (`kbgen.render.analytics.cut_text`), then personal data masked."""
     return mask(cut_text(raw.strip()))
 
 

@@ -1,6 +1,6 @@
 """Which articles are due for review: when each was last updated, how often it must be reviewed, and its status.
 
-Last updated is the pages' own date (`kbgen.gitdates`: the front matter's `updated`, else the last git commit that
+Last updated is the pages' own date (`kbgen.content.dates`: the front matter's `updated`, else the last git commit that
 touched the file, else the file's time), and the report says which.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kbgen.gitdates import GitDates, last_updated
-from kbgen.model import Article, Site
+from kbgen.content.dates import GitDates, last_updated
+from kbgen.content.model import Article, Site
 
 #: An article due within this many days is "due soon".
 DUE_SOON_DAYS = 14

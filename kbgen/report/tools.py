@@ -20,9 +20,10 @@ Each reader turns one export file into `Event`s for the report. What each relies
     is the format version and `Path` (`2,Path`), then `Title`, `Event`, …, `Bot`, …, `Date`. One row per pageview or
     event: rows with `Event` true, `Bot` 0 and a `Path` that is an event record count once, on their `Date`.
 
-The event record is what the site sends (`kbgen/analytics_providers.py`): `kbgen:search|<results>|<lang>|<query>`,
-`kbgen:click|<rank>|<url>|<query>`, `kbgen:vote|<1|0>|<url>`. Rows that are not kbgen's (other properties, page
-views, other events) are skipped without a warning; a record that does not parse is a malformed line.
+The event record is what the site sends (`kbgen/config/analytics_providers.py`):
+`kbgen:search|<results>|<lang>|<query>`, `kbgen:click|<rank>|<url>|<query>`, `kbgen:vote|<1|0>|<url>`. Rows that
+are not kbgen's (other properties, page views, other events) are skipped without a warning; a record that does not
+parse is a malformed line.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from kbgen.analytics import cut_text
-from kbgen.analytics_providers import RECORD_PREFIX
+from kbgen.config.analytics_providers import RECORD_PREFIX
+from kbgen.render.analytics import cut_text
 from kbgen.report.reading import Event, ReadStats, Sink, malformed, search_text
 
 #: The largest JSON export or Matomo report read whole (they are aggregated: one row per distinct search).

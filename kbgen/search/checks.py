@@ -9,17 +9,17 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from kbgen.link_suggestions import SuggestionIndex
+from kbgen.core.yamlsource import parse_yaml
 from kbgen.search.engine import SearchIndex
 from kbgen.search.export import export, open_store, stored_keys
 from kbgen.search.publish import languages, store_for
 from kbgen.search.records import records
-from kbgen.yamlsource import parse_yaml
+from kbgen.site.suggestions import SuggestionIndex
 
 if TYPE_CHECKING:
-    from kbgen.config import Config
-    from kbgen.diagnostics import Diagnostics
-    from kbgen.model import Site
+    from kbgen.config.settings import Config
+    from kbgen.content.model import Site
+    from kbgen.core.diagnostics import Diagnostics
 
 
 def run_search_tests(site: Site, config: Config, diagnostics: Diagnostics, exported: bool = False) -> None:

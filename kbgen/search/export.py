@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kbgen.freshness import atomic_write
+from kbgen.output.freshness import atomic_write
 from kbgen.search.analysis import QUESTION_WORDS, STOPWORDS, stem, words
 from kbgen.search.format import (
     INDEX_VERSION,

@@ -1,4 +1,4 @@
-"""The search files of a site, per language: what `kbgen.extras.site_extras` publishes under `search/`."""
+"""The search files of a site, per language: what `kbgen.render.extras.site_extras` publishes under `search/`."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kbgen.output.writer import write_file
 from kbgen.search.export import Export, export
 from kbgen.search.records import records, searchable
-from kbgen.writer import write_file
 
 if TYPE_CHECKING:
-    from kbgen.config import Config
-    from kbgen.model import Article, Site
+    from kbgen.config.settings import Config
+    from kbgen.content.model import Article, Site
 
 
 def languages(site: Site, config: Config) -> list[tuple[str, str, list[Article]]]:
     """(language, folder of its search files in the site, its articles): each language of a multilingual site
     gets its own `<lang>/search/` (the theme's `lang_root`), a one-language site one `search/`."""
-    from kbgen.languages import site_languages
+    from kbgen.site.languages import site_languages
 
     return [(lang.code, f"{lang.url}search/", list(lang.articles)) for lang in site_languages(site, config).all]
 

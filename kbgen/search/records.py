@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kbgen.model import Article, Site
+    from kbgen.content.model import Article, Site
 
 #: The weighted fields, in the order postings store them.
 FIELDS = ("title", "headings", "body", "keywords")

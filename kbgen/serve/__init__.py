@@ -11,7 +11,7 @@ import time
 import webbrowser
 from collections.abc import Callable
 
-from kbgen.build import BuildOptions
+from kbgen.pipeline import BuildOptions
 from kbgen.serve.changes import Batch, ChangeWatcher
 from kbgen.serve.plan import plan_changes
 from kbgen.serve.server import PreviewServer

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from kbgen.extras import Extra
+from kbgen.render.extras import Extra
 
 
 class LazyExtras:
@@ -32,5 +32,5 @@ class LazyExtras:
                 except BaseException:
                     self._producer = None
                     raise
-                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.outputs` claims them
+                self.files.setdefault(rel, data)  # kbgen's own file first, as `kbgen.render.outputs` claims them
         return self.files.get(path)

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from kbgen.analytics import BEACON_GIF, endpoint_path, record_event
-from kbgen.outputs import PREVIEW_PATHS
+from kbgen.render.analytics import BEACON_GIF, endpoint_path, record_event
+from kbgen.render.outputs import PREVIEW_PATHS
 from kbgen.serve.session import PreviewSession, Update
 
 LIVE_EVENTS, LIVE_SCRIPT = (f"/{path}" for path in PREVIEW_PATHS)  # claimed with the site's paths

@@ -17,19 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbgen.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
-from kbgen.discover import ContentFiles
-from kbgen.extras import site_extras
-from kbgen.gitdates import last_updated
-from kbgen.links import LinkResolver, resolve_article
-from kbgen.loading import load_one
-from kbgen.model import Article, Site
-from kbgen.pages import PageRenderer
+from kbgen.config.project import Project
+from kbgen.content.dates import last_updated
+from kbgen.content.discover import ContentFiles
+from kbgen.content.load import load_one
+from kbgen.content.model import Article, Site
+from kbgen.core.diagnostics import Diagnostic, Diagnostics, KbgenError, Severity
 from kbgen.pipeline import BuildOptions, Pipeline
-from kbgen.project import Project
+from kbgen.render.extras import site_extras
+from kbgen.render.pages import PageRenderer
+from kbgen.render.theme import Theme
 from kbgen.serve.lazy import LazyExtras
 from kbgen.serve.plan import Plan
-from kbgen.theme import Theme
+from kbgen.site.links import LinkResolver, resolve_article
 
 Log = Callable[[str], None]
 

@@ -7,10 +7,10 @@ import re
 
 from markdown_it.token import Token
 
+from kbgen.core.slugs import AnchorSet, anchor_slug
 from kbgen.markdown.rendered import Heading
 from kbgen.markdown.state import PageState
 from kbgen.markdown.text import inline_text
-from kbgen.slugs import AnchorSet, anchor_slug
 
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 

@@ -8,10 +8,10 @@ import re
 
 from markdown_it.token import Token
 
+from kbgen.core.safe_urls import refused_scheme, scheme_message
 from kbgen.markdown.passes.raw_html import EXTERNAL, RAW_TAG, raw_html_links
 from kbgen.markdown.rendered import LinkRef
 from kbgen.markdown.state import PageState
-from kbgen.safe_urls import refused_scheme, scheme_message
 
 #: What CommonMark reads as an autolink but is a name in a programming language: `std::vector`, `System::String`.
 _SCOPE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")

@@ -1,0 +1,106 @@
+"""Read-only views of articles and categories for templates (Zola's `SerializingPage` idea).
+
+Templates see what a theme author needs — title, URL, dates, content, headings — and nothing they could change
+or come to depend on by accident (the build's internals stay free to change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+from typing import Any
+
+from markupsafe import Markup
+
+from kbgen.content.model import Article, Category
+from kbgen.site.icons import icon_svg
+from kbgen.site.place import icon_url
+
+
+class ArticleView:
+    __slots__ = ("_a",)
+
+    def __init__(self, article: Article) -> None:
+        self._a = article
+
+    title = property(lambda self: self._a.title)
+    title_html = property(lambda self: Markup(self._a.result.title_html))
+    url = property(lambda self: self._a.url)
+    source = property(lambda self: self._a.rel)
+    description = property(lambda self: self._a.meta.get("description") or "")
+    tags = property(lambda self: tuple(self._a.meta.get("tags") or ()))
+    keywords = property(lambda self: tuple(self._a.meta.get("keywords") or ()))
+    type = property(lambda self: self._a.meta.get("type") or "article")
+    owner = property(lambda self: self._a.meta.get("owner"))
+    lang = property(lambda self: self._a.lang or self._a.meta.get("lang"))
+    draft = property(lambda self: bool(self._a.meta.get("draft")))
+    created = property(lambda self: self._a.meta.get("created"))
+    content = property(lambda self: Markup(self._a.html))
+
+    @property
+    def short_title_html(self) -> Markup:
+        """`short_title` (also read from `sidebar_label`, `linkTitle`) where lists have little room, else the title."""
+        short = self._a.meta.get("short_title")
+        return Markup.escape(short) if short else Markup(self._a.result.title_html)
+
+    @property
+    def updated(self) -> dt.date:
+        return self._a.updated
+
+    @property
+    def extra(self) -> MappingProxyType:
+        return MappingProxyType(self._a.extra)
+
+    @property
+    def toc(self) -> list[dict[str, Any]]:
+        """`##` and `###` headings: what a table of contents shows."""
+        rendered = self._a.result.rendered
+        if rendered is None:
+            return []
+        return [{"level": h.level, "text": h.text, "id": h.id} for h in rendered.headings if h.level in (2, 3)]
+
+    @property
+    def category(self) -> CategoryView | None:
+        cat = self._a.category
+        return CategoryView(cat) if cat is not None and cat.parent is not None and cat.language is None else None
+
+    @property
+    def breadcrumbs(self) -> list[CategoryView]:
+        cat = self._a.category
+        if cat is None or cat.parent is None or cat.language is not None:
+            return []
+        chain = [CategoryView(c) for c in cat.ancestors()]
+        if not self._a.is_index:
+            chain.append(CategoryView(cat))
+        return chain
+
+
+class CategoryView:
+    __slots__ = ("_c",)
+
+    def __init__(self, category: Category) -> None:
+        self._c = category
+
+    title = property(lambda self: self._c.title)
+    url = property(lambda self: self._c.url)
+    description = property(lambda self: self._c.description)
+    icon = property(lambda self: self._c.icon)
+    icon_url = property(lambda self: icon_url(self._c))  # an image icon's URL from the site root, else None
+    icon_svg = property(lambda self: icon_svg(self._c.icon))  # a built-in icon (`icon: billing`), else None
+    count = property(lambda self: self._c.count())
+
+    @property
+    def index(self) -> ArticleView | None:
+        return ArticleView(self._c.index) if self._c.index else None
+
+    @property
+    def articles(self) -> list[ArticleView]:
+        return [ArticleView(a) for a in self._c.articles]
+
+    @property
+    def children(self) -> list[CategoryView]:
+        return [CategoryView(c) for c in self._c.children]
+
+    @property
+    def breadcrumbs(self) -> list[CategoryView]:
+        return [CategoryView(c) for c in self._c.ancestors()]

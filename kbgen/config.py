@@ -13,6 +13,7 @@ from kbgen.diagnostics import CODES, FIXED_CODES, Diagnostics, KbgenError, Sever
 from kbgen.frontmatter import decode, encoding_message
 from kbgen.limits import DEFAULT_MAX_ARTICLE_BYTES, LIMIT_KEYS, FileTooLarge, read_capped
 from kbgen.messages import unknown_language_message
+from kbgen.pagination import DEFAULT_PAGE_SIZE, PageSize
 from kbgen.schema import (
     Bool,
     ByteSizes,
@@ -90,6 +91,9 @@ CONFIG_FIELDS: list[Field] = [
           "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
           "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "
           "not reported as broken."),
+    Field("listing_page_size", PageSize(), DEFAULT_PAGE_SIZE,
+          "How many articles one page of a category or tag listing shows; a longer listing continues on "
+          "page/2/, page/3/… with links between the pages and an A–Z list of where each letter starts."),
 ]
 
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
 from conftest import run
 
 ITEM = re.compile(r'<li(?: id="([^"]*)")?><a href="([^"]+)">([^<]*)</a>')
@@ -149,34 +150,32 @@ def test_a_category_with_its_own_page_and_a_long_tag_are_paginated_too(kb) -> No
     assert "<loc>https://kb.test/tags/money/page/2/</loc>" in sitemap
 
 
-def test_nothing_the_writer_adds_may_take_a_listing_page(kb) -> None:
-    kb({"kbgen.yml": "site_name: Acme\nlisting_page_size: 2\n",
-        **articles("billing", ["Apples", "Bananas", "Cherries", "Dates", "Figs"]),
-        "content/billing/page/2.md": "---\ntitle: Page two\n---\n\nx\n",
-        "content/old.md": "---\ntitle: Old\naliases:\n  - /billing/page/3/\n---\n\nx\n",
-        "content/tags-note.md": "---\ntitle: Note\ntags: [a, b]\n---\n\nx\n"})
+#: What a writer might put where a long listing continues, and what the build says about it.
+INTRUDERS = {
+    "article": ({"content/billing/page/2.md": "---\ntitle: Page two\n---\n\nx\n"},
+                "content/billing/page/2.md:1: error[duplicate-url]: this page's URL '/billing/page/2/' is page 2 of "
+                "the category /billing/"),
+    "folder": ({"content/billing/page/2/notes.md": "---\ntitle: Notes\n---\n\nx\n"},
+               "content/billing/page/2/: error[duplicate-url]: this folder's page '/billing/page/2/' is page 2 of "
+               "the category /billing/"),
+    "file": ({"content/billing/page/3/index.html": "<p>old export</p>\n"},
+             "content/billing/page/3/index.html: error[duplicate-url]: this file would be published at "
+             "/billing/page/3/index.html, replacing page 3 of the category /billing/"),
+    "alias": ({"content/old.md": "---\ntitle: Old\naliases:\n  - /tags/money/page/2/\n---\n\nx\n"},
+              "content/old.md:4: error[duplicate-url]: alias '/tags/money/page/2/' would replace page 2 of the tag "
+              "page /tags/money/"),
+}
+
+
+@pytest.mark.parametrize("what", list(INTRUDERS))
+def test_nothing_the_writer_adds_may_take_a_listing_page(kb, what: str) -> None:
+    files, message = INTRUDERS[what]
+    kb({"kbgen.yml": "site_name: Acme\nlisting_page_size: 2\n", **files,
+        **articles("billing", ["Apples", "Bananas", "Cherries", "Dates", "Figs"], "tags: [money]\n")})
     result = run("build")
 
-    assert result.exit_code == 1
-    assert ("content/billing/page/2.md:1: error[duplicate-url]: this page's URL '/billing/page/2/' is page 2 of "
-            "the category /billing/") in result.output
-    assert ("content/old.md:4: error[duplicate-url]: alias '/billing/page/3/' would replace page 3 of the "
-            "category /billing/") in result.output
+    assert result.exit_code == 1 and message in result.output, result.output
     assert not (kb.root / "site").exists()
-
-
-def test_a_folder_or_a_file_on_a_listing_page_is_a_duplicate_url(kb) -> None:
-    kb({"kbgen.yml": "site_name: Acme\nlisting_page_size: 2\n",
-        **articles("billing", ["Apples", "Bananas", "Cherries", "Dates", "Figs"]),
-        "content/billing/page/2/notes.md": "---\ntitle: Notes\n---\n\nx\n",
-        "content/billing/page/3/index.html": "<p>old export</p>\n"})
-    result = run("build")
-
-    assert result.exit_code == 1
-    assert ("content/billing/page/2/: error[duplicate-url]: this folder's page '/billing/page/2/' is page 2 of "
-            "the category /billing/") in result.output
-    assert ("content/billing/page/3/index.html: error[duplicate-url]: this file would be published at "
-            "/billing/page/3/index.html, replacing page 3 of the category /billing/") in result.output
 
 
 def test_titles_and_names_are_escaped_on_every_page(kb) -> None:

@@ -197,10 +197,9 @@ class PageRenderer:
         """A category's own page (one without an `index.md`), or page `number` of any category's long listing."""
         view = CategoryView(cat)
         listing = self._listing_page(cat.url, cat.articles, number)
-        url, crumbs, title = cat.url, view.breadcrumbs, cat.title
-        if number > 1:
-            assert listing is not None
-            url, crumbs = self._listing(cat.url, cat.articles).page_url(number), crumbs + [view]
+        url, crumbs, title = self._listing(cat.url, cat.articles).page_url(number), view.breadcrumbs, cat.title
+        if number > 1:  # Home › … › Billing › Page 2
+            crumbs = crumbs + [view]
             title = self.catalogues.in_language(self.languages.of_url(url).code, "page_n").format(page=number)
         return self._render("category.html", url, key=self._folder_key(cat), category=view, listing=listing,
                             description=cat.description or self.info.description,

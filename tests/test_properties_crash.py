@@ -198,6 +198,7 @@ PLAUSIBLE_CONFIG = {
     "repo_url": near("https://github.com/acme/help", "javascript:x", "not a url", ""),
     "edit_uri": near("edit/main/docs/", "/edit/", "", "../x"),
     "announcement": near("New: dark mode", "", "<script>x</script>", {"text": "x"}),
+    "listing_page_size": near(1, 100, 0, -3, "2", 1.5),
 }
 assert set(PLAUSIBLE_CONFIG) == {f.name for f in CONFIG_FIELDS} - {"content_dir", "output_dir"}
 PLAUSIBLE_KBGEN_YML = st.fixed_dictionaries({}, optional=PLAUSIBLE_CONFIG).map(

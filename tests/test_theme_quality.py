@@ -26,7 +26,8 @@ SIZE_BUDGET = 30 * 1024
 
 @pytest.fixture(scope="module")
 def help_centre(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repo's own help centre built into a temp folder (the bilingual fixture when content/ is absent)."""
+    """The repo's own help centre built into a temp folder (the bilingual fixture when content/ is absent), with
+    listings cut into short pages, so its longer categories and tags show the paginated listing (issue 20) too."""
     kb = tmp_path_factory.mktemp("help") / "kb"
     if (REPO / "content").is_dir() and (REPO / "kbgen.yml").is_file():
         kb.mkdir()
@@ -34,8 +35,12 @@ def help_centre(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(REPO / "kbgen.yml", kb / "kbgen.yml")
         if (REPO / "themes").is_dir():
             shutil.copytree(REPO / "themes", kb / "themes")
+        page_size = 4
     else:
         shutil.copytree(BILINGUAL, kb)
+        page_size = 1
+    with (kb / "kbgen.yml").open("a", encoding="utf-8") as config:
+        config.write(f"\nlisting_page_size: {page_size}\n")
     result = run("build", "--config", str(kb / "kbgen.yml"))
     assert result.exit_code == 0, result.output
     return kb / "site"
@@ -69,12 +74,14 @@ def sample_pages(site: Path, lang: str) -> dict[str, str]:
     richest = max(articles, key=lambda p: text(p).count('class="highlight"') + text(p).count("<table"))
     tasks = next(p for p in articles if "task-list-item-checkbox" in text(p))
     tag = next(p for p in sorted((site / lang / "tags").glob("*/index.html")))
+    paginated = next(p for p in pages if p.parent.parent.name == "page" and "/tags/" not in p.as_posix())
 
     def rel(p: Path) -> str:
         return p.parent.relative_to(site).as_posix() + "/"
 
     return {"home": f"{lang}/", "category": rel(category), "article": rel(richest), "faq": rel(faq),
-            "tag": rel(tag), "404": f"{lang}/404.html", "tasks": rel(tasks), "tags": f"{lang}/tags/",
+            "tag": rel(tag), "paginated": rel(paginated), "404": f"{lang}/404.html", "tasks": rel(tasks),
+            "tags": f"{lang}/tags/",
             "search": f"{lang}/search/?q=install"}
 
 
@@ -83,8 +90,8 @@ def languages_of(site: Path) -> list[str]:
 
 
 def test_axe_finds_no_serious_or_critical_violations(help_centre: Path, axe_source: str, serve, page) -> None:
-    """Every kind of page a reader meets: home, category, article, FAQ, tag and tags index, search results, 404,
-    a page with a task list, and the language choice page."""
+    """Every kind of page a reader meets: home, category, article, FAQ, tag and tags index, page 2 of a long
+    listing, search results, 404, a page with a task list, and the language choice page."""
     server = serve(help_centre, "/")
     problems, checked = [], 0
     pages = [(lang, kind, url) for lang in languages_of(help_centre)
@@ -169,7 +176,7 @@ def test_pages_fit_the_screen_and_screenshots_are_taken(help_centre: Path, serve
     try:
         for lang in languages_of(help_centre):
             pages = sample_pages(help_centre, lang)
-            for kind in ("home", "article", "faq", "category", "tag", "404"):
+            for kind in ("home", "article", "faq", "category", "tag", "paginated", "404"):
                 for scheme in ("light", "dark"):
                     page.emulate_media(color_scheme=scheme)
                     page.goto(server.url + pages[kind])

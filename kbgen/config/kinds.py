@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kbgen.config.schema import Choice, InvalidEntry, Kind, Str, StrList, _describe, _did_you_mean
+from kbgen.config.schema import Choice, Int, InvalidEntry, Kind, Str, StrList, _describe, _did_you_mean
 
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 
@@ -206,3 +206,18 @@ class Color(Str):
                              f"got {text!r}")
         return text
 
+
+#: `listing_page_size` when kbgen.yml does not say: long listings continue on `page/2/` after this many.
+DEFAULT_PAGE_SIZE = 100
+
+
+class PageSize(Int):
+    """`listing_page_size`: a whole number of articles, at least 1."""
+
+    label = "a whole number of articles (at least 1)"
+
+    def convert(self, value: Any) -> int:
+        number = super().convert(value)
+        if number < 1:
+            raise ValueError(f"expected a whole number of articles, at least 1, got {number}")
+        return number

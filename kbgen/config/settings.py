@@ -11,11 +11,13 @@ import click
 from kbgen.config.analytics_providers import ANALYTICS_DEFAULTS, ANALYTICS_KINDS, check_analytics_settings
 from kbgen.config.frontmatter import decode, encoding_message
 from kbgen.config.kinds import (
+    DEFAULT_PAGE_SIZE,
     ByteSizes,
     ChoiceMap,
     Color,
     LanguageCode,
     LanguageList,
+    PageSize,
     PrefixUrlMap,
     SearchTests,
     StrMap,
@@ -83,6 +85,9 @@ CONFIG_FIELDS: list[Field] = [
           "Path prefixes that belong to a wider site, e.g. `/windows/: https://learn.microsoft.com/windows/`: a link "
           "such as `/windows/win32/api` that no article answers is published as that site's absolute URL, "
           "not reported as broken."),
+    Field("listing_page_size", PageSize(), DEFAULT_PAGE_SIZE,
+          "How many articles one page of a category or tag listing shows; a longer listing continues on "
+          "page/2/, page/3/… with links between the pages and an A–Z list of where each letter starts."),
 ]
 
 
@@ -129,6 +134,7 @@ class Config:
     edit_uri: str | None
     announcement: str | None
     external_sites: dict[str, str]
+    listing_page_size: int
 
     @property
     def cache_dir(self) -> Path:

@@ -68,7 +68,9 @@ def check_outputs(renderer: PageRenderer, theme: Theme, site: Site, config: Conf
     from kbgen.render.extras import kbgen_paths
 
     claims = _Claims()
-    pages = {a.output_path: f"the page of {a.display}" for a in site.articles}
+    pages = {path: what for path, what, _render in renderer.listing_pages()}
+    _check_listing_pages(site, pages, display_root, diagnostics)
+    pages.update({a.output_path: f"the page of {a.display}" for a in site.articles})
     pages.update({f"{lang.url}index.html": f"the home page /{lang.url}" for lang in renderer.languages.all})
     pages["index.html"] = "the home page /"
     for path in renderer.page_routes():
@@ -113,6 +115,25 @@ def check_outputs(renderer: PageRenderer, theme: Theme, site: Site, config: Conf
             else:
                 diagnostics.add(article.display, alias_line(article, i), "duplicate-url",
                                 f"alias '{alias}' would replace {holder}; choose another alias or remove it")
+
+
+def _check_listing_pages(site: Site, listing_pages: dict[str, str], display_root: str,
+                         diagnostics: Diagnostics) -> None:
+    """An article or a folder's page where a long listing continues (`billing/page/2.md` beside 150 billing
+    articles) is a duplicate URL: which of the two a reader got would depend on the order kbgen wrote them."""
+    taken = {path.casefold(): what for path, what in listing_pages.items()}
+    why = "(a listing longer than listing_page_size continues on page/2/, page/3/…)"
+    for a in site.articles:
+        what = taken.get(a.output_path.casefold())
+        if what:
+            diagnostics.add(a.display, a.line_of("slug") if a.meta.get("slug") else 1, "duplicate-url",
+                            f"this page's URL '/{a.url}' is {what} {why}; rename the file or give it a different "
+                            "`slug:`")
+    for cat in site.categories.values():
+        what = taken.get(f"{cat.url}index.html".casefold()) if cat.parent is not None and cat.index is None else None
+        if what:
+            diagnostics.add(f"{display_root}/{cat.rel}/", 0, "duplicate-url",
+                            f"this folder's page '/{cat.url}' is {what} {why}; rename the folder")
 
 
 def _url(path: str) -> str:

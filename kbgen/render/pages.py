@@ -10,7 +10,6 @@ import html as html_lib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -23,52 +22,14 @@ from kbgen.core.messages import Catalogues
 from kbgen.core.slugs import url_slug
 from kbgen.render.analytics import analytics_settings
 from kbgen.render.faq import faq_html, with_copy_links
+from kbgen.render.pagination import Listing
+from kbgen.render.siteinfo import site_info
 from kbgen.render.structured import article_data, atom_feed, breadcrumb_data, faq_data
 from kbgen.render.theme import Theme
-from kbgen.render.views import ArticleView, CategoryView
+from kbgen.render.views import ArticleView, CategoryView, ListingView
 from kbgen.site.languages import site_languages
 from kbgen.site.links import relative_url
 from kbgen.site.place import alias_url, redirect_path
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What every template may say about the site as a whole."""
-
-    name: str
-    description: str
-    language: str
-    base_url: str | None
-    support_url: str | None
-    support_email: str | None
-    logo: str | None = None
-    primary_color: str | None = None
-    footer_links: tuple[tuple[str, str], ...] = ()
-    announcement: Markup | None = None  # the banner's HTML (`announcement:`)
-    announcement_key: str = ""  # changes with its text, so a dismissed banner comes back when it changes
-    edit_base: str | None = None  # an article's path after this is its "Edit this page" link
-
-
-def _announcement(text: str | None) -> tuple[Markup | None, str]:
-    """The banner's HTML and a key of its text (a dismissal is remembered under the key)."""
-    if not text:
-        return None, ""
-    import hashlib
-
-    from kbgen.markdown import render_inline_title
-
-    return Markup(render_inline_title(text)[0]), hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-
-
-def edit_base(config: Config) -> str | None:
-    """`repo_url` + `edit_uri` (by default the content folder on the `main` branch), ending in `/`."""
-    if not config.repo_url:
-        return None
-    uri = config.edit_uri
-    if uri is None:
-        uri = f"edit/main/{config.values['content_dir'].strip('/')}/"
-    uri = uri.lstrip("/")
-    return config.repo_url + (uri if uri.endswith("/") or not uri else uri + "/")
 
 
 def root_prefix(url: str) -> str:
@@ -90,10 +51,7 @@ class PageRenderer:
         theme.env.globals["search_config"] = self.search_config
         theme.env.globals["analytics"] = analytics_settings(config)
         theme.env.filters["date"] = self.catalogues.date
-        self.info = SiteInfo(config.site_name, config.description, self.languages.default.code, config.base_url,
-                             config.support_url, config.support_email, config.logo, config.primary_color,
-                             tuple(config.footer_links.items()), *_announcement(config.announcement),
-                             edit_base(config))
+        self.info = site_info(config, self.languages.default.code)
         self.tag_urls = {lang.code: {tag: f"{lang.url}tags/{url_slug(tag)}/" for tag in site.tag_spellings}
                          for lang in self.languages.all}
         self.tagged_languages = {a.lang for articles in site.tags.values() for a in articles}  # have tags/ pages
@@ -103,6 +61,8 @@ class PageRenderer:
         self.title_rank = {id(a): i for i, a in enumerate(sorted(site.articles, key=lambda a: a.title.casefold()))}
         self.by_id: dict[int, Article] = {id(a): a for a in site.articles}
         self._tag_cache: dict[tuple[str, str], list[int]] = {}
+        self.page_size: int = config.listing_page_size
+        self._listings: dict[str, Listing] = {}  # by page 1's URL: its jump list is worked out once, not per page
         self._search_configs: dict[tuple[str, str, str], Markup] = {}
         self.linked_from: dict[int, list[Article]] = defaultdict(list)
         for a in site.articles:
@@ -144,7 +104,8 @@ class PageRenderer:
                 feed_url=f"{root}{lang.url}feed.xml",
                 tags_index=f"{root}{lang.url}tags/" if lang.code in self.tagged_languages else None,
                 description=context.pop("description", self.info.description),
-                noindex=context.pop("noindex", False), structured=context.pop("structured", []), **context)
+                noindex=context.pop("noindex", False), structured=context.pop("structured", []),
+                listing=context.pop("listing", None), **context)
 
     def routes(self) -> dict[str, Callable[[], str]]:
         """Every page's output path and how to render it, in a stable order: a build renders them all, `kbgen serve`
@@ -171,6 +132,8 @@ class PageRenderer:
                 continue  # a language's (or the site's) index.md is its home page's introduction
             routes[article.output_path] = functools.partial(self.article, article)
         routes.update(self.tag_pages())
+        for path, _what, render in self.listing_pages():
+            routes.setdefault(path, render)  # an article there is a duplicate URL (`kbgen.outputs`)
         routes["404.html"] = functools.partial(self.not_found, "")
         for lang in self.languages.all:
             if lang.url:
@@ -185,10 +148,49 @@ class PageRenderer:
         return self._render("languages.html", "", intro=ArticleView(intro) if intro else None,
                             languages=[{"code": lang.code, "url": lang.url} for lang in self.languages.all])
 
-    def category(self, cat: Category) -> str:
-        return self._render("category.html", cat.url, key=self._folder_key(cat), category=CategoryView(cat),
+    def category(self, cat: Category, number: int = 1) -> str:
+        """A category's own page (one without an `index.md`), or page `number` of any category's long listing."""
+        view = CategoryView(cat)
+        listing = self._listing_page(cat.url, cat.articles, number)
+        url, crumbs, title = self._listing(cat.url, cat.articles).page_url(number), view.breadcrumbs, cat.title
+        if number > 1:  # Home › … › Billing › Page 2
+            crumbs = crumbs + [view]
+            title = self.catalogues.in_language(self.languages.of_url(url).code, "page_n").format(page=number)
+        return self._render("category.html", url, key=self._folder_key(cat), category=view, listing=listing,
                             description=cat.description or self.info.description,
-                            structured=self._breadcrumbs(cat.url, CategoryView(cat).breadcrumbs, cat.title))
+                            structured=self._breadcrumbs(url, crumbs, title))
+
+    def _listing_page(self, url: str, articles: list[Article], number: int) -> ListingView | None:
+        """Page `number` of the listing at `url`, or None when all its articles fit on one page."""
+        listing = self._listing(url, articles)
+        return ListingView(listing, number) if listing.paginated else None
+
+    def _listing(self, url: str, articles: list[Article]) -> Listing:
+        listing = self._listings.get(url)
+        if listing is None:
+            listing = self._listings[url] = Listing(url, articles, self.page_size)
+        return listing
+
+    def listing_pages(self) -> Iterator[tuple[str, str, Callable[[], str]]]:
+        """Pages 2, 3… of every listing longer than `listing_page_size` (page 1 is the category's or tag's own
+        page): the file, what it is (for a duplicate-URL error) and how to render it."""
+        size = self.page_size
+        for cat in self.site.categories.values():
+            if cat.parent is None or cat.language is not None or len(cat.articles) <= size:
+                continue  # a language's home lists its articles on the home page
+            listing = self._listing(cat.url, cat.articles)
+            for n in listing.later_pages():
+                yield (f"{listing.page_url(n)}index.html", f"page {n} of the category /{cat.url}",
+                       functools.partial(self.category, cat, n))
+        for lang in self.languages.all:
+            for tag, articles in self._tagged(lang).items():
+                url = self.tag_urls[lang.code][tag]
+                if len(articles) <= size:
+                    continue
+                listing = self._listing(url, articles)
+                for n in listing.later_pages():
+                    yield (f"{listing.page_url(n)}index.html", f"page {n} of the tag page /{url}",
+                           functools.partial(self._tag_page, tag, url, articles, n))
 
     def not_found(self, lang_url: str) -> str:
         return self._render("404.html", lang_url, noindex=True)
@@ -228,7 +230,9 @@ class PageRenderer:
         structured += self._breadcrumbs(article.url, view.breadcrumbs, article.title)
         if faq:
             structured += [d for d in [faq_data(article)] if d]
+        listing = self._listing_page(own_category.url, own_category.articles, 1) if own_category else None
         return self._render("article.html", article.url, key=self.languages.translation_key(article), page=view,
+                            listing=listing,
                             body=Markup(body), prev=prev, next=nxt, related=self.related(article),
                             edit_url=f"{self.info.edit_base}{article.rel}" if self.info.edit_base else None,
                             category=CategoryView(own_category) if own_category else None, structured=structured,
@@ -282,10 +286,14 @@ class PageRenderer:
             ids = self._tag_cache[key] = [id(a) for a in tagged if a.lang == lang]
         return ids
 
+    def _tagged(self, lang: Language) -> dict[str, list[Article]]:
+        """Each tag used in `lang` → its articles in that language, in listing order."""
+        tagged = {t: [a for a in arts if a.lang == lang.code] for t, arts in self.site.tags.items()}
+        return {t: arts for t, arts in tagged.items() if arts}
+
     def tag_pages(self) -> Iterator[tuple[str, Callable[[], str]]]:
         for lang in self.languages.all:
-            tagged = {t: [a for a in arts if a.lang == lang.code] for t, arts in self.site.tags.items()}
-            tagged = {t: arts for t, arts in tagged.items() if arts}
+            tagged = self._tagged(lang)
             if not tagged:
                 continue
             urls = self.tag_urls[lang.code]
@@ -296,8 +304,11 @@ class PageRenderer:
             for tag, articles in sorted(tagged.items()):
                 yield f"{urls[tag]}index.html", functools.partial(self._tag_page, tag, urls[tag], articles)
 
-    def _tag_page(self, tag: str, url: str, articles: list[Article]) -> str:
-        return self._render("tag.html", url, tag=tag, articles=[ArticleView(a) for a in articles])
+    def _tag_page(self, tag: str, url: str, articles: list[Article], number: int = 1) -> str:
+        listing = self._listing_page(url, articles, number)
+        shown = listing.articles if listing else [ArticleView(a) for a in articles]
+        return self._render("tag.html", self._listing(url, articles).page_url(number), tag=tag, articles=shown,
+                            listing=listing)
 
     def feeds(self) -> Iterator[tuple[str, str]]:
         """An Atom feed of the 20 most recently updated articles, per language."""
@@ -328,6 +339,8 @@ class PageRenderer:
         for cat in self.site.categories.values():
             if cat.parent is not None and cat.index is None:
                 rows.append(f"  <url><loc>{html_lib.escape(base + cat.url)}</loc></url>")
+        for path, _what, _render in self.listing_pages():
+            rows.append(f"  <url><loc>{html_lib.escape(base + path.removesuffix('index.html'))}</loc></url>")
         for a in self.site.articles:
             if a.rel != "index.md":
                 rows.append(f"  <url><loc>{html_lib.escape(base + a.url)}</loc>"

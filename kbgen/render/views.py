@@ -13,7 +13,9 @@ from typing import Any
 from markupsafe import Markup
 
 from kbgen.content.model import Article, Category
+from kbgen.render.pagination import Listing
 from kbgen.site.icons import icon_svg
+from kbgen.site.links import relative_url
 from kbgen.site.place import icon_url
 
 
@@ -104,3 +106,50 @@ class CategoryView:
     @property
     def breadcrumbs(self) -> list[CategoryView]:
         return [CategoryView(c) for c in self._c.ancestors()]
+
+
+class ListingView:
+    """One page of a long category or tag listing (`kbgen.render.pagination.Listing`): its articles, the pages
+    before and after it, and the A–Z jump list, every link relative to this page (the site works from disk and under any
+    sub-path)."""
+
+    __slots__ = ("_listing", "_number")
+
+    def __init__(self, listing: Listing, number: int) -> None:
+        self._listing = listing
+        self._number = number
+
+    number = property(lambda self: self._number)
+    pages = property(lambda self: self._listing.count)
+
+    @property
+    def articles(self) -> list[ArticleView]:
+        return [ArticleView(a) for a in self._listing.on_page(self._number)]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self._href(self._number - 1) if self._number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self._href(self._number + 1) if self._number < self._listing.count else None
+
+    @property
+    def letters(self) -> list[dict[str, Any]]:
+        """Each letter, the link to where its first article is, and whether that is on this page."""
+        return [{"label": letter.label, "url": self._href(letter.page, letter.anchor),
+                 "here": letter.page == self._number} for letter in self._listing.letters]
+
+    @property
+    def anchors(self) -> dict[str, str]:
+        """URL of an article on this page → the id its list item carries, for the articles the letters lead to."""
+        articles = self._listing.articles
+        return {articles[letter.position].url: letter.anchor
+                for letter in self._listing.letters if letter.page == self._number}
+
+    def _href(self, page: int, anchor: str = "") -> str:
+        fragment = f"#{anchor}" if anchor else ""
+        if page == self._number:
+            return fragment or "./"
+        listing = self._listing
+        return relative_url(listing.page_url(self._number), listing.page_url(page)) + fragment

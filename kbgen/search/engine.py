@@ -13,9 +13,9 @@ The ranking, in short:
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
   clause scores its best stem; a repeated word counts again (scoring.py);
 - articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
-  scored up to TITLE_BONUS more by the share of the query's words (weighed by idf) their title has (the article
-  named after the subject answers it), then the rest ("no article has all the words" falls back gracefully); ties
-  go to the lower article id, which is source-path order;
+  then the rest ("no article has all the words" falls back gracefully); each scores up to TITLE_BONUS more by the
+  share of the query's words (weighed by idf) its title has (the article named after the subject answers it, and
+  a question has more words than that title); ties go to the lower article id, which is source-path order;
 - words that only phrase a question ("how do I", «как», analysis.QUESTION_WORDS) count QUESTION_WEIGHT and no
   clause of their own, unless the query has nothing else; a word no article uses is corrected through the typo
   index (typos.py), an edit in its first letters included.

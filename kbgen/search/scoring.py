@@ -18,9 +18,11 @@ STEMMED_WEIGHT = 0.9
 AND_WORDS = 3
 #: A question word's weight beside a query's subject words (its own stem's: 1.0).
 QUESTION_WEIGHT = 0.05
-#: How much more an article that matches every word scores when they are all in its title; some of them, by their
-#: share of the query's idf (a title with the query's rare word says more than one with its common word).
-TITLE_BONUS = 0.3
+#: How much more an article scores when the query's subject words are all in its title; some of them, by their
+#: share of the query's idf (a title with the query's rare word says more than one with its common word). Any
+#: article, not only those that match every word: a reader's question has more words than the title that answers
+#: it ("what size sim card does the mkr nb 1500 take" → "What type of SIM does MKR NB 1500 use?").
+TITLE_BONUS = 0.15
 
 
 @dataclass
@@ -92,7 +94,8 @@ class Tally:
 
     def ranked(self, wanted: int) -> list[Hit]:
         """The articles, best first: with at most AND_WORDS `wanted` subject clauses, those that match them all come
-        first, with the title bonus; ties go to the lower article id."""
+        first; each scores up to TITLE_BONUS more by the subject words its title has; ties go to the lower article
+        id."""
         use_and = 0 < wanted <= AND_WORDS
         ranked = []
         for doc, row in self.scores.items():
@@ -103,8 +106,17 @@ class Tally:
                 if v > 0 and self.subject[ci]:
                     matched += 1
             tier = 1 if use_and and matched == wanted else 0
-            if tier:
-                total *= 1 + TITLE_BONUS * sum(self.in_title[doc]) / sum(self.clause_idf)
+            titled = _sum(self.in_title[doc])
+            if titled:
+                total *= 1 + TITLE_BONUS * titled / _sum(self.clause_idf)
             ranked.append((-tier, -total, doc))
         ranked.sort()
         return [Hit(doc, -score) for _, score, doc in ranked]
+
+
+def _sum(values: list[float]) -> float:
+    """Left to right, as search-core.js adds (Python 3.12's sum() compensates, which may differ in the last bit)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total

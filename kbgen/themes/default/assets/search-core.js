@@ -1,5 +1,5 @@
 /* kbgen search core: loads the exported index on demand and ranks articles.
- * kbgen/search/engine.py is the same ranking in Python, line for line (kbgen search, search_tests);
+ * kbgen/search/engine.py and scoring.py are the same ranking in Python, line for line (kbgen search, search_tests);
  * change both together. No DOM here: it runs in Node for tests and benchmarks, and search-ui.js
  * draws the results. Why the ranking is as it is: see engine.py's docstring. */
 (function (root) {
@@ -8,7 +8,7 @@
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
   var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
-    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.3, MARKS = "THBK";
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.15, MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -341,7 +341,7 @@
       for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0 && subject[i]) matched++; }
       var titled = inTitle.get(doc).reduce(function (a, x) { return a + x; }, 0);
       var tier = useAnd && matched === wanted ? 1 : 0;
-      if (tier) total *= 1 + TITLE_BONUS * titled / idfs;
+      if (titled) total *= 1 + TITLE_BONUS * titled / idfs;  /* any article: see scoring.py's TITLE_BONUS */
       ranked.push([tier, total, doc]);
     });
     ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });

@@ -10,8 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbgen import DEFAULT_THEME
-from kbgen.config.settings import CONFIG_FILE, Config, load_config
+from kbgen.config.settings import CONFIG_FILE, Config, load_config, site_theme_folder, theme_dirs
 from kbgen.core.diagnostics import Diagnostics
 
 
@@ -28,8 +27,7 @@ class Project:
         """Read kbgen.yml (`kbgen.config.settings.load_config`: problems go to `diagnostics`) with the command's
         overrides."""
         values = load_config(config, content, out, diagnostics)
-        site_theme = values.root / "themes" / values.theme if values.theme else None
-        return cls(values, display_path(values.content_dir), site_theme)
+        return cls(values, display_path(values.content_dir), site_theme_folder(values.root, values.theme))
 
     @property
     def content_dir(self) -> Path:
@@ -57,11 +55,6 @@ class Project:
     def display(self, rel: str) -> str:
         """A file of the content folder as messages show it."""
         return f"{self.display_root}/{rel}"
-
-
-def theme_dirs(site_theme: Path | None) -> list[Path]:
-    """The default theme, then the site's own theme folder (whose files win), as the theme loads them."""
-    return [DEFAULT_THEME] + ([site_theme] if site_theme else [])
 
 
 def display_path(path: Path) -> str:

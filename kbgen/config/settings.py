@@ -216,11 +216,21 @@ def _validated(source: YamlValue, root: Path, shown: str,
     return values, extra
 
 
-def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[tuple[int, str]]:
-    """A language the theme has no words for is shown in English: say so, and which languages it has."""
+def site_theme_folder(root: Path, theme: str | None) -> Path | None:
+    """The site's own theme folder, `themes/<theme>/` next to kbgen.yml; None when kbgen.yml names none."""
+    return root / "themes" / theme if theme else None
+
+
+def theme_dirs(site_theme: Path | None) -> list[Path]:
+    """The default theme, then the site's own theme folder (whose files win), as the theme loads them."""
     from kbgen import DEFAULT_THEME
 
-    themes = [DEFAULT_THEME] + ([root / "themes" / values["theme"]] if values["theme"] else [])
+    return [DEFAULT_THEME] + ([site_theme] if site_theme else [])
+
+
+def _language_problems(values: dict[str, Any], source: YamlValue, root: Path) -> list[tuple[int, str]]:
+    """A language the theme has no words for is shown in English: say so, and which languages it has."""
+    themes = theme_dirs(site_theme_folder(root, values["theme"]))
     known = sorted({p.stem for folder in themes for p in (folder / "messages").glob("*.yml")})
     listed = [(source.line("languages", i), code) for i, code in enumerate(values["languages"])] or [
         (source.line("language"), values["language"])]
@@ -234,7 +244,7 @@ def _missing_theme_problems(values: dict[str, Any], source: YamlValue, root: Pat
     if theme and (theme in (".", "..") or "/" in theme or "\\" in theme):  # `/etc`, `..`: out of themes/
         problems.append(Problem(source.line("theme"), f"'theme': '{theme}' is not the name of a folder in themes/ "
                                                       "(a name like my-brand, no path)"))
-    elif theme and not (root / "themes" / theme).is_dir():
+    elif theme and not site_theme_folder(root, theme).is_dir():
         problems.append(Problem(source.line("theme"), f"'theme': no folder themes/{theme}/ next to kbgen.yml"))
     for key in ("highlight_style", "highlight_dark_style"):
         default = next(f.default for f in CONFIG_FIELDS if f.name == key)

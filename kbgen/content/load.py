@@ -54,7 +54,7 @@ def render_settings(project: Project, files: ContentFiles, diagnostics: Diagnost
     snippets += included.snippets(display_root)
     return RenderSettings(anchors=config.anchors, variables=tuple(sorted(config.variables.items())),
                           snippets=tuple(snippets), root=display_root, language=config.language,
-                          languages=tuple(config.values.get("languages") or ()),
+                          languages=tuple(config.languages),
                           callout_titles=callout_titles(project.theme_dirs), max_article_bytes=cap)
 
 

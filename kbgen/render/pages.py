@@ -133,7 +133,7 @@ class PageRenderer:
             routes[article.output_path] = functools.partial(self.article, article)
         routes.update(self.tag_pages())
         for path, _what, render in self.listing_pages():
-            routes.setdefault(path, render)  # an article there is a duplicate URL (`kbgen.outputs`)
+            routes.setdefault(path, render)  # an article there is a duplicate URL (`kbgen.render.outputs`)
         routes["404.html"] = functools.partial(self.not_found, "")
         for lang in self.languages.all:
             if lang.url:

@@ -2,7 +2,8 @@
 pages at `page/2/`, `page/3/`… (page 1 keeps the listing's own URL), each with an A–Z list of where letters start.
 
 A 27,000-article category was one 3.3 MB page; split at 100 articles, every page stays a few dozen KB. Nothing here
-renders: `kbgen.pages` asks a `Listing` for its pages and `kbgen.views.ListingView` shows one page to templates.
+renders: `kbgen.render.pages` asks a `Listing` for its pages and `kbgen.render.views.ListingView` shows one page
+to templates.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pygments.styles import get_all_styles
 from pygments.util import ClassNotFound
 
 from kbgen import DEFAULT_THEME
-from kbgen.config.project import theme_dirs
+from kbgen.config.settings import theme_dirs
 from kbgen.core.diagnostics import KbgenError
 
 

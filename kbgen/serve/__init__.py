@@ -51,7 +51,7 @@ class Preview:
         session = self.session
         _, config_file = session.watched()
         plan = plan_changes(batch.touched, batch.moves, config_file, session.config.content_dir,
-                            session.theme_dirs())
+                            [session.project.themes_folder])
         if plan:
             session.apply(plan)
             self.watcher.watch(session.watched()[0])  # a themes/ folder just made, a content folder moved

@@ -147,10 +147,7 @@ class PreviewSession:
 
     def watched(self) -> tuple[list[Path], Path]:
         """Folders to watch recursively, and the config file (which may not exist yet)."""
-        return [self.config.content_dir] + self.theme_dirs(), self.project.config_file
-
-    def theme_dirs(self) -> list[Path]:
-        return [self.project.themes_folder]
+        return [self.config.content_dir, self.project.themes_folder], self.project.config_file
 
     @property
     def theme(self) -> Theme:
@@ -203,9 +200,7 @@ class PreviewSession:
             self._place(self._listed_again() if new_files else self.files)
         else:
             if plan.theme:
-                self.renderer = PageRenderer(self.site, self.config, self.theme)
-                self.routes = self.renderer.routes()
-                self._forget(None)
+                self._render_afresh()
             for old, new in body_edits:
                 self._edit_body(old, new)
         if plan.static or plan.theme:
@@ -253,9 +248,7 @@ class PreviewSession:
         if article.related_links != links_before:
             # Which articles link where feeds "related articles" and "popular" lists, worked out when the
             # renderer starts: start a new one, and let every page render again when asked.
-            self.renderer = PageRenderer(self.site, self.config, self.theme)
-            self.routes = self.renderer.routes()
-            self._forget(None)
+            self._render_afresh()
             return
         stale = {article.output_path}  # pages linking here keep their HTML: a link shows no text of its target
         cat = article.category
@@ -329,6 +322,13 @@ class PreviewSession:
         self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
         self._extras = None
+
+    def _render_afresh(self) -> None:
+        """A new renderer (it works out the theme, and who links where, when it starts); every page renders again
+        when next asked for."""
+        self.renderer = PageRenderer(self.site, self.config, self.theme)
+        self.routes = self.renderer.routes()
+        self._forget(None)
 
     def _link_report(self, article: Article) -> Diagnostics:
         """Where the links of `article` report: its own list, replaced when it is resolved again."""

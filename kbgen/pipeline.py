@@ -1,11 +1,11 @@
 """The build: one short, ordered list of named stages, each timed, and the only implementation of a build.
 
-config → output (lock; may it be replaced?) → discover → (up to date?) → load → place → dates → links →
-pages & search → write
+config → output (lock; may it be replaced?) → discover → (up to date?) → load → place → dates →
+[search export, beside the rest] → links → pages → write
 
 `build()` runs them all (`kbgen build`, `kbgen check`, and `kbgen search` before it searches); the live preview
 (`kbgen.serve.session`) and the report (`kbgen.report.inventory`) run the stages they need through the same
-`Pipeline`. Which process does what (the load's helpers, the search export beside the pages) is decided behind
+`Pipeline`. Which process does what (the load's helpers, the search export beside links and pages) is decided behind
 `kbgen.parallel`; the stages hand it functions and lists, as Zola's `Site::build` keeps `par_iter` in its helpers.
 """
 
@@ -117,14 +117,16 @@ class Pipeline:
         self.dates(site)
         staged = StagedOutput(self.config.output_dir, replaceable) if write else None
         try:
-            renderer = self.links(site)
-            if not (write and self.config.search):  # a build tests the index it exports; `check` one in memory
-                self.search_tests(site)
-            if self.diagnostics.errors:
-                if write:  # `kbgen check` writes nothing, not even the cache
-                    self.cache.save()  # type: ignore[union-attr]
-                raise BuildFailed(len(self.diagnostics.errors))
-            self.pages(site, renderer, staged)
+            with self.search_beside(site, staged) as search:
+                renderer = self.links(site)
+                search.give(self.linked_to(site))
+                if not (write and self.config.search):  # a build tests the index it exports; `check` one in memory
+                    self.search_tests(site)
+                if self.diagnostics.errors:
+                    if write:  # `kbgen check` writes nothing, not even the cache
+                        self.cache.save()  # type: ignore[union-attr]
+                    raise BuildFailed(len(self.diagnostics.errors))
+                self.pages(site, renderer, staged, search)
         except BaseException:
             if staged:
                 staged.discard()
@@ -247,27 +249,39 @@ class Pipeline:
         with self.stage("search tests"):
             run_search_tests(site, self.config, self.diagnostics, exported)
 
-    def pages(self, site: Site, renderer: PageRenderer, staged: StagedOutput | None) -> None:
-        """Every page (rendered by `kbgen check` too: a template can fail on one page only), the search index
-        and the other files; a build tests its `search_tests` against the index it wrote."""
+    def search_beside(self, site: Site, staged: StagedOutput | None) -> Alongside[list | None]:
+        """The search index of a build that writes one, exported and written into `staged` on the second core
+        from now on: it needs the placed site, and from the links stage only how many articles link to each
+        (`give`n to it when known, asked for last)."""
         from kbgen.search.publish import export_into
 
-        def search() -> list | None:
-            return export_into(site, self.config, staged.root) if staged and self.config.search else None
+        exporting = staged is not None and self.config.search
 
+        def export(counts: Callable[[], dict]) -> list | None:
+            return export_into(site, self.config, staged.root, counts) if exporting else None  # type: ignore[union-attr]
+
+        return Alongside(export, len(site.articles) if exporting else 0)
+
+    def linked_to(self, site: Site) -> dict:
+        from kbgen.search.publish import linked_to
+
+        return linked_to(site, self.config) if self.options.write and self.config.search else {}
+
+    def pages(self, site: Site, renderer: PageRenderer, staged: StagedOutput | None,
+              search: Alongside[list | None]) -> None:
+        """Every page (rendered by `kbgen check` too: a template can fail on one page only), and the other files
+        once `search` has exported the index; a build tests its `search_tests` against the index it wrote."""
         with self.stage("pages"):
-            # The index needs the placed site only: it is exported on the second core while this one renders.
-            with Alongside(search, len(site.articles) if staged and self.config.search else 0) as beside:
+            if staged:
+                self.cache.save()  # type: ignore[union-attr]
+            routes = renderer.routes()
+            for done, (path, render) in enumerate(routes.items(), 1):
+                text = render()
                 if staged:
-                    self.cache.save()  # type: ignore[union-attr]
-                routes = renderer.routes()
-                for done, (path, render) in enumerate(routes.items(), 1):
-                    text = render()
-                    if staged:
-                        staged.write_text(path, text)
-                    if done % 500 == 0:
-                        self.report("pages", done, len(routes))
-                exported = beside.result()
+                    staged.write_text(path, text)
+                if done % 500 == 0:
+                    self.report("pages", done, len(routes))
+            exported = search.result()
             self.result.pages = len(routes)
             if staged:
                 _write_extras(staged, renderer, self.theme, site, self.config, exported)  # type: ignore[arg-type]

@@ -69,6 +69,21 @@ def test_the_index_of_a_second_process_that_dies_is_exported_again(tmp_path: Pat
     assert not parallel.running()
 
 
+def test_the_popular_articles_of_a_forked_export_come_from_the_links_resolved_after_the_fork(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export starts before the links stage; which articles are linked to most reaches it afterwards."""
+    write_site(tmp_path / "content")
+    for i in (3, 4, 5, 7):  # four articles link to article 10, two to article 6
+        with open(tmp_path / f"content/topic-{i % 3}/article-{i}.md", "a", encoding="utf-8") as page:
+            page.write("\nSee [the tenth](../topic-1/article-10.md)" + (" and [the sixth](../topic-0/article-6.md)."
+                                                                     if i in (3, 4) else ".") + "\n")
+    outputs = build_both_ways(tmp_path, monkeypatch)
+    assert outputs["forked"] == outputs["in-process"]
+    manifest = outputs["forked"]["search/manifest.js"].decode()
+    assert manifest.index("topic-1/article-10/") < manifest.index("topic-0/article-6/") < manifest.index(
+        "topic-0/article-0/")
+
+
 def test_a_big_site_on_linux_really_exports_in_another_process(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(tmp_path / "content", articles=3)

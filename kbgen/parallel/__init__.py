@@ -4,8 +4,8 @@ The stages say what to do; this package decides where it runs. A stage hands ove
 gets results back, and never knows whether its work ran in a forked helper or in this process:
 
 - `map_chunks(items, work, size, work_dir)`: `work` over many items on every core (the load stage's Markdown);
-- `Alongside(job, size)`: one job on the second core while this process goes on (the search export beside
-  the pages);
+- `Alongside(job, size)`: one job on the second core while this process goes on, given one value later
+  (the search export beside the links and pages, given the link counts);
 - `collector_spared()`: Python's cycle collector kept off what a build loaded (`kbgen.parallel.collector`);
 - `fault_hook(hook)`: how tests slow a process down or make a helper die at a known point (`faults`);
 - `running()`: how many helpers are alive (none once a build is over).

@@ -17,6 +17,7 @@ import json
 import shutil
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -72,13 +73,16 @@ class _Index:
     forms: dict[str, list[str]] = field(default_factory=dict)  # stem → its surface words as exported
 
 
-def export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None = None,
+Popular = Callable[[], list[tuple[str, str]]]  # (url, title) of the articles offered first, asked for last
+
+
+def export(records: list[Record], store: Path | None, popular: Popular | None = None,
            lang: str = "en") -> Export:
     """Export `records`, keeping ids and shard cuts from the last export in `store` (None: in memory only)."""
     return _export(records, store, popular, lang, read_state(store))
 
 
-def _export(records: list[Record], store: Path | None, popular: list[tuple[str, str]] | None,
+def _export(records: list[Record], store: Path | None, popular: Popular | None,
             lang: str, state: dict) -> Export:
     ids = _assign_ids(records, state)
     index = _invert(records, ids)
@@ -93,7 +97,7 @@ def _export(records: list[Record], store: Path | None, popular: list[tuple[str, 
     n = len(records)
     avg = [round(sum(lens[f] for lens in index.lengths.values()) / n, 4) if n else 0.0 for f in range(len(FIELDS))]
     manifest = Manifest(lang, n, avg, Params(**PARAMS), STOPWORDS, QUESTION_WORDS, shards, typos, TYPO_PREFIX,
-                        group, fragments, (popular or [])[:POPULAR])
+                        group, fragments, popular()[:POPULAR] if popular else [])
     out.files["manifest.js"] = manifest.file()
     if store is not None:
         _save(store, out, {"version": manifest.version, "ids": ids, "bounds": [b.start for b in shards],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,16 +29,25 @@ def store_for(config: Config, lang: str) -> Path:
     return config.cache_dir / "search" / lang
 
 
-def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
-    """Export every language's index into its store and say where each goes."""
-    return [(folder, export(records(site, articles), store_for(config, lang), popular(articles), lang))
+LinkedTo = Callable[[], dict[str, Counter[str]]]  # `linked_to`, made later
+
+
+def export_site(site: Site, config: Config, counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
+    """Export every language's index into its store and say where each goes. `counts()` is asked for last, once
+    the index is made: the build forks the export before the links stage and hands it the counts when that
+    stage has worked them out (`kbgen.parallel.Alongside.give`); by default they are counted here."""
+    def ranked(lang: str, articles: list[Article]) -> Callable[[], list[tuple[str, str]]]:
+        return lambda: popular(articles, (counts() if counts else linked_to(site, config))[lang])
+
+    return [(folder, export(records(site, articles), store_for(config, lang), ranked(lang, articles), lang))
             for lang, folder, articles in languages(site, config)]
 
 
-def export_into(site: Site, config: Config, into: Path) -> list[tuple[str, Export]]:
+def export_into(site: Site, config: Config, into: Path, counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
     """Export every language's index and write its files into the site being built at `into` (the build runs
-    this beside its pages, `kbgen.parallel.Alongside`); what is returned holds no files, only the bookkeeping."""
-    exported = export_site(site, config)
+    this beside its links and pages, `kbgen.parallel.Alongside`); what is returned holds no files, only the
+    bookkeeping."""
+    exported = export_site(site, config, counts)
     for folder, language in exported:
         place(into / folder, language.files)
         language.files = {}
@@ -65,11 +74,15 @@ def search_extras(site: Site, config: Config,
             yield f"{folder}{rel}", data
 
 
-def popular(articles: list[Article]) -> list[tuple[str, str]]:
-    """Articles other articles link to most: a static site's best guess at what readers need first."""
-    inbound: Counter[int] = Counter()
-    for a in articles:
-        for target in {id(t) for t in a.related_links}:
-            inbound[target] += 1
-    chosen = sorted((a for a in articles if searchable(a) and a.url), key=lambda a: (-inbound[id(a)], a.sort_key()))
+def linked_to(site: Site, config: Config) -> dict[str, Counter[str]]:
+    """Per language, how many of its articles link to each article (by source path): known once the links stage
+    has resolved them."""
+    return {lang: Counter(rel for a in articles for rel in {t.rel for t in a.related_links})
+            for lang, _, articles in languages(site, config)}
+
+
+def popular(articles: list[Article], counts: Counter[str]) -> list[tuple[str, str]]:
+    """Articles other articles of the same language link to most: a static site's best guess at what readers need
+    first."""
+    chosen = sorted((a for a in articles if searchable(a) and a.url), key=lambda a: (-counts[a.rel], a.sort_key()))
     return [(a.url, a.title) for a in chosen]

@@ -48,7 +48,7 @@ def check_replaceable(out: Path, stamp: dict[str, Any] | None) -> frozenset[str]
     present = files_below(out)
     if not present and not any(out.iterdir()):
         return frozenset()
-    written = _written_by_kbgen(out, stamp)
+    written = written_by_kbgen(out, stamp)
     if written is None:
         lost = present or sorted(f"{p.name}/" for p in out.iterdir())  # only empty folders: name them, then
         raise KbgenError(
@@ -83,7 +83,7 @@ def name_files(folder: Path) -> str:
     return _a_few(files) if files else "nothing yet"
 
 
-def _written_by_kbgen(out: Path, stamp: dict[str, Any] | None) -> set[str] | None:
+def written_by_kbgen(out: Path, stamp: dict[str, Any] | None) -> set[str] | None:
     """The files kbgen wrote into `out`, as its marker or the last build's stamp lists them; None when neither
     says kbgen wrote there."""
     written: set[str] | None = None

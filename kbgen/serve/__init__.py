@@ -22,8 +22,8 @@ class Preview:
     """A running preview: session, file watcher and HTTP server, started and stopped together."""
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-                 log: Callable[[str], None] = print) -> None:
-        self.session = PreviewSession(options, log)
+                 log: Callable[[str], None] = print, warm_start: bool = False) -> None:
+        self.session = PreviewSession(options, log, warm_start)
         self.server = PreviewServer(self.session, host, port)
         folders, config_file = self.session.watched()
         self.watcher = ChangeWatcher(folders, config_file, self._changed)
@@ -59,11 +59,14 @@ class Preview:
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool, log: Callable[[str], None]) -> None:
     """Run the preview until Ctrl-C."""
-    preview = Preview(options, host, port, log).start()
-    log(f"Serving {len(preview.session.site.articles)} articles on {preview.url} — Ctrl-C to stop")
+    preview = Preview(options, host, port, log, warm_start=True).start()
+    if preview.session.ready.is_set():
+        log(f"Serving {len(preview.session.site.articles)} articles on {preview.url} — Ctrl-C to stop")
+    else:
+        log(f"Serving the last build on {preview.url} while the site loads — Ctrl-C to stop")
     if host not in ("127.0.0.1", "localhost", "::1"):
         log(f"warning: listening on {host}: other machines on the network can see this preview and its drafts")
-    for line in preview.session.errors():
+    for line in preview.session.errors():  # none yet while loading: the load prints them when it is done
         log(line)
     if open_browser:
         webbrowser.open(preview.url)

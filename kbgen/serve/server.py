@@ -17,7 +17,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kbgen.render.analytics import BEACON_GIF, endpoint_path, record_event
 from kbgen.render.outputs import PREVIEW_PATHS
-from kbgen.serve.session import PreviewSession, Update
+from kbgen.serve.epochs import Update
+from kbgen.serve.fromdisk import loading_page
+from kbgen.serve.session import PreviewSession
 
 LIVE_EVENTS, LIVE_SCRIPT = (f"/{path}" for path in PREVIEW_PATHS)  # claimed with the site's paths
 _SCRIPT_SOURCE = Path(__file__).with_name("live.js")
@@ -111,6 +113,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if rel is None:
             self._not_found(body)
             return
+        if not session.ready.is_set():
+            self._from_last_build(rel, url.path, body)
+            return
         html = session.page(rel)
         if html is not None:
             self._send(200, inject_live(html, session.epoch), "text/html; charset=utf-8", body)
@@ -124,6 +129,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(301, b"", "text/plain", body, extra={"Location": url.path + "/"})
         else:
             self._not_found(body, rel)
+
+    def _from_last_build(self, rel: str, url_path: str, body: bool) -> None:
+        """While the site loads: the last build's file (pages with the live script, so they reload when it is
+        loaded), a redirect to a folder's page, or a page saying the preview is loading."""
+        last = self.server.session.last_build
+        data = last.read(rel) if last else None
+        epoch = self.server.session.epoch
+        if data is None and last and last.has_page(rel):
+            self._send(301, b"", "text/plain", body, extra={"Location": url_path + "/"})
+        elif data is None:
+            self._send(503, inject_live(loading_page(url_path), epoch), "text/html; charset=utf-8", body,
+                       extra={"Retry-After": "1"})
+        elif rel.endswith(".html"):
+            self._send(200, inject_live(data.decode("utf-8"), epoch), "text/html; charset=utf-8", body)
+        else:
+            self._send(200, data, mimetypes.guess_type(rel)[0] or "application/octet-stream", body)
 
     def _read_inside_site(self, path: Path) -> bytes | None:
         real = path.resolve()
@@ -141,6 +162,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _missing_page(self, rel: str) -> str:
         """The site's 404 page for `rel`: its language's own (`ru/404.html`) where the site has one."""
         session = self.server.session
+        if not session.ready.is_set():
+            return loading_page(f"/{rel}")
         own = f"{rel.split('/', 1)[0]}/404.html"
         html = session.page(own if "/" in rel and own in session.routes else "404.html")
         return at_preview_root(html, session.config.base_url) if html else "<!doctype html><title>Not found</title>"
@@ -197,6 +220,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _current(self, page_url: str) -> str | None:
         rel = site_path(page_url)
         session = self.server.session
+        if not session.ready.is_set():
+            return None  # the last build's page: the tab reloads once the site is loaded
         return (session.page(rel) if rel else None) or self._missing_page(rel or "")
 
     def _event(self, message: dict) -> None:

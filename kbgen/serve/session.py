@@ -14,7 +14,6 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.config.project import Project
@@ -27,27 +26,22 @@ from kbgen.pipeline import BuildOptions, Pipeline
 from kbgen.render.extras import site_extras
 from kbgen.render.pages import PageRenderer
 from kbgen.render.theme import Theme
+from kbgen.serve.epochs import Update, folded
+from kbgen.serve.fromdisk import LastBuild, last_build
 from kbgen.serve.lazy import LazyExtras
 from kbgen.serve.plan import Plan
+from kbgen.serve.problems import Problems
 from kbgen.site.links import LinkResolver, resolve_article
 
 Log = Callable[[str], None]
 
 
-@dataclass
-class Update:
-    """What the open tabs learn about one epoch."""
-
-    epoch: int
-    reload: bool = False  # theme or config: styles and every page may differ, so tabs reload whole
-    moved: dict[str, str] = field(default_factory=dict)  # old page URL → new one ("/a/b/")
-    content: bool = False  # articles changed: what the search index holds may differ
-
-
 class PreviewSession:
     """The loaded site plus everything needed to change it in place."""
 
-    def __init__(self, options: BuildOptions, log: Log = print) -> None:
+    def __init__(self, options: BuildOptions, log: Log = print, warm_start: bool = False) -> None:
+        """Load the site; with `warm_start` and a last build of it on disk, load it on a thread and serve that
+        build meanwhile: a large site previews at once (`kbgen.serve.fromdisk`)."""
         self.options = options
         self.log = log
         self.lock = threading.RLock()
@@ -61,7 +55,15 @@ class PreviewSession:
         self._render_errors: dict[str, str] = {}
         self._extras: LazyExtras | None = None
         self._history: deque[Update] = deque(maxlen=64)
-        self._load_all()
+        self.ready = threading.Event()  # the site is loaded: pages are rendered from it, not read from disk
+        self.last_build: LastBuild | None = None  # the last `kbgen build` of this site, served until then
+        self._load_project()  # raises when the config cannot be read: there is nothing to serve
+        self.last_build = last_build(self.config) if warm_start else None
+        if self.last_build is None:
+            self._load_content()
+            self.ready.set()
+        else:
+            threading.Thread(target=self._load_beside, name="kbgen-preview-load", daemon=True).start()
 
     # -- what the server asks -------------------------------------------------------------------------------------
 
@@ -113,34 +115,34 @@ class PreviewSession:
 
     def errors(self) -> list[str]:
         """What the overlay shows: every error as `path:line: error[code]: message`."""
+        if not self.ready.is_set():
+            return []  # known once the site is loaded; the tabs reload then
         with self.lock:
             if self.fatal:
                 return list(self.fatal)
-            found = [d for d in self._all_diagnostics() if d.severity is Severity.ERROR]
+            found = [d for d in self.problems.all() if d.severity is Severity.ERROR]
             return [d.format() for d in sorted(set(found))] + sorted(self._render_errors.values())
 
     def wait(self, after: int, timeout: float) -> Update | None:
         """Block until an epoch newer than `after` (or `timeout`); None on timeout or when closing. Epochs a
-        slow tab missed are folded into one update, so a rename two saves ago is still followed."""
+        slow tab missed come folded into one update (`kbgen.serve.epochs.folded`)."""
         with self.changed:
             self.changed.wait_for(lambda: self.update.epoch > after or self.closed, timeout)
             if self.update.epoch <= after or self.closed:
                 return None
-            missed = [u for u in self._history if u.epoch > after]
-            merged = Update(self.update.epoch, reload=len(missed) < self.update.epoch - after)
-            for u in missed:
-                merged.reload = merged.reload or u.reload
-                merged.content = merged.content or u.content
-                merged.moved = {old: u.moved.get(new, new) for old, new in merged.moved.items()}
-                merged.moved.update({old: new for old, new in u.moved.items() if old not in merged.moved})
-            return merged
+            return folded(self._history, self.update, after)
 
     def save_cache(self) -> None:
         """Keep what this session rendered, so the next start is warm."""
+        if not self.ready.is_set():
+            return  # stopped while loading: the load saves what it rendered as it goes
         with self.lock:
             self.cache.save()
 
     def close(self) -> None:
+        self.closed = True
+        if not self.ready.is_set():
+            return  # the loading thread holds the lock; tabs waiting on it are daemon threads, like it
         with self.changed:
             self.closed = True
             self.changed.notify_all()
@@ -265,6 +267,11 @@ class PreviewSession:
 
     def _load_all(self) -> None:
         """Config, theme, every article (through the render cache), places and links: the build's stages."""
+        if self._load_project():
+            self._load_content()
+
+    def _load_project(self) -> bool:
+        """The config and the pipeline over it; False (and `fatal` says why) when the config cannot be read."""
         diagnostics = Diagnostics(strict=self.options.strict)
         try:
             project = Project.load(self.options.config, self.options.content, None, diagnostics)
@@ -272,19 +279,43 @@ class PreviewSession:
             self.fatal = [d.format() for d in diagnostics.items] or [exc.message]
             if not hasattr(self, "config"):
                 raise
-            return
+            return False
         self.project, self.config, self.fatal = project, project.config, []
-        self.overrides = project.config.severity_overrides()
-        self.pipeline = Pipeline(project, self._diagnostics(), self.options)
+        self.problems = Problems(project.config.severity_overrides(), self.options.strict)
+        self.pipeline = Pipeline(project, self.problems.fresh(), self.options)
+        self.problems.config = diagnostics.items
+        return True
+
+    def _load_content(self) -> None:
         files = self.pipeline.discover()
         articles = self.pipeline.load(files)
-        self._config_problems = diagnostics.items + self.pipeline.diagnostics.items
+        self.problems.config = self.problems.config + self.pipeline.diagnostics.items
         self.cache = self.pipeline.cache
         self.cache.save()  # type: ignore[union-attr]
         self.loaded = {a.rel: a for a in articles}
-        self._load_problems: dict[str, list[Diagnostic]] = {a.rel: self._diagnose(a.result.problems)
-                                                            for a in articles}
+        self.problems.load = {a.rel: self.problems.of_file(a.result.problems) for a in articles}
         self._place(files)
+
+    def _load_beside(self) -> None:
+        """The first load, on its own thread while the last build is served; then every open tab reloads."""
+        start = time.perf_counter()
+        with self.changed:
+            try:
+                self._load_content()
+            except KbgenError as exc:
+                self.fatal = [exc.message]
+            except Exception as exc:  # a bug in kbgen must not take the preview down with it
+                traceback.print_exc()
+                self.fatal = [f"internal error while loading: {type(exc).__name__}: {exc}"]
+            self.ready.set()
+            self.update = Update(self.update.epoch + 1, reload=True, content=True)
+            self._history.append(self.update)
+            self.changed.notify_all()
+        if not self.fatal:
+            self.log(f"Loaded {len(self.site.articles)} articles in {time.perf_counter() - start:.1f} s: "
+                     "pages now follow every save")
+        for line in self.errors():
+            self.log(line)
 
     def _read(self, rel: str) -> Article | None:
         """One article file, rendered unless the cache already holds these bytes."""
@@ -292,8 +323,8 @@ class PreviewSession:
 
     def _keep_last_good(self, old: Article | None, new: Article) -> Article:
         """A file that no longer loads (broken YAML, bad encoding) keeps its last good content on screen."""
-        problems = self._diagnose(new.result.problems)
-        self._load_problems[new.rel] = problems
+        problems = self.problems.of_file(new.result.problems)
+        self.problems.load[new.rel] = problems
         if old is not None and any(d.severity is Severity.ERROR for d in problems):
             new.result = old.result
         return new
@@ -311,13 +342,13 @@ class PreviewSession:
             article.related_links.clear()
             articles.append(article)
         self.loaded = {a.rel: a for a in articles}
-        self._load_problems = {rel: p for rel, p in self._load_problems.items() if rel in self.loaded}
-        self.pipeline.diagnostics = diagnostics = self._diagnostics()
+        self.problems.load = {rel: p for rel, p in self.problems.load.items() if rel in self.loaded}
+        self.pipeline.diagnostics = diagnostics = self.problems.fresh()
         self.site: Site = self.pipeline.place(articles, files)
         self.pipeline.dates(self.site)
-        self._link_problems: dict[str, list[Diagnostic]] = {}
-        self.renderer = self.pipeline.links(self.site, self._link_report)
-        self._site_problems = diagnostics.items
+        self.problems.links = {}
+        self.renderer = self.pipeline.links(self.site, self.problems.link_report)
+        self.problems.site = diagnostics.items
         self.routes = self.renderer.routes()
         self._article_pages = {a.output_path for a in self.site.articles}
         self._forget(None)
@@ -330,15 +361,9 @@ class PreviewSession:
         self.routes = self.renderer.routes()
         self._forget(None)
 
-    def _link_report(self, article: Article) -> Diagnostics:
-        """Where the links of `article` report: its own list, replaced when it is resolved again."""
-        diagnostics = self._diagnostics()
-        self._link_problems[article.rel] = diagnostics.items
-        return diagnostics
-
     def _resolve(self, article: Article, resolver: LinkResolver) -> None:
         article.related_links.clear()
-        resolve_article(article, resolver, self._link_report(article))
+        resolve_article(article, resolver, self.problems.link_report(article))
 
     def _forget(self, paths: set[str] | None) -> None:
         """Drop rendered pages (all of them for None) so the next request renders them from the new state."""
@@ -352,26 +377,10 @@ class PreviewSession:
 
     # -- diagnostics ----------------------------------------------------------------------------------------------
 
-    def _diagnostics(self) -> Diagnostics:
-        return Diagnostics(self.overrides, strict=self.options.strict)
-
-    def _diagnose(self, problems: list[tuple[str, int, str, str]]) -> list[Diagnostic]:
-        diagnostics = self._diagnostics()
-        diagnostics.extend([Diagnostic(*p) for p in problems])
-        return diagnostics.items
-
-    def _all_diagnostics(self) -> list[Diagnostic]:
-        found = list(self._config_problems) + list(self._site_problems)
-        for items in self._load_problems.values():
-            found.extend(items)
-        for items in self._link_problems.values():
-            found.extend(items)
-        return found
-
     def diagnostics(self) -> list[Diagnostic]:
         """Every current diagnostic, sorted, as `kbgen build` would print them."""
         with self.lock:
-            return sorted(set(self._all_diagnostics()))
+            return sorted(set(self.problems.all()))
 
 
 def _placement(article: Article) -> tuple:

@@ -243,9 +243,10 @@ class PreviewSession:
         article.dated = last_updated(article, self.pipeline.git)  # its `updated:` may be what changed
         links_before = list(article.related_links)
         linkers = [a for a in self.site.articles if article in a.related_links and a is not article]
-        resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
+        if self._resolver is None:  # its lookups (and "did you mean" index) hold while no file comes or goes
+            self._resolver = LinkResolver(self.site, self.config.content_dir, self.config.external_sites)
         for a in [article, *linkers]:
-            self._resolve(a, resolver)
+            self._resolve(a, self._resolver)
         self._extras = None
         if article.related_links != links_before:
             # Which articles link where feeds "related articles" and "popular" lists, worked out when the
@@ -345,6 +346,7 @@ class PreviewSession:
         self.problems.load = {rel: p for rel, p in self.problems.load.items() if rel in self.loaded}
         self.pipeline.diagnostics = diagnostics = self.problems.fresh()
         self.site: Site = self.pipeline.place(articles, files)
+        self._resolver: LinkResolver | None = None
         self.pipeline.dates(self.site)
         self.problems.links = {}
         self.renderer = self.pipeline.links(self.site, self.problems.link_report)

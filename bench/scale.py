@@ -343,7 +343,7 @@ def hugo_round(bench: Bench, size: Size, excluded: list[str], article: Path, fol
 # ------------------------------------------------------------------------------------------------ the bench
 
 
-def run_bench(args: argparse.Namespace, sizes: list[Size], bench: Bench, runs_root: Path) -> dict:
+def run_bench(args: argparse.Namespace, sizes: list[Size], bench: Bench, runs_root: Path, save) -> dict:
     """Every round of every tool at every size: {(size label, tool): [Round, …]}."""
     cells: dict[tuple[str, str], list[Round]] = {}
     top = max(sizes, key=lambda s: s.articles)
@@ -366,6 +366,7 @@ def run_bench(args: argparse.Namespace, sizes: list[Size], bench: Bench, runs_ro
                     result = hugo_round(bench, size, excluded, article, folder)
                 rounds.append(result)
                 progress(size, tool, i, args.runs, result)
+                save(cells)
                 if folder.exists() and not build_bench.room_to_keep(folder):
                     shutil.rmtree(folder, ignore_errors=True)
                     if args.settle:
@@ -595,6 +596,13 @@ def main(argv: list[str] | None = None) -> int:
         make_corpus(args.work, size)
     runs_root = args.work / "runs" / time.strftime("%Y%m%d-%H%M%S")
     started, load_start = time.time(), os.getloadavg()[0]
+
+    def save(cells: dict, report: dict | None = None) -> None:
+        """--json after every round, so hours of rounds outlive a crash or a Ctrl-C; the report at the end."""
+        if args.json:
+            dump_json(args, sizes, tools, cells, report or {"partial": True}, [load_start, os.getloadavg()[0]],
+                      time.time() - started)
+
     with contextlib.ExitStack() as stack:
         if not args.keep:  # every output is deleted when the bench is done, not between runs
             stack.callback(shutil.rmtree, runs_root, ignore_errors=True)
@@ -602,24 +610,28 @@ def main(argv: list[str] | None = None) -> int:
             bench.browser = serve_bench.launch_browser(stack)
         if args.settle:
             build_bench.settle()
-        cells = run_bench(args, sizes, bench, runs_root)
-        loads = [load_start, os.getloadavg()[0]]
-        report = print_report(args, sizes, cells, tools, loads)
+        cells = run_bench(args, sizes, bench, runs_root, save)
+        report = print_report(args, sizes, cells, tools, [load_start, os.getloadavg()[0]])
+    save(cells, report)
     if args.json:
-        data = {
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load": loads},
-            "settings": {k: sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v
-                         for k, v in vars(args).items() if k != "json"},
-            "tools": {name: t.version for name, t in tools.items()},
-            "sizes": [{"label": s.label, "articles": s.articles, "parts": [[str(a), b] for a, b in s.parts]}
-                      for s in sizes],
-            "rounds": {f"{label}/{tool}": [asdict(r) for r in rounds] for (label, tool), rounds in cells.items()},
-            **report,
-            "elapsed_seconds": time.time() - started,
-        }
-        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"\nevery round's figures written to {args.json}")
     return 0
+
+
+def dump_json(args: argparse.Namespace, sizes: list[Size], tools: dict, cells: dict, report: dict, loads: list,
+              elapsed: float) -> None:
+    data = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load": loads},
+        "settings": {k: sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v
+                     for k, v in vars(args).items() if k != "json"},
+        "tools": {name: t.version for name, t in tools.items()},
+        "sizes": [{"label": s.label, "articles": s.articles, "parts": [[str(a), b] for a, b in s.parts]}
+                  for s in sizes],
+        "rounds": {f"{label}/{tool}": [asdict(r) for r in rounds] for (label, tool), rounds in cells.items()},
+        **report,
+        "elapsed_seconds": elapsed,
+    }
+    args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ class Run:
     stderr_tail: str = ""
     user_s: float = 0.0  # CPU time of the build and the helper processes it waited for
     sys_s: float = 0.0  # kernel time: page faults, and file creation, which some disks make costly
+    peak_pss_kib: int = 0  # peak PSS summed over the child and its helpers (bench/ab.py), when asked for
 
 
 @dataclass
@@ -121,13 +122,16 @@ class Cell:
 # ------------------------------------------------------------------ running
 
 
-def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path) -> Run:
+def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path, sample_pss: bool = False) -> Run:
     """Run one child, returning wall time, its own peak RSS and exit status.
 
     os.wait4 on the pid reports the rusage of exactly this child, whereas
     getrusage(RUSAGE_CHILDREN) would fold in every earlier build.  Output goes
     to files, not pipes, so a chatty build can't block on a full pipe.  The
     child gets its own session so a timeout can kill it with any helpers.
+    With `sample_pss`, a thread also samples the PSS summed over the child and
+    its helpers (bench/ab.py's PeakPss): a forked helper's RSS counts every
+    page it shares with its parent, PSS does not.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
@@ -142,6 +146,7 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path) -> Ru
             killed.set()
             _kill_group(proc.pid)
 
+        pss = _pss_sampler(proc.pid) if sample_pss else None
         timer = threading.Timer(timeout, kill_on_timeout)
         timer.start()
         try:
@@ -152,6 +157,7 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path) -> Ru
             raise
         finally:
             timer.cancel()
+            peak_pss = pss.stop() if pss else 0
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, tell Popen
     tail = err_path.read_text(encoding="utf-8", errors="replace")[-STDERR_TAIL_CHARS:]
@@ -166,7 +172,15 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float, log_dir: Path) -> Ru
         stderr_tail=tail.strip(),
         user_s=usage.ru_utime,
         sys_s=usage.ru_stime,
+        peak_pss_kib=peak_pss,
     )
+
+
+def _pss_sampler(pid: int):
+    """bench/ab.py's PeakPss on `pid` (bench/ is on sys.path whenever a script in it runs)."""
+    from ab import PeakPss
+
+    return PeakPss(pid)
 
 
 def _kill_group(pid: int) -> None:

@@ -265,13 +265,7 @@ def main() -> None:
     tools = args.tool or ["kbgen", "hugo", "mkdocs"]
     rows = []
     with contextlib.ExitStack() as stack:
-        browser = None
-        if not args.no_browser and Path(CHROMIUM).exists():
-            from playwright.sync_api import sync_playwright
-
-            playwright = stack.enter_context(sync_playwright())
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            stack.callback(browser.close)
+        browser = None if args.no_browser else launch_browser(stack)
         for name in corpora:
             source = args.corpora / name / "articles"
             if not source.is_dir():
@@ -299,6 +293,18 @@ def main() -> None:
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+def launch_browser(stack: contextlib.ExitStack):
+    """Debian's Chromium, headless, through Playwright, closed with `stack`; None when it is not installed."""
+    if not Path(CHROMIUM).exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    playwright = stack.enter_context(sync_playwright())
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    stack.callback(browser.close)
+    return browser
 
 
 def print_table(rows: list[dict]) -> None:

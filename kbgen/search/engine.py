@@ -9,13 +9,14 @@ The ranking, in short:
   of a word finds the others: 1.0 in an article that uses the word as typed, STEMMED_WEIGHT in one that has only
   other words of the same stem);
   while typing, the last word also as a prefix of other words (0.5); a word the index does not know, as a prefix
-  (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (0.4 and 0.25);
+  (0.5) or else with typos — 1 edit from 4 letters, 2 from 8 (FUZZY_WEIGHTS: 0.6 and 0.4);
 - BM25F scores each stem in each article (per-field weights and length normalisation, idf from N and df); a
   clause scores its best stem; a repeated word counts again (scoring.py);
 - articles that match every clause come first when the query has at most AND_WORDS clauses (readers' queries),
   then the rest ("no article has all the words" falls back gracefully); each scores up to TITLE_BONUS more by the
-  share of the query's words (weighed by idf) its title has (the article named after the subject answers it, and
-  a question has more words than that title); ties go to the lower article id, which is source-path order;
+  share of the query's words (weighed by idf) its title has, times the share of its title they are (the article
+  named after the subject answers it, and a question has more words than that title); ties go to the lower
+  article id, which is source-path order;
 - words that only phrase a question ("how do I", «как», analysis.QUESTION_WORDS) count QUESTION_WEIGHT and no
   clause of their own, unless the query has nothing else; a word no article uses is corrected through the typo
   index (typos.py), an edit in its first letters included.
@@ -48,7 +49,9 @@ _WORD = re.compile(r"[^\W_]+")
 _WORD_END = re.compile(r"[^\W_]$")
 PREFIX_WEIGHT = 0.5
 PREFIX_MAX = 10
-FUZZY_WEIGHTS = (1.0, 0.9, 0.6)  # by edit distance
+#: A correction's weight by its edit distance: a guess, so in a query of several words the words the site has
+#: outweigh it ("what is the coin cell holder" must not turn on "join"); alone, its weight changes no order.
+FUZZY_WEIGHTS = (1.0, 0.6, 0.4)
 FUZZY_MAX = 3
 
 

@@ -7,8 +7,8 @@
   var Stem = typeof module === "object" && module.exports ? require("./search-stem.js") : root.KbgenStem;
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
-  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
-    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.15, MARKS = "THBK";
+  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.6, 0.4], FUZZY_MAX = 3,
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.1, TITLE_BONUS = 0.15, MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -303,7 +303,7 @@
 
   function score(ix, clauses, typed, subject, shown, missing) {
     var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
-    var scores = new Map(), inTitle = new Map(), highlight = new Set(), nc = clauses.length;
+    var scores = new Map(), inTitle = new Map(), titleLen = new Map(), highlight = new Set(), nc = clauses.length;
     var clauseIdf = new Float64Array(nc);  /* per subject clause: the idf of its rarest word */
     clauses.forEach(function (terms, ci) {
       Array.from(terms.keys()).sort(cmp).forEach(function (s) {
@@ -328,7 +328,10 @@
           var row = scores.get(doc);
           if (!row) { row = new Float64Array(nc); scores.set(doc, row); inTitle.set(doc, new Float64Array(nc)); }
           if (sc > row[ci]) row[ci] = sc;
-          if (tfs[0] && subject[ci] && idf > inTitle.get(doc)[ci]) inTitle.get(doc)[ci] = idf;
+          if (tfs[0] && subject[ci] && idf > inTitle.get(doc)[ci]) {
+            inTitle.get(doc)[ci] = idf;
+            titleLen.set(doc, lens[0]);
+          }
         }
       });
     });
@@ -341,7 +344,10 @@
       for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0 && subject[i]) matched++; }
       var titled = inTitle.get(doc).reduce(function (a, x) { return a + x; }, 0);
       var tier = useAnd && matched === wanted ? 1 : 0;
-      if (titled) total *= 1 + TITLE_BONUS * titled / idfs;  /* any article: see scoring.py's TITLE_BONUS */
+      if (titled) {  /* any article, as its title names the subject: see scoring.py's TITLE_BONUS */
+        var inIt = inTitle.get(doc).filter(function (x) { return x > 0; }).length;
+        total *= 1 + TITLE_BONUS * (titled / idfs) * Math.min(1, inIt / titleLen.get(doc));
+      }
       ranked.push([tier, total, doc]);
     });
     ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });

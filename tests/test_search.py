@@ -106,6 +106,27 @@ def test_question_words_do_not_outweigh_the_subject(kb) -> None:
     assert [h["key"] for h in _hits("how do I")][:1] == ["faq.md"]  # alone, question words are the subject
 
 
+#: Russian participles keep a stem of their own (отложенный → отложен, отложить → отлож).
+PARTICIPLES = {
+    "content/delay.md": "---\ntitle: Таймер\n---\nОтложенный вызов функции через заданное время.\n",
+    "content/later.md": "---\ntitle: Заметки\n---\nЧто отложить на потом.\n",
+}
+
+
+def test_a_russian_word_finds_the_participle_of_its_stem(kb) -> None:
+    """`отложить` finds the article that only says «отложенный», after the one with the word itself."""
+    kb(PARTICIPLES)
+    assert run("build").exit_code == 0
+    assert [h["key"] for h in _hits("отложить")] == ["later.md", "delay.md"]
+    assert [h["key"] for h in _hits("как отложить вызов функции")][:1] == ["delay.md"]
+    if NODE is not None:
+        folder = kb.root / "site" / "search"
+        index = SearchIndex.from_folder(folder)
+        queries = ("отложить", "как отложить вызов функции")
+        assert node_top(folder, [(q, q) for q in queries], False) == {
+            q: [h.doc for h in index.search(q).hits[:10]] for q in queries}
+
+
 #: One article named after the subject; another whose long title mentions the same words among many others and
 #: whose text says them more often.
 TITLES = {

@@ -8,7 +8,8 @@
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
   var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.6, 0.4], FUZZY_MAX = 3,
-    AND_WORDS = 3, QUESTION_WEIGHT = 0.1, TITLE_BONUS = 0.15, MARKS = "THBK";
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.1, TITLE_BONUS = 0.15, LONGER_STEM_WEIGHT = 0.3, LONGER_STEM_LETTERS = 2,
+    MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -279,6 +280,11 @@
       if (exact !== null) terms.set(exact, 1.0);
       if ((lastPartial && w.length >= 2) || (exact === null && w.length >= 3)) {
         prefixStems(ix, w, exact, missing).forEach(function (s) { if (!terms.has(s)) terms.set(s, PREFIX_WEIGHT); });
+      } else if (exact !== null && exact.length >= 4 && exact[0] >= "а" && exact[0] <= "я") {
+        /* a Russian stem also finds the stems a letter or two longer (participles): see engine.py */
+        prefixStems(ix, exact, exact, missing).forEach(function (s) {
+          if (s.length <= exact.length + LONGER_STEM_LETTERS && !terms.has(s)) terms.set(s, LONGER_STEM_WEIGHT);
+        });
       }
       var said = w;
       if (!terms.size && w.length >= 4) {

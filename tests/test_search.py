@@ -106,6 +106,57 @@ def test_question_words_do_not_outweigh_the_subject(kb) -> None:
     assert [h["key"] for h in _hits("how do I")][:1] == ["faq.md"]  # alone, question words are the subject
 
 
+#: Russian participles keep a stem of their own (отложенный → отложен, отложить → отлож).
+PARTICIPLES = {
+    "content/delay.md": "---\ntitle: Таймер\n---\nОтложенный вызов функции через заданное время.\n",
+    "content/later.md": "---\ntitle: Заметки\n---\nЧто отложить на потом.\n",
+}
+
+
+def test_a_russian_word_finds_the_participle_of_its_stem(kb) -> None:
+    """`отложить` finds the article that only says «отложенный», after the one with the word itself."""
+    kb(PARTICIPLES)
+    assert run("build").exit_code == 0
+    assert [h["key"] for h in _hits("отложить")] == ["later.md", "delay.md"]
+    assert [h["key"] for h in _hits("как отложить вызов функции")][:1] == ["delay.md"]
+    if NODE is not None:
+        folder = kb.root / "site" / "search"
+        index = SearchIndex.from_folder(folder)
+        queries = ("отложить", "как отложить вызов функции")
+        assert node_top(folder, [(q, q) for q in queries], False) == {
+            q: [h.doc for h in index.search(q).hits[:10]] for q in queries}
+
+
+#: One article named after the subject; another whose long title mentions the same words among many others and
+#: whose text says them more often.
+TITLES = {
+    "content/reset.md": "---\ntitle: Password reset\n---\nOpen the sign-in page and follow the password reset link.\n",
+    "content/office.md": """\
+        ---
+        title: Why the office network asks for a password reset every month, and what else changes
+        ---
+        The office network asks for a password reset every month. A password reset keeps the network safe; the reset
+        link comes by email, and the new password works at once. Reset the password before the month ends: a late
+        password reset locks the account.
+        """,
+}
+
+
+def test_an_article_named_after_the_subject_ranks_above_a_long_title_that_mentions_it(kb) -> None:
+    """Both titles have the reader's words; only one is about nothing else (issue 22: the title names the
+    subject), in the command line and the browser alike."""
+    kb(TITLES)
+    assert run("build").exit_code == 0
+    queries = ("password reset", "how do I reset my password")
+    for query in queries:
+        assert [h["key"] for h in _hits(query)] == ["reset.md", "office.md"], query
+    if NODE is not None:
+        folder = kb.root / "site" / "search"
+        index = SearchIndex.from_folder(folder)
+        assert node_top(folder, [(q, q) for q in queries], False) == {
+            q: [h.doc for h in index.search(q).hits[:10]] for q in queries}
+
+
 #: Pairs of articles alike in all but the form of one word; the last makes "дела" a stem of more than 36 words.
 FORMS = {
     "content/printers.md": "---\ntitle: Office network, part one\n---\nConnect printers to the office network.\n",

@@ -7,8 +7,9 @@
   var Stem = typeof module === "object" && module.exports ? require("./search-stem.js") : root.KbgenStem;
   var WORD = /[\p{L}\p{N}]+/gu;
   var WORD_END = /[\p{L}\p{N}]$/u;
-  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.9, 0.6], FUZZY_MAX = 3,
-    AND_WORDS = 3, QUESTION_WEIGHT = 0.05, TITLE_BONUS = 0.15, MARKS = "THBK";
+  var STEMMED_WEIGHT = 0.9, PREFIX_WEIGHT = 0.5, PREFIX_MAX = 10, FUZZY_WEIGHTS = [1.0, 0.6, 0.4], FUZZY_MAX = 3,
+    AND_WORDS = 3, QUESTION_WEIGHT = 0.1, TITLE_BONUS = 0.15, LONGER_STEM_WEIGHT = 0.3, LONGER_STEM_LETTERS = 2,
+    MARKS = "THBK";
 
   function normalise(text) {
     return text.normalize("NFC").toLowerCase().replace(/ё/g, "е");
@@ -279,6 +280,11 @@
       if (exact !== null) terms.set(exact, 1.0);
       if ((lastPartial && w.length >= 2) || (exact === null && w.length >= 3)) {
         prefixStems(ix, w, exact, missing).forEach(function (s) { if (!terms.has(s)) terms.set(s, PREFIX_WEIGHT); });
+      } else if (exact !== null && exact.length >= 4 && exact[0] >= "а" && exact[0] <= "я") {
+        /* a Russian stem also finds the stems a letter or two longer (participles): see engine.py */
+        prefixStems(ix, exact, exact, missing).forEach(function (s) {
+          if (s.length <= exact.length + LONGER_STEM_LETTERS && !terms.has(s)) terms.set(s, LONGER_STEM_WEIGHT);
+        });
       }
       var said = w;
       if (!terms.size && w.length >= 4) {
@@ -303,7 +309,7 @@
 
   function score(ix, clauses, typed, subject, shown, missing) {
     var m = ix.manifest, n = m.n, avg = m.avg, k1 = m.params.k1, b = m.params.b, w = m.params.w;
-    var scores = new Map(), inTitle = new Map(), highlight = new Set(), nc = clauses.length;
+    var scores = new Map(), inTitle = new Map(), titleLen = new Map(), highlight = new Set(), nc = clauses.length;
     var clauseIdf = new Float64Array(nc);  /* per subject clause: the idf of its rarest word */
     clauses.forEach(function (terms, ci) {
       Array.from(terms.keys()).sort(cmp).forEach(function (s) {
@@ -328,7 +334,10 @@
           var row = scores.get(doc);
           if (!row) { row = new Float64Array(nc); scores.set(doc, row); inTitle.set(doc, new Float64Array(nc)); }
           if (sc > row[ci]) row[ci] = sc;
-          if (tfs[0] && subject[ci] && idf > inTitle.get(doc)[ci]) inTitle.get(doc)[ci] = idf;
+          if (tfs[0] && subject[ci] && idf > inTitle.get(doc)[ci]) {
+            inTitle.get(doc)[ci] = idf;
+            titleLen.set(doc, lens[0]);
+          }
         }
       });
     });
@@ -341,7 +350,10 @@
       for (var i = 0; i < row.length; i++) { total += row[i]; if (row[i] > 0 && subject[i]) matched++; }
       var titled = inTitle.get(doc).reduce(function (a, x) { return a + x; }, 0);
       var tier = useAnd && matched === wanted ? 1 : 0;
-      if (titled) total *= 1 + TITLE_BONUS * titled / idfs;  /* any article: see scoring.py's TITLE_BONUS */
+      if (titled) {  /* any article, as its title names the subject: see scoring.py's TITLE_BONUS */
+        var inIt = inTitle.get(doc).filter(function (x) { return x > 0; }).length;
+        total *= 1 + TITLE_BONUS * (titled / idfs) * Math.min(1, inIt / titleLen.get(doc));
+      }
       ranked.push([tier, total, doc]);
     });
     ranked.sort(function (x, y) { return y[0] - x[0] || y[1] - x[1] || x[2] - y[2]; });

@@ -115,7 +115,7 @@ class Pipeline:
         loaded()
         site = result.site = self.place(articles, files)
         self.dates(site)
-        staged = StagedOutput(self.config.output_dir, replaceable) if write else None
+        staged = StagedOutput(self.config.output_dir, replaceable, self.config.cache_dir) if write else None
         try:
             renderer = self.links(site)
             if not (write and self.config.search):  # a build tests the index it exports; `check` one in memory
@@ -250,6 +250,7 @@ class Pipeline:
     def pages(self, site: Site, renderer: PageRenderer, staged: StagedOutput | None) -> None:
         """Every page (rendered by `kbgen check` too: a template can fail on one page only), the search index
         and the other files; a build tests its `search_tests` against the index it wrote."""
+        from kbgen.render.fingerprints import PageInputs
         from kbgen.search.publish import export_into
 
         def search() -> list | None:
@@ -261,10 +262,13 @@ class Pipeline:
                 if staged:
                     self.cache.save()  # type: ignore[union-attr]
                 routes = renderer.routes()
+                inputs = PageInputs(site, renderer, self.config, self.project.theme_dirs, self.settings) \
+                    if staged else None
                 for done, (path, render) in enumerate(routes.items(), 1):
-                    text = render()
-                    if staged:
-                        staged.write_text(path, text)
+                    if inputs:  # rendered, or the last build's page when nothing it shows changed
+                        inputs.write(staged, path, render)  # type: ignore[arg-type]
+                    else:
+                        render()
                     if done % 500 == 0:
                         self.report("pages", done, len(routes))
                 exported = beside.result()

@@ -254,7 +254,7 @@ class Pipeline:
         from kbgen.search.publish import export_into
 
         def search() -> list | None:
-            return export_into(site, self.config, staged.root) if staged and self.config.search else None
+            return export_into(site, self.config, staged.write_bytes) if staged and self.config.search else None
 
         with self.stage("pages"):
             # The index needs the placed site only: it is exported on the second core while this one renders.

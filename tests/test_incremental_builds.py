@@ -143,6 +143,9 @@ def test_a_body_edit_rewrites_its_own_page_and_keeps_every_other_page_as_it_was(
     assert touched == {"billing/vat/index.html"}
     assert "five on books" in (site / "billing/vat/index.html").read_text(encoding="utf-8")
     assert not any(rel.startswith("assets/") and before[rel].st_ino != after[rel].st_ino for rel in after)
+    index = [rel for rel in after if rel.startswith("search/") and rel != "search/index.html"]
+    kept = [rel for rel in index if rel in before and before[rel].st_ino == after[rel].st_ino]
+    assert 0 < len(kept) < len(index)  # the search files the edit did not change are kept too
 
 
 def test_a_page_changed_in_the_site_by_hand_is_written_again(tmp_path: Path) -> None:

@@ -156,7 +156,8 @@ class StagedOutput:
         """Mark the staged tree as kbgen's and swap it in: two renames, so the old site is whole until the new one
         is. Refused (the old site kept) when files appeared in the output folder while the site was building."""
         try:
-            write_file(self.root / SITE_MARKER, site_marker(files_below(self.root)))
+            files = files_below(self.root)
+            write_file(self.root / SITE_MARKER, site_marker(files))
             if foreign := appeared(self.out, self.replaceable):
                 raise refuse_appeared(self.out, foreign)
             if self.cache_dir:
@@ -175,7 +176,15 @@ class StagedOutput:
         finally:
             self._work.remove()  # the old site, or the staged one if the swap did not happen
         if self.cache_dir:
-            save(self.cache_dir, self.out, self.written)
+            save(self.cache_dir, self.out, self._recorded(files))
+
+    def _recorded(self, files: list[str]) -> dict[str, Written]:
+        """What this build wrote, with the files another process wrote into the staged tree (the search index)."""
+        root = str(self.out)
+        for rel in files:
+            if rel not in self.written:
+                self.written[rel] = Written.of(os.stat(f"{root}/{rel}", follow_symlinks=False), None, None)
+        return self.written
 
     def discard(self) -> None:
         self._work.remove()

@@ -284,10 +284,9 @@ class Pipeline:
         """The staged site swapped in, and what the next build needs to know it is up to date."""
         config = self.config
         with self.stage("write"):
-            staged.commit()
+            written = staged.commit()
             write_stamp(config.cache_dir, {
-                "key": key, "out": str(config.output_dir), "pages": self.result.pages,
-                "manifest": manifest(config.output_dir),
+                "key": key, "out": str(config.output_dir), "pages": self.result.pages, "manifest": written,
                 "diagnostics": [[d.path, d.line, d.code, d.message]
                                 for d in self.diagnostics.items[reported_before:]],
             })

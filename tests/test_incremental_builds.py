@@ -146,6 +146,7 @@ def test_a_body_edit_rewrites_its_own_page_and_keeps_every_other_page_as_it_was(
     index = [rel for rel in after if rel.startswith("search/") and rel != "search/index.html"]
     kept = [rel for rel in index if rel in before and before[rel].st_ino == after[rel].st_ino]
     assert 0 < len(kept) < len(index)  # the search files the edit did not change are kept too
+    assert "site/ is up to date" in build(project)  # the record of the rebuild is the site as it is
 
 
 def test_a_page_changed_in_the_site_by_hand_is_written_again(tmp_path: Path) -> None:

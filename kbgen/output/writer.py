@@ -152,12 +152,14 @@ class StagedOutput:
         self.written[rel] = record
         return True
 
-    def commit(self) -> None:
+    def commit(self) -> dict[str, list[int]]:
         """Mark the staged tree as kbgen's and swap it in: two renames, so the old site is whole until the new one
-        is. Refused (the old site kept) when files appeared in the output folder while the site was building."""
+        is. Refused (the old site kept) when files appeared in the output folder while the site was building.
+        Returns the new site's `kbgen.output.freshness.manifest`, known without reading the folder again."""
         try:
             files = files_below(self.root)
-            write_file(self.root / SITE_MARKER, site_marker(files))
+            marker = write_file(self.root / SITE_MARKER, site_marker(files))
+            self._record_others(files, marker)
             if foreign := appeared(self.out, self.replaceable):
                 raise refuse_appeared(self.out, foreign)
             if self.cache_dir:
@@ -176,15 +178,15 @@ class StagedOutput:
         finally:
             self._work.remove()  # the old site, or the staged one if the swap did not happen
         if self.cache_dir:
-            save(self.cache_dir, self.out, self._recorded(files))
+            save(self.cache_dir, self.out, self.written)
+        return {rel: [w.size, w.mtime] for rel, w in self.written.items()}
 
-    def _recorded(self, files: list[str]) -> dict[str, Written]:
-        """What this build wrote, with the files another process wrote into the staged tree (the search index)."""
-        root = str(self.out)
+    def _record_others(self, files: list[str], marker: os.stat_result) -> None:
+        """Record the files another process wrote into the staged tree (the search index), and the marker."""
         for rel in files:
             if rel not in self.written:
-                self.written[rel] = Written.of(os.stat(f"{root}/{rel}", follow_symlinks=False), None, None)
-        return self.written
+                self.written[rel] = Written.of(os.stat(f"{self._root}/{rel}", follow_symlinks=False), None, None)
+        self.written[SITE_MARKER] = Written.of(marker, None, None)
 
     def discard(self) -> None:
         self._work.remove()

@@ -48,19 +48,17 @@ class PageInputs:
         self.homes = {f"{lang.url}index.html": lang.code for lang in renderer.languages.all}
         self.languages = {lang.code: lang for lang in renderer.languages.all}
         self._dates: dict[str, str] = {}
-        self.rendered = self.reused = 0
 
     def write(self, staged: StagedOutput, path: str, render: Callable[[], str]) -> None:
         """Link the last build's `path` when nothing it was made from changed; else render it and write it."""
+        own = self._own_reads(path)
         last = staged.last(path)
-        if last is not None and isinstance(last.note, tuple) and staged.reuse(path, self.inputs(last.note)):
-            self.reused += 1
+        if last is not None and isinstance(last.note, tuple) and staged.reuse(path, self.inputs(own, last.note)):
             return
-        with noting(self._own_reads(path)) as reads:
+        with noting(set(own)) as reads:
             text = render()
-        note = tuple(sorted(reads))
-        staged.write_text(path, text, self.inputs(note), note)
-        self.rendered += 1
+        note = tuple(sorted(reads - own))  # kept for every page: most pages read nothing but their own
+        staged.write_text(path, text, self.inputs(own, note), note)
 
     def _own_reads(self, path: str) -> set[Read]:
         """What a page reads outside its template: an article page its own body and date (the body and the
@@ -74,8 +72,10 @@ class PageInputs:
             reads.add((lang, DATES))
         return reads
 
-    def inputs(self, reads: tuple[Read, ...]) -> str:
-        """One digest of the site's shape and of the bodies and dates in `reads` as they are now."""
+    def inputs(self, own: set[Read], noted: tuple[Read, ...]) -> str:
+        """One digest of the site's shape and of the bodies and dates the page reads as they are now: its `own`
+        and those its template `noted`."""
+        reads = sorted({*own, *noted})
         by_rel = self.site.by_rel
         values = []
         for rel, what in reads:

@@ -115,7 +115,7 @@ class Pipeline:
         loaded()
         site = result.site = self.place(articles, files)
         self.dates(site)
-        staged = StagedOutput(self.config.output_dir, replaceable) if write else None
+        staged = StagedOutput(self.config.output_dir, replaceable, self.config.cache_dir) if write else None
         try:
             with self.search_beside(site, staged) as search:
                 renderer = self.links(site)
@@ -258,7 +258,7 @@ class Pipeline:
         exporting = staged is not None and self.config.search
 
         def export(counts: Callable[[], dict]) -> list | None:
-            return export_into(site, self.config, staged.root, counts) if exporting else None  # type: ignore[union-attr]
+            return export_into(site, self.config, staged.write_bytes, counts) if exporting else None  # type: ignore[union-attr]
 
         return Alongside(export, len(site.articles) if exporting else 0)
 
@@ -271,14 +271,19 @@ class Pipeline:
               search: Alongside[list | None]) -> None:
         """Every page (rendered by `kbgen check` too: a template can fail on one page only), and the other files
         once `search` has exported the index; a build tests its `search_tests` against the index it wrote."""
+        from kbgen.render.fingerprints import PageInputs
+
         with self.stage("pages"):
             if staged:
                 self.cache.save()  # type: ignore[union-attr]
             routes = renderer.routes()
+            inputs = PageInputs(site, renderer, self.config, self.project.theme_dirs, self.settings) \
+                if staged else None
             for done, (path, render) in enumerate(routes.items(), 1):
-                text = render()
-                if staged:
-                    staged.write_text(path, text)
+                if inputs:  # rendered, or the last build's page when nothing it shows changed
+                    inputs.write(staged, path, render)  # type: ignore[arg-type]
+                else:
+                    render()
                 if done % 500 == 0:
                     self.report("pages", done, len(routes))
             exported = search.result()
@@ -294,10 +299,9 @@ class Pipeline:
         """The staged site swapped in, and what the next build needs to know it is up to date."""
         config = self.config
         with self.stage("write"):
-            staged.commit()
+            written = staged.commit()
             write_stamp(config.cache_dir, {
-                "key": key, "out": str(config.output_dir), "pages": self.result.pages,
-                "manifest": manifest(config.output_dir),
+                "key": key, "out": str(config.output_dir), "pages": self.result.pages, "manifest": written,
                 "diagnostics": [[d.path, d.line, d.code, d.message]
                                 for d in self.diagnostics.items[reported_before:]],
             })

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kbgen.content.model import Article, Category
 from kbgen.render.pagination import Listing
+from kbgen.render.reads import BODY, DATE, note_read
 from kbgen.site.icons import icon_svg
 from kbgen.site.links import relative_url
 from kbgen.site.place import icon_url
@@ -37,7 +38,11 @@ class ArticleView:
     lang = property(lambda self: self._a.lang or self._a.meta.get("lang"))
     draft = property(lambda self: bool(self._a.meta.get("draft")))
     created = property(lambda self: self._a.meta.get("created"))
-    content = property(lambda self: Markup(self._a.html))
+
+    @property
+    def content(self) -> Markup:
+        note_read(self._a, BODY)  # the page shows this article's body: it changes with it (`fingerprints`)
+        return Markup(self._a.html)
 
     @property
     def short_title_html(self) -> Markup:
@@ -47,6 +52,7 @@ class ArticleView:
 
     @property
     def updated(self) -> dt.date:
+        note_read(self._a, DATE)
         return self._a.updated
 
     @property
@@ -56,6 +62,7 @@ class ArticleView:
     @property
     def toc(self) -> list[dict[str, Any]]:
         """`##` and `###` headings: what a table of contents shows."""
+        note_read(self._a, BODY)
         rendered = self._a.result.rendered
         if rendered is None:
             return []

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbgen.output.writer import write_file
 from kbgen.search.export import Export, export
 from kbgen.search.records import records, searchable
 
@@ -43,24 +41,17 @@ def export_site(site: Site, config: Config, counts: LinkedTo | None = None) -> l
             for lang, folder, articles in languages(site, config)]
 
 
-def export_into(site: Site, config: Config, into: Path, counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
-    """Export every language's index and write its files into the site being built at `into` (the build runs
-    this beside its links and pages, `kbgen.parallel.Alongside`); what is returned holds no files, only the
-    bookkeeping."""
+def export_into(site: Site, config: Config, write: Callable[[str, bytes], None],
+                counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
+    """Export every language's index and `write(path in the site, bytes)` each of its files (the build runs this
+    beside its links and pages, `kbgen.parallel.Alongside`, writing into the staged site: a file the last build
+    wrote alike is kept); what is returned holds no files, only the bookkeeping."""
     exported = export_site(site, config, counts)
     for folder, language in exported:
-        place(into / folder, language.files)
+        for rel, data in language.files.items():  # `manifest.js`, `s/…`, `f/…`
+            write(f"{folder}{rel}", data)
         language.files = {}
     return exported
-
-
-def place(folder: Path, files: dict[str, bytes]) -> None:
-    """Write an export's files under `folder` (`manifest.js`, `s/…`, `f/…`)."""
-    root = str(folder)
-    for sub in {rel.rpartition("/")[0] for rel in files}:
-        os.makedirs(f"{root}/{sub}", exist_ok=True)
-    for rel, data in files.items():
-        write_file(f"{root}/{rel}", data)  # a string: thousands of files, and `Path` joins cost more than writes
 
 
 def search_extras(site: Site, config: Config,

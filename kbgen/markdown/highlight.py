@@ -14,6 +14,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from kbgen.markdown.fastlex import accelerate
+
 
 def lexer_for(lang: str) -> Lexer | None:
     """The lexer of a fence's language (`js`, `python`…), None when Pygments knows no such language."""
@@ -23,9 +25,11 @@ def lexer_for(lang: str) -> Lexer | None:
 @lru_cache(maxsize=256)
 def _lexer(lang: str) -> Lexer | None:
     try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
+    accelerate(lexer)
+    return lexer
 
 
 def highlight(code: str, lexer: Lexer) -> str:

@@ -13,6 +13,7 @@ from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
+from kbgen.markdown.firstchars import first_chars
 from kbgen.markdown.highlight import highlight, lexer_for
 
 TRICKY = [
@@ -75,6 +76,25 @@ def test_the_common_languages_run_through_the_faster_loop():
     """The comparisons above would pass just as well if `fastlex` quietly stood aside."""
     for lang in ["cpp", "c", "python", "js", "bash", "csharp", "html", "css"]:
         assert "get_tokens_unprocessed" in vars(lexer_for(lang)), lang
+
+
+def test_a_rule_is_left_out_at_a_character_only_where_it_cannot_match_there():
+    """`fastlex` tries at a position only the rules `first_chars` allows for its character: wherever a rule of
+    these lexers matches in the snippets above, at any position, its first character is one of those."""
+    checked = 0
+    for lang, code in TRICKY:
+        lexer = get_lexer_by_name(lang)
+        for rules in lexer._tokens.values():
+            for match, _action, _state in rules:
+                pattern = getattr(match, "__self__", None)
+                starts = first_chars(pattern) if pattern is not None else None
+                if starts is None:
+                    continue
+                for pos in range(len(code) + 1):
+                    if match(code, pos):
+                        assert code[pos:pos + 1] in starts, (lang, pattern.pattern, code[pos:])
+                        checked += 1
+    assert checked > 500
 
 
 def test_a_language_pygments_does_not_know_is_shown_as_plain_escaped_code(tmp_path, monkeypatch):

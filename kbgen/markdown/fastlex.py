@@ -2,13 +2,14 @@
 that loading en-cpp-docs' standard-library articles took).
 
 Pygments tries a state's rules one by one at each position: 19 million `re.match` calls for 800k C++ tokens. Here
-the rules of a state are joined into one alternation, `(rule0)|(rule1)|…`, that finds the first rule that matches
-in one call — an ordered alternation picks the first alternative that matches, as Pygments' loop does, and each
-alternative matches what its rule alone would (nothing follows it in the pattern). `m.lastindex` names the rule,
-as the outermost group closes last. A rule whose action needs its own groups (`bygroups`, `using`) is matched again
-on its own regex. A rule that cannot be joined safely (numbered back-references, other flags, inline global flags,
-group names used twice: anything `re.compile` or a warning objects to) keeps its own call, in its place, so the
-order of trial is always Pygments'.
+a state's rules are joined into one alternation, `(?:rule0)()|(?:rule1)()|…`, that finds the first rule that
+matches in one call: an ordered alternation picks the first alternative that matches, as Pygments' loop does, and
+each alternative matches what its rule alone would (nothing follows it but an empty group). That empty group closes
+last, so `m.lastindex` names the rule. And only the rules that can start with the character at the position join
+(`firstchars`): a C++ state has 106 rules, an identifier's first letter leaves a handful. A rule whose action needs
+its own groups (`bygroups`, `using`) is matched again on its own regex. A rule that cannot be joined safely
+(numbered back-references, other flags, inline global flags, group names used twice: anything `re.compile` or a
+warning objects to) keeps its own call, in its place, so the order of trial is always Pygments'.
 """
 
 from __future__ import annotations
@@ -16,18 +17,23 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from types import FunctionType, MethodType, SimpleNamespace
 
 from pygments.lexer import ExtendedRegexLexer, Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
+from kbgen.markdown.firstchars import first_chars
+
 #: A rule as Pygments keeps it: (its regex's `match`, token type or callback or None, state change or None).
 Rule = tuple[Callable, object, object]
-#: One call at a position: (`match` of a rule or of joined rules, the rule — or, for joined rules, a list from the
-#: group number of each rule's outer group to (action, state change, the rule's own `match`)).
-Segment = tuple[Callable, object]
+#: One call at a position: (`match` of a rule or of joined rules, what to do with its match: the rule's (action,
+#: state change, None) — or, for joined rules, a list from each rule's group number to (action, state change, the
+#: rule's own `match`)).
+Call = tuple[Callable, object]
 
 _NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\(\?\(\d")
+_NEVER: Call = (re.compile("(?!)").match, None)
 
 
 def accelerate(lexer: Lexer) -> None:
@@ -51,21 +57,28 @@ def accelerate(lexer: Lexer) -> None:
         lexer.get_tokens_unprocessed = MethodType(method, lexer)  # type: ignore[method-assign]
 
 
-def _segments(rules: list[Rule]) -> list[Segment]:
-    """A state's rules as calls in Pygments' order: runs of joinable rules joined, the others one call each."""
-    out: list[Segment] = []
+def _segments(rules: list[Rule]) -> list[_Segment]:
+    """A state's rules as segments in Pygments' order: runs of rules that join, each other rule alone."""
+    out: list[_Segment] = []
     run: list[Rule] = []
     for rule in rules:
         pattern = _pattern_of(rule)
-        if pattern is None or (run and not _fits(run, pattern)):
-            out.extend(_joined(run))
+        if run and (pattern is None or not _fits(run, pattern)):
+            out.extend(_run_segments(run))
             run = []
         if pattern is None:
-            out.append((rule[0], (rule[1], rule[2], None)))
+            out.append(_Segment([rule]))
         else:
             run.append(rule)
-    out.extend(_joined(run))
+    out.extend(_run_segments(run))
     return out
+
+
+def _run_segments(run: list[Rule]) -> list[_Segment]:
+    """A run as one segment, or a segment per rule where `re` refuses to join them."""
+    if len(run) > 1 and _joined(tuple(rule[0].__self__ for rule in run)) is None:
+        return [_Segment([rule]) for rule in run]
+    return [_Segment(run)] if run else []
 
 
 def _pattern_of(rule: Rule) -> re.Pattern | None:
@@ -85,33 +98,65 @@ def _fits(run: list[Rule], pattern: re.Pattern) -> bool:
     return pattern.flags == first.flags and not names & pattern.groupindex.keys()
 
 
-def _joined(run: list[Rule]) -> list[Segment]:
-    """One call for a run of rules, or one call each where `re` refuses to join them."""
-    if len(run) < 2:
-        return [(rule[0], (rule[1], rule[2], None)) for rule in run]
-    patterns = [rule[0].__self__ for rule in run]
+class _Segment(dict):
+    """Rules tried together, as a map from the character at a position ("" at the end of the text) to the call
+    that tries those of them that can start with it; each call is made when its character is first met."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        super().__init__()
+        self.rules = [(rule, _starts(rule)) for rule in rules]
+
+    def __missing__(self, char: str) -> Call:
+        call = self[char] = _call([rule for rule, starts in self.rules
+                                   if starts is None or char not in _ASCII or char in starts])
+        return call
+
+
+_ASCII = frozenset(map(chr, range(128)))
+
+
+def _starts(rule: Rule) -> frozenset[str] | None:
+    pattern = getattr(rule[0], "__self__", None)
+    return first_chars(pattern) if isinstance(pattern, re.Pattern) and isinstance(pattern.pattern, str) else None
+
+
+def _call(rules: list[Rule]) -> Call:
+    """One call for `rules`, which `_segments` has made sure join."""
+    if not rules:
+        return _NEVER
+    if len(rules) == 1:
+        return rules[0][0], (rules[0][1], rules[0][2], None)
+    joined = _joined(tuple(rule[0].__self__ for rule in rules))
+    assert joined is not None  # a part of an alternation that compiles
+    by_group: list[tuple | None] = [None] * (joined.groups + 1)
+    group = 0
+    for rule in rules:
+        group += rule[0].__self__.groups + 1
+        by_group[group] = (rule[1], rule[2], rule[0])
+    return joined.match, by_group
+
+
+@lru_cache(maxsize=4096)
+def _joined(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """The alternation of `patterns`, or None where `re` refuses it. Cached: states share rules (`include`)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            joined = re.compile("|".join(f"({p.pattern})" for p in patterns), patterns[0].flags)
+            return re.compile("|".join(f"(?:{p.pattern})()" for p in patterns), patterns[0].flags)
     except (re.error, Warning, RecursionError, OverflowError):
-        return [(rule[0], (rule[1], rule[2], None)) for rule in run]
-    by_group: list[tuple | None] = [None] * (joined.groups + 1)
-    group = 1
-    for rule, pattern in zip(run, patterns, strict=True):
-        by_group[group] = (rule[1], rule[2], rule[0])
-        group += 1 + pattern.groups
-    return [(joined.match, by_group)]
+        return None
 
 
-def _lex(lexer: Lexer, states: dict[str, list[Segment]], text: str,
+def _lex(lexer: Lexer, states: dict[str, list[_Segment]], text: str,
          stack: tuple[str, ...]) -> Iterator[tuple[int, object, str]]:
     """`RegexLexer.get_tokens_unprocessed` (Pygments 2.x) line for line, with calls in place of rules."""
     pos = 0
     statestack = list(stack)
     segments = states[statestack[-1]]
     while 1:
-        for match, rule in segments:
+        char = text[pos:pos + 1]
+        for segment in segments:
+            match, rule = segment[char]
             m = match(text, pos)
             if m:
                 action, new_state, own_match = rule if rule.__class__ is tuple else rule[m.lastindex]

@@ -9,7 +9,8 @@ last, so `m.lastindex` names the rule. And only the rules that can start with th
 (`firstchars`): a C++ state has 106 rules, an identifier's first letter leaves a handful. A rule whose action needs
 its own groups (`bygroups`, `using`) is matched again on its own regex. A rule that cannot be joined safely
 (numbered back-references, other flags, inline global flags, group names used twice: anything `re.compile` or a
-warning objects to) keeps its own call, in its place, so the order of trial is always Pygments'.
+warning objects to) keeps its own call, in its place, so the order of trial is always Pygments'. The patterns are
+made as the lexer meets states and characters, and only for a language that has much code (`ACCELERATE_AFTER`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from types import FunctionType, MethodType, SimpleNamespace
+from weakref import WeakKeyDictionary
 
 from pygments.lexer import ExtendedRegexLexer, Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
@@ -36,12 +38,28 @@ _NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\(\?\(\d")
 _NEVER: Call = (re.compile("(?!)").match, None)
 
 
+#: How much code (characters) a lexer reads Pygments' way before it gets the joined loop. Making the joined
+#: patterns costs 0.1-0.5 s per language and process, which only a site with much code in that language wins back
+#: (en-cpp-docs: 5 MB of C++, 8 s saved); a help centre with a few examples never pays it.
+ACCELERATE_AFTER = 256_000
+
+_read: WeakKeyDictionary[Lexer, int] = WeakKeyDictionary()
+
+
+def read(lexer: Lexer, chars: int) -> None:
+    """Count `chars` more characters given to `lexer`; it gets the joined loop once they pass ACCELERATE_AFTER."""
+    before = _read.get(lexer, 0)
+    _read[lexer] = before + chars
+    if before <= ACCELERATE_AFTER < before + chars:
+        accelerate(lexer)
+
+
 def accelerate(lexer: Lexer) -> None:
     """Give a RegexLexer (and lexers that post-process its loop, as Pygments' C and C++ do) the joined loop; any
     other lexer stays as it is."""
     if not isinstance(lexer, RegexLexer) or isinstance(lexer, ExtendedRegexLexer):
         return
-    states = {name: _segments(rules) for name, rules in lexer._tokens.items()}
+    states = _States(lexer._tokens)
 
     def fast(text: str, stack: tuple[str, ...] = ("root",)) -> Iterator[tuple[int, object, str]]:
         return _lex(lexer, states, text, stack)
@@ -55,6 +73,19 @@ def accelerate(lexer: Lexer) -> None:
         names = {**own.__globals__, "RegexLexer": base}
         method = FunctionType(own.__code__, names, own.__name__, own.__defaults__, own.__closure__)
         lexer.get_tokens_unprocessed = MethodType(method, lexer)  # type: ignore[method-assign]
+
+
+class _States(dict):
+    """A lexer's states as segments, each made when the lexer first enters it (C++ has 19 states, a block uses a
+    few): unknown states raise KeyError, as in Pygments."""
+
+    def __init__(self, rules: dict[str, list[Rule]]) -> None:
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, name: str) -> list[_Segment]:
+        segments = self[name] = _segments(self.rules[name])
+        return segments
 
 
 def _segments(rules: list[Rule]) -> list[_Segment]:
@@ -147,7 +178,7 @@ def _joined(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
         return None
 
 
-def _lex(lexer: Lexer, states: dict[str, list[_Segment]], text: str,
+def _lex(lexer: Lexer, states: _States, text: str,
          stack: tuple[str, ...]) -> Iterator[tuple[int, object, str]]:
     """`RegexLexer.get_tokens_unprocessed` (Pygments 2.x) line for line, with calls in place of rules."""
     pos = 0

@@ -14,7 +14,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from kbgen.markdown.fastlex import accelerate
+from kbgen.markdown import fastlex
 
 
 def lexer_for(lang: str) -> Lexer | None:
@@ -25,11 +25,9 @@ def lexer_for(lang: str) -> Lexer | None:
 @lru_cache(maxsize=256)
 def _lexer(lang: str) -> Lexer | None:
     try:
-        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
-    accelerate(lexer)
-    return lexer
 
 
 def highlight(code: str, lexer: Lexer) -> str:
@@ -39,6 +37,7 @@ def highlight(code: str, lexer: Lexer) -> str:
     opener = _OPENERS
     open_span = ""  # the opening tag of the span now open on this line ("" none)
     line_has_text = False
+    fastlex.read(lexer, len(code))
     for ttype, value in lexer.get_tokens(code):
         span = opener.get(ttype)
         if span is None:

@@ -82,9 +82,11 @@ def build_once(tree: Path, corpus: Path, work: Path, config: Path | None = None)
     """(wall seconds, CPU seconds of the build and its helpers, peak resident KiB of its largest process, peak
     summed PSS KiB) of one cold build in `work`, a new folder, with `config` as its kbgen.yml if given."""
     work.mkdir(parents=True)
+    if config:  # a copy: the project (and its render cache, .kbgen/) is the folder of its kbgen.yml
+        shutil.copyfile(config, work / "kbgen.yml")
     env = dict(os.environ, PYTHONPATH=str(tree))
     command = [sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out", str(work / "site"),
-               "--quiet"] + (["--config", str(config)] if config else [])
+               "--quiet"]
     start = time.perf_counter()
     with open(work / "build.log", "w+", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=log)

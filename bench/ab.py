@@ -12,6 +12,7 @@ Anything under about 5 % stayed within the noise on a 2-CPU VM with 8–16 pairs
     git worktree add /tmp/before HEAD~1
     .venv/bin/python bench/ab.py /tmp/before . --pairs 12 --work /var/tmp/kbgen-ab
     .venv/bin/python bench/ab.py /tmp/before . --corpus ../shared/corpora/npl/articles
+    .venv/bin/python bench/ab.py /tmp/before . --corpus ../shared/corpora/en-cpp-docs/articles --config kb.yml
 
 Each build runs `python -m kbgen build` with the tree first on PYTHONPATH, into a fresh folder under --work
 (tmpfs by default: this measures the build, not the disk). Give a --work on disk to measure the disk too, as
@@ -77,15 +78,18 @@ class PeakPss:
         return self.peak
 
 
-def build_once(tree: Path, corpus: Path, work: Path) -> tuple[float, float, int, int]:
+def build_once(tree: Path, corpus: Path, work: Path, config: Path | None = None) -> tuple[float, float, int, int]:
     """(wall seconds, CPU seconds of the build and its helpers, peak resident KiB of its largest process, peak
-    summed PSS KiB) of one cold build in `work`, a new folder."""
+    summed PSS KiB) of one cold build in `work`, a new folder, with `config` as its kbgen.yml if given."""
     work.mkdir(parents=True)
+    if config:  # a copy: the project (and its render cache, .kbgen/) is the folder of its kbgen.yml
+        shutil.copyfile(config, work / "kbgen.yml")
     env = dict(os.environ, PYTHONPATH=str(tree))
+    command = [sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out", str(work / "site"),
+               "--quiet"]
     start = time.perf_counter()
     with open(work / "build.log", "w+", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kbgen", "build", "--content", str(corpus), "--out",
-                                    str(work / "site"), "--quiet"], cwd=work, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=log)
         pss = PeakPss(process.pid)
         _, status, usage = os.wait4(process.pid, 0)  # its own usage, helpers included: no other build's
         peak_pss = pss.stop()
@@ -103,16 +107,20 @@ def main() -> None:
     parser.add_argument("a", type=Path, help="source tree A (holds kbgen/)")
     parser.add_argument("b", type=Path, help="source tree B")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared/corpora/ru-doka/articles")
+    parser.add_argument("--config", type=Path, help="kbgen.yml for both builds (en-cpp-docs needs the "
+                        "external_sites of issue 17 and `severity: {broken-link: warning}`)")
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/kbgen-ab" if Path("/dev/shm").is_dir()
                                                             else "/tmp/kbgen-ab"))
     args = parser.parse_args()
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}", flush=True)
     trees = [args.a.resolve(), args.b.resolve()]
     runs: dict[Path, list[tuple[float, float, int, int]]] = {t: [] for t in trees}
     shutil.rmtree(args.work, ignore_errors=True)
     for pair in range(args.pairs):
         for tree in trees if pair % 2 == 0 else trees[::-1]:
-            runs[tree].append(build_once(tree, args.corpus.resolve(), args.work / str(sum(map(len, runs.values())))))
+            work = args.work / str(sum(map(len, runs.values())))
+            runs[tree].append(build_once(tree, args.corpus.resolve(), work, args.config and args.config.resolve()))
         a, b = runs[trees[0]][-1], runs[trees[1]][-1]
         print(f"pair {pair + 1}: B/A wall {b[0] / a[0]:.3f}, CPU {b[1] / a[1]:.3f}, peak {b[2] / a[2]:.3f}, "
               f"PSS {b[3] / a[3]:.3f}", flush=True)
@@ -126,6 +134,7 @@ def main() -> None:
               f"CPU median {statistics.median(cpu):.2f} s, peak memory median {statistics.median(peak) / 1024:.0f} MiB "
               f"(max {max(peak) / 1024:.0f}), "
               f"summed PSS median {statistics.median(pss) / 1024:.0f} MiB (max {max(pss) / 1024:.0f})")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     pairs = list(zip(runs[trees[0]], runs[trees[1]], strict=True))
     wall_ratio = statistics.median(b[0] / a[0] for a, b in pairs)
     cpu_ratio = statistics.median(b[1] / a[1] for a, b in pairs)

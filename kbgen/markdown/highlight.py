@@ -14,6 +14,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from kbgen.markdown import fastlex
+
 
 def lexer_for(lang: str) -> Lexer | None:
     """The lexer of a fence's language (`js`, `python`…), None when Pygments knows no such language."""
@@ -35,6 +37,7 @@ def highlight(code: str, lexer: Lexer) -> str:
     opener = _OPENERS
     open_span = ""  # the opening tag of the span now open on this line ("" none)
     line_has_text = False
+    fastlex.read(lexer, len(code))
     for ttype, value in lexer.get_tokens(code):
         span = opener.get(ttype)
         if span is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kbgen.config.frontmatter import decode
 from kbgen.config.project import Project
-from kbgen.content.cache import RenderCache
+from kbgen.content.cache import Body, RenderCache, pack
 from kbgen.content.discover import ContentFiles, content_file
 from kbgen.content.model import Article, FileResult
 from kbgen.content.reading import content_digest, load_file, unreadable
@@ -81,16 +81,16 @@ def load_articles(project: Project, files: ContentFiles, settings: RenderSetting
             misses.append((len(articles), raw, rel, article.display))
         articles.append(article)
 
-    def render(miss: tuple[int, bytes, str, str]) -> tuple[int, FileResult]:
+    def render(miss: tuple[int, bytes, str, str]) -> tuple[int, FileResult, Body | None]:
         index, raw, rel, display = miss
-        return index, load_file(raw, rel, display, settings)
+        return index, *pack(load_file(raw, rel, display, settings))
 
     rendered = map_chunks(misses, render, lambda miss: len(miss[1]), project.cache_dir if write else None)
-    for done, (index, result) in enumerate(rendered, 1):
-        articles[index].result = result
-        cache.put(articles[index].digest + articles[index].rel, result)
+    for done, (index, result, body) in enumerate(rendered, 1):
+        articles[index].result = cache.put(articles[index].digest + articles[index].rel, result, body)
         if done % 200 == 0:
             report("render", done, len(misses))
+    cache.commit()  # the bodies are read back from the cache, by this process and by the helpers it forks
     return articles, len(misses)
 
 
@@ -119,6 +119,6 @@ def load_one(project: Project, rel: str, settings: RenderSettings, cache: Render
     except OSError:
         return None
     if raw is not None:
-        article.result = load_file(raw, rel, article.display, settings)
-        cache.put(article.digest + rel, article.result)
+        article.result = cache.put(article.digest + rel, load_file(raw, rel, article.display, settings))
+        cache.commit()
     return article

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbgen.output.writer import write_file
 from kbgen.search.export import Export, export
 from kbgen.search.records import records, searchable
 
@@ -29,29 +27,21 @@ def store_for(config: Config, lang: str) -> Path:
     return config.cache_dir / "search" / lang
 
 
-def export_site(site: Site, config: Config) -> list[tuple[str, Export]]:
-    """Export every language's index into its store and say where each goes."""
-    return [(folder, export(records(site, articles), store_for(config, lang), popular(articles), lang))
+def export_site(site: Site, config: Config, into: Path | None = None) -> list[tuple[str, Export]]:
+    """Export every language's index into its store and say where each goes; with `into` (the site being built),
+    each file is written there as it is made, and what is returned holds no files, only the bookkeeping."""
+    return [(folder, export(records(site, articles), store_for(config, lang), popular(articles), lang,
+                            into / folder if into is not None else None))
             for lang, folder, articles in languages(site, config)]
 
 
 def export_into(site: Site, config: Config, into: Path) -> list[tuple[str, Export]]:
-    """Export every language's index and write its files into the site being built at `into` (the build runs
-    this beside its pages, `kbgen.parallel.Alongside`); what is returned holds no files, only the bookkeeping."""
-    exported = export_site(site, config)
-    for folder, language in exported:
-        place(into / folder, language.files)
-        language.files = {}
+    """Export every language's index straight into the site being built at `into` (the build runs this beside
+    its pages, `kbgen.parallel.Alongside`)."""
+    exported = export_site(site, config, into)
+    for _folder, language in exported:
+        language.into = None  # the other process's folder means nothing to the one this goes back to
     return exported
-
-
-def place(folder: Path, files: dict[str, bytes]) -> None:
-    """Write an export's files under `folder` (`manifest.js`, `s/…`, `f/…`)."""
-    root = str(folder)
-    for sub in {rel.rpartition("/")[0] for rel in files}:
-        os.makedirs(f"{root}/{sub}", exist_ok=True)
-    for rel, data in files.items():
-        write_file(f"{root}/{rel}", data)  # a string: thousands of files, and `Path` joins cost more than writes
 
 
 def search_extras(site: Site, config: Config,

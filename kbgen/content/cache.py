@@ -106,7 +106,8 @@ class RenderCache:
             weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
         self.used: set[str] = set()
         self._lock = threading.RLock()
-        self._last: dict[str, tuple[str, Any]] = {}  # column → (key, value) last read
+        self._last: tuple[str, tuple] | None = None  # (key, body) last read
+        self._keys: set[str] | None = None  # what the file held when first asked, and what was put since
         self._pid, self._db = -1, None
 
     # -- the connection -------------------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ class RenderCache:
     def _connection(self) -> sqlite3.Connection:
         if self._db is not None and self._pid == os.getpid():
             return self._db
-        self._pid, self._last = os.getpid(), {}
+        self._pid, self._last = os.getpid(), None
         own = self.path if self.writable else Path(self._scratch) / "render.sqlite"  # type: ignore[arg-type]
         try:
             if self.writable:
@@ -144,6 +145,10 @@ class RenderCache:
     def get(self, key: str) -> FileResult | None:
         with self._lock:
             try:
+                if self._keys is None:  # listed once: a cold build asks for thousands of keys it does not have
+                    self._keys = {k for (k,) in self._connection().execute("SELECT key FROM every")}
+                if key not in self._keys:
+                    return None
                 row = self._connection().execute("SELECT result, html IS NOT NULL FROM every WHERE key = ?",
                                                  (key,)).fetchone()
             except sqlite3.DatabaseError:
@@ -167,21 +172,24 @@ class RenderCache:
         with self._lock:
             self._connection().execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
                                        (key, data, *(body or (None, None, None, None))))
-            self._last = {}
+            self._last = None
+            if self._keys is not None:
+                self._keys.add(key)
         self.used.add(key)
         return FileResult(result.front_matter, StoredRendered(self, key) if body else None, result.title,
                           result.title_html, result.ids, result.problems)
 
     def part(self, key: str, column: str) -> Any:
-        """One BODY column of an article, decoded."""
+        """One BODY column of an article, decoded. The article's whole body is read at once and kept until
+        another article's is asked for: a page asks for its HTML, headings and sections one after the other."""
         with self._lock:
-            last = self._last.get(column)
-            if last is not None and last[0] == key:
-                return last[1]
-            row = self._connection().execute(f"SELECT {column} FROM every WHERE key = ?", (key,)).fetchone()
-            value = row[0] if column == "html" else marshal.loads(row[0])
-            self._last[column] = (key, value)
-        return value
+            if self._last is None or self._last[0] != key:
+                row = self._connection().execute(f"SELECT {', '.join(BODY)} FROM every WHERE key = ?",
+                                                 (key,)).fetchone()
+                self._last = (key, row)
+            row = self._last[1]
+        value = row[BODY.index(column)]
+        return value if column == "html" else marshal.loads(value)
 
     def commit(self) -> None:
         """Make what was put visible to other processes (the helpers forked after this)."""

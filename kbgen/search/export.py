@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import zipfile
 from array import array
 from collections import Counter, defaultdict
@@ -62,21 +63,40 @@ class Export:
     ids: dict[str, int] = field(default_factory=dict)  # source path → article id
     into: Path | None = None  # where the files were written, each as it was made
     names: list[str] = field(default_factory=list)  # every file's path under `search/`
+    #: With `into`: every file's bytes once more, one after another in a temporary file, for the store's zip (which
+    #: lists them in name order); cheaper than opening each written file again. (offset, length) by path.
+    _copies: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _spill: BinaryIO | None = field(default=None, repr=False)
+    _folders: set[str] = field(default_factory=set, repr=False)
 
     def add(self, rel: str, content: bytes) -> None:
         self.names.append(rel)
         if self.into is None:
             self.files[rel] = content
-        else:
-            path = f"{self.into}/{rel}"
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            write_file(path, content)
+            return
+        path = f"{self.into}/{rel}"
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        write_file(path, content)
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile(prefix="kbgen-search-")
+        self._copies[rel] = (self._spill.tell(), len(content))
+        self._spill.write(content)
 
     def read(self, rel: str) -> bytes:
-        if self.into is None:
+        if self._spill is None:
             return self.files[rel]
-        with open(f"{self.into}/{rel}", "rb") as f:
-            return f.read()
+        offset, length = self._copies[rel]
+        self._spill.seek(offset)
+        return self._spill.read(length)
+
+    def close(self) -> None:
+        """Let the copies go (what goes back to the build's process holds only the bookkeeping)."""
+        if self._spill is not None:
+            self._spill.close()
+        self._spill, self._copies, self._folders = None, {}, set()
 
 
 @dataclass
@@ -122,6 +142,7 @@ def _export(records: Sequence[Record], store: Path | None, popular: list[tuple[s
     if store is not None:
         _save(store, out, {"version": manifest.version, "ids": ids, "bounds": [b.start for b in shards],
                            "group": group})
+    out.close()
     return out
 
 

@@ -192,7 +192,8 @@ class Pipeline:
                 self.diagnostics.add(display_path(Path(path)), 0, code, why)
             self.settings = render_settings(project, files, self.diagnostics)
             self.cache = RenderCache(project.cache_dir,
-                                     build_key(RENDER_VERSION, self.settings, project.display_root))
+                                     build_key(RENDER_VERSION, self.settings, project.display_root),
+                                     writable=self.options.write)
             articles, self.result.rendered = load_articles(project, files, self.settings, self.cache, self.report,
                                                            self.options.write)
         return articles

@@ -145,7 +145,7 @@ def test_a_killed_build_loses_nothing_and_leaves_nothing(tmp_path: Path) -> None
             before, title = titles[n % 2], titles[(n + 1) % 2]
             project(root, title)  # the killed build has a new site to make
             if point == "load":
-                for cache in (root / ".kbgen").glob("render-*.pickle"):
+                for cache in (root / ".kbgen").glob("render-*.sqlite"):
                     cache.unlink()  # so that the articles are rendered, not read from the cache
             process = start_build(root)
             reached = kill_when(process, lambda ready=ready: ready(root), whole)

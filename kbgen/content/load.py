@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kbgen.config.frontmatter import decode
 from kbgen.config.project import Project
-from kbgen.content.cache import RenderCache
+from kbgen.content.cache import Body, RenderCache, pack
 from kbgen.content.discover import ContentFiles, content_file
 from kbgen.content.model import Article, FileResult
 from kbgen.content.reading import content_digest, load_file, unreadable
@@ -74,23 +74,29 @@ def load_articles(project: Project, files: ContentFiles, settings: RenderSetting
     """Read every article; render only those whose bytes (or the settings) changed, on all CPU cores. Without
     `write` (`kbgen check`) nothing is written into the project's `.kbgen/`, not even the helpers' work."""
     articles: list[Article] = []
-    misses: list[tuple[int, bytes, str, str]] = []
-    for rel in files.articles:
+    misses: list[tuple[int, int, str, str]] = []  # (index, bytes, path, display path): not the bytes themselves,
+    for rel in files.articles:  # which a big site has hundreds of megabytes of; whoever renders one reads it again
         article, raw = read_article(project.content_dir, rel, project.display(rel), settings, cache)
         if raw is not None:
-            misses.append((len(articles), raw, rel, article.display))
+            misses.append((len(articles), len(raw), rel, article.display))
         articles.append(article)
 
-    def render(miss: tuple[int, bytes, str, str]) -> tuple[int, FileResult]:
-        index, raw, rel, display = miss
-        return index, load_file(raw, rel, display, settings)
+    def render(miss: tuple[int, int, str, str]) -> tuple[int, str, FileResult, Body | None]:
+        index, _size, rel, display = miss
+        try:
+            raw = read_capped(project.content_dir / rel, settings.max_article_bytes, display)
+        except FileTooLarge as exc:  # it grew since it was first read
+            return index, "", unreadable(display, "file-too-large", str(exc)), None
+        return index, content_digest(raw), *pack(load_file(raw, rel, display, settings))
 
-    rendered = map_chunks(misses, render, lambda miss: len(miss[1]), project.cache_dir if write else None)
-    for done, (index, result) in enumerate(rendered, 1):
-        articles[index].result = result
-        cache.put(articles[index].digest + articles[index].rel, result)
+    rendered = map_chunks(misses, render, lambda miss: miss[1], project.cache_dir if write else None)
+    for done, (index, digest, result, body) in enumerate(rendered, 1):
+        article = articles[index]
+        article.digest = digest  # of the bytes rendered, should the file have changed since it was first read
+        article.result = cache.put(digest + article.rel, result, body) if digest else result
         if done % 200 == 0:
             report("render", done, len(misses))
+    cache.commit()  # the bodies are read back from the cache, by this process and by the helpers it forks
     return articles, len(misses)
 
 
@@ -119,6 +125,6 @@ def load_one(project: Project, rel: str, settings: RenderSettings, cache: Render
     except OSError:
         return None
     if raw is not None:
-        article.result = load_file(raw, rel, article.display, settings)
-        cache.put(article.digest + rel, article.result)
+        article.result = cache.put(article.digest + rel, load_file(raw, rel, article.display, settings))
+        cache.commit()
     return article

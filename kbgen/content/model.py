@@ -13,8 +13,10 @@ dated    — when it was last updated (`kbgen.content.dates` asks git)
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
+import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
 #: Where an article's date came from (`Article.updated_from`).
 FRONT_MATTER, GIT, FILE_TIME = "front matter", "git", "file time"
 
+#: A link's placeholder is its whole `href` value; an image's is its `src` value and the closing quote, which the
+#: image's attributes replace (`…png" width="…" height="…"`). Both start with NUL, which markdown-it never lets
+#: through from the text, so the scan jumps from one NUL to the next (a fifth of the time of `src="…` first).
+_PLACEHOLDER = re.compile(r'\x00(?:I(\d+)\x00"|L(\d+)\x00)')
+
 
 @dataclass
 class FileResult:
@@ -36,8 +43,33 @@ class FileResult:
     rendered: Rendered | None
     title: str
     title_html: str
-    ids: frozenset[str]
+    ids: frozenset[str] | Anchors  # every id a link's `#fragment` may name
     problems: list[tuple[str, int, str, str]]
+
+
+class Anchors:
+    """An article's ids in one string: a big site's articles have millions of them, and a set of strings costs
+    ten times what they spell. Asked only whether it has one (`kbgen.site.links`)."""
+
+    __slots__ = ("_joined",)
+
+    def __init__(self, ids: frozenset[str] | Anchors) -> None:
+        self._joined = ids._joined if isinstance(ids, Anchors) else "".join(f"\x00{i}" for i in sorted(ids)) + "\x00"
+
+    def __contains__(self, anchor: object) -> bool:
+        return isinstance(anchor, str) and f"\x00{anchor}\x00" in self._joined
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._joined.split("\x00")[1:-1])
+
+    def __len__(self) -> int:
+        return self._joined.count("\x00") - 1
+
+    def __getstate__(self) -> str:
+        return self._joined
+
+    def __setstate__(self, joined: str) -> None:
+        self._joined = joined
 
 
 @dataclass(eq=False)
@@ -51,10 +83,30 @@ class Article:
     # placed
     url: str = ""  # "billing/refunds/" (relative to the site root; "" is the home page)
     category: Category | None = None
-    html: str = ""  # body HTML with links resolved
+    #: Each link's URL and each image's attributes, in the body's order, NUL-separated (`kbgen.site.links`): what
+    #: `html` fills in. Two strings, not two lists of them: a big site has millions of links. None: it has neither.
+    resolved: tuple[str, str] | None = None
     related_links: list[Article] = field(default_factory=list)  # articles this one links to
     lang: str = ""  # the language it is published in (`kbgen.site.languages`)
     dated: tuple[dt.date, str] | None = None  # (date, where from), set by `kbgen.content.dates.date_articles`
+
+    @property
+    def html(self) -> str:
+        """The body HTML with links resolved, made when asked for: the rendered body stays in the render cache
+        (`kbgen.content.cache`) rather than in memory, so a big site's pages are never all held at once."""
+        rendered = self.result.rendered
+        if rendered is None:
+            return ""
+        if self.resolved is None:
+            return rendered.html
+        links, images = (joined.split("\x00") for joined in self.resolved)
+
+        def replace(m: re.Match) -> str:
+            if m.group(1) is not None:
+                return images[int(m.group(1))]
+            return html_lib.escape(links[int(m.group(2))], quote=True)
+
+        return _PLACEHOLDER.sub(replace, rendered.html)
 
     @property
     def meta(self) -> dict[str, Any]:

@@ -233,6 +233,11 @@ class Fragment(NamedTuple):
     sections: list[Section]
 
 
+def encode_fragment(fragment: Fragment) -> bytes:
+    """One article's fragment as its group's file holds it: the export encodes each as it reads the article."""
+    return _body(fragment)
+
+
 def _fragment_name(number: int, digest: str) -> str:
     return f"f/{base36(number)}.{digest}"
 
@@ -242,11 +247,14 @@ class FragmentGroup:
     """`f/<number>.<digest>.js`: the display data of the articles whose id // the manifest's `group` is `number`."""
 
     number: int
-    fragments: dict[int, Fragment]  # article id → its fragment
+    fragments: dict[int, Fragment | bytes]  # article id → its fragment, or it as `encode_fragment` made it
 
     def file(self) -> tuple[str, str, bytes]:
-        """(digest, name, the file): the manifest lists the digests, four characters each."""
-        body = _body({base36(doc): f for doc, f in self.fragments.items()})
+        """(digest, name, the file): the manifest lists the digests, four characters each. The body is a JSON
+        object with sorted keys, put together from each fragment's encoding."""
+        parts = sorted((base36(doc), f if isinstance(f, bytes) else encode_fragment(f))
+                       for doc, f in self.fragments.items())
+        body = b"{" + b",".join(_body(key) + b":" + encoded for key, encoded in parts) + b"}"
         digest = base36(int.from_bytes(hashlib.blake2b(body, digest_size=4).digest(), "big")).rjust(4, "0")[:4]
         name = _fragment_name(self.number, digest)
         return digest, name, _script(name, body)

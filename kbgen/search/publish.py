@@ -30,27 +30,33 @@ def store_for(config: Config, lang: str) -> Path:
 LinkedTo = Callable[[], dict[str, Counter[str]]]  # `linked_to`, made later
 
 
-def export_site(site: Site, config: Config, counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
+def export_site(site: Site, config: Config, counts: LinkedTo | None = None,
+                write: Callable[[str, bytes], None] | None = None) -> list[tuple[str, Export]]:
     """Export every language's index into its store and say where each goes. `counts()` is asked for last, once
     the index is made: the build forks the export before the links stage and hands it the counts when that
-    stage has worked them out (`kbgen.parallel.Alongside.give`); by default they are counted here."""
+    stage has worked them out (`kbgen.parallel.Alongside.give`); by default they are counted here. With
+    `write(path in the site, bytes)`, each file goes there as it is made, and what is returned holds no files,
+    only the bookkeeping."""
     def ranked(lang: str, articles: list[Article]) -> Callable[[], list[tuple[str, str]]]:
         return lambda: popular(articles, (counts() if counts else linked_to(site, config))[lang])
 
-    return [(folder, export(records(site, articles), store_for(config, lang), ranked(lang, articles), lang))
+    def writer(folder: str) -> Callable[[str, bytes], None] | None:
+        return (lambda rel, data: write(f"{folder}{rel}", data)) if write else None
+
+    return [(folder, export(records(site, articles), store_for(config, lang), ranked(lang, articles), lang,
+                            writer(folder)))
             for lang, folder, articles in languages(site, config)]
 
 
 def export_into(site: Site, config: Config, write: Callable[[str, bytes], None],
                 counts: LinkedTo | None = None) -> list[tuple[str, Export]]:
-    """Export every language's index and `write(path in the site, bytes)` each of its files (the build runs this
-    beside its links and pages, `kbgen.parallel.Alongside`, writing into the staged site: a file the last build
-    wrote alike is kept); what is returned holds no files, only the bookkeeping."""
-    exported = export_site(site, config, counts)
-    for folder, language in exported:
-        for rel, data in language.files.items():  # `manifest.js`, `s/…`, `f/…`
-            write(f"{folder}{rel}", data)
-        language.files = {}
+    """Export every language's index and `write(path in the site, bytes)` each of its files as it is made (the
+    build runs this beside its links and pages, `kbgen.parallel.Alongside`, writing into the staged site: a file
+    the last build wrote alike is kept)."""
+    exported = export_site(site, config, counts, write)
+    for _folder, language in exported:
+        language.write = None  # the other process's writer means nothing to the one this goes back to
+    return exported
     return exported
 
 

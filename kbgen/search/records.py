@@ -8,6 +8,7 @@ term, not one per section) and matches how readers judge a hit: the article that
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,10 +44,37 @@ def searchable(article: Article) -> bool:
     return article.meta.get("search", True) is not False
 
 
-def records(site: Site, articles: list[Article] | None = None) -> list[Record]:
+class Records(Sequence[Record]):
+    """Records made one at a time, as the export reads them: each reads its article's text from the render cache
+    (`kbgen.content.cache`), so a big site's records are never all in memory at once (issue 20). Their `keys`
+    cost nothing to list."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._articles = articles
+
+    @property
+    def keys(self) -> list[str]:
+        return [a.rel for a in self._articles]
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return record(self._articles[i])
+
+    def __iter__(self) -> Iterator[Record]:
+        return map(record, self._articles)
+
+
+def records(site: Site, articles: list[Article] | None = None) -> Records:
     """One record per searchable article, in source-path order (which is also the tie-break order)."""
     chosen = site.articles if articles is None else articles
-    return [record(a) for a in sorted(chosen, key=lambda a: a.rel) if searchable(a)]
+    return Records([a for a in sorted(chosen, key=lambda a: a.rel) if searchable(a)])
+
+
+def record_keys(chosen: Sequence[Record]) -> list[str]:
+    """The source paths of `chosen`, without making the records of `Records`."""
+    return chosen.keys if isinstance(chosen, Records) else [r.key for r in chosen]
 
 
 def record(article: Article) -> Record:

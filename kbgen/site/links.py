@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html as html_lib
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +19,6 @@ from kbgen.content.model import Article, Category, Site
 from kbgen.core.diagnostics import Diagnostics, Severity
 from kbgen.site.place import static_url, url_for_path
 from kbgen.site.suggestions import SuggestionIndex
-
-#: A link's placeholder is its whole `href` value; an image's is its `src` value and the closing quote, which the
-#: image's attributes replace (`…png" width="…" height="…"`). Both start with NUL, which markdown-it never lets
-#: through from the text, so the scan jumps from one NUL to the next (a fifth of the time of `src="…` first).
-_PLACEHOLDER = re.compile(r'\x00(?:I(\d+)\x00"|L(\d+)\x00)')
 
 
 @dataclass
@@ -107,7 +101,8 @@ class LinkResolver:
 
 
 def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagnostics) -> None:
-    """Fill in `article.html`: placeholders become relative URLs, images get their size."""
+    """Resolve the article's links and images (`article.resolved`: relative URLs, images' sizes), which its
+    `html` fills in."""
     rendered = article.result.rendered
     if rendered is None:
         return
@@ -116,13 +111,7 @@ def resolve_article(article: Article, resolver: LinkResolver, diagnostics: Diagn
                  for ref in rendered.links]
     image_tags = [_resolve_image(article, ref.target, ref.path, ref.line, base_dir, resolver, diagnostics)
                   for ref in rendered.images]
-
-    def replace(m: re.Match) -> str:
-        if m.group(1) is not None:
-            return image_tags[int(m.group(1))]
-        return html_lib.escape(link_urls[int(m.group(2))], quote=True)
-
-    article.html = _PLACEHOLDER.sub(replace, rendered.html) if (link_urls or image_tags) else rendered.html
+    article.resolved = ("\x00".join(link_urls), "\x00".join(image_tags)) if (link_urls or image_tags) else None
 
 
 def resolve_links(site: Site, content_dir: Path, report: Callable[[Article], Diagnostics],

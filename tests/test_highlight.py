@@ -17,7 +17,7 @@ from pygments.lexers import get_lexer_by_name
 
 from kbgen.markdown import fastlex
 from kbgen.markdown.firstchars import first_chars
-from kbgen.markdown.highlight import highlight, lexer_for
+from kbgen.markdown.highlight import highlight, lexer_for, spans
 
 TRICKY = [
     ("python", 'def f(x):\n    """Doc\n    string"""\n    return x < 1 and x > 0 & 1\n'),
@@ -58,7 +58,7 @@ def assert_same_as_pygments(blocks: list[tuple[str, str]]) -> int:
     for lang, code in blocks:
         if lexer_for(lang) is None:
             continue
-        assert highlight(code, _fast(lang.lower())) == pygments_highlight(code, _plain(lang.lower()), formatter), \
+        assert spans(code, _fast(lang.lower())) == pygments_highlight(code, _plain(lang.lower()), formatter), \
             (lang, code[:200])
         compared += 1
     return compared
@@ -93,13 +93,23 @@ def test_a_language_gets_the_faster_loop_after_much_code_and_not_before():
     lexer = get_lexer_by_name("cpp", stripnl=False, ensurenl=False)
     code = "int main() { return 0; }\n"
     for _ in range(fastlex.ACCELERATE_AFTER // len(code)):
-        highlight(code, lexer)
+        spans(code, lexer)
     assert "get_tokens_unprocessed" not in vars(lexer)
-    html = highlight(code * 2, lexer)
+    html = spans(code * 2, lexer)
     assert "get_tokens_unprocessed" in vars(lexer)
     assert html == pygments_highlight(code * 2, _plain("cpp"), HtmlFormatter(nowrap=True))
     for lang in ["c", "python", "js", "bash", "csharp", "html", "css"]:
         assert "get_tokens_unprocessed" in vars(_fast(lang)), lang
+
+
+def test_a_block_highlighted_again_comes_from_the_memo_and_only_for_its_own_language():
+    """The preview renders an article again on every save: its unchanged code blocks are not lexed again."""
+    code = "let total = price * 2; // 'x' < y\n"
+    js, python = lexer_for("js"), lexer_for("python")
+    first = highlight(code, js)
+    assert first == pygments_highlight(code, _plain("js"), HtmlFormatter(nowrap=True))
+    assert highlight(code, js) is first  # the very string: nothing was lexed
+    assert highlight(code, python) == pygments_highlight(code, _plain("python"), HtmlFormatter(nowrap=True)) != first
 
 
 def test_a_rule_is_left_out_at_a_character_only_where_it_cannot_match_there():

@@ -7,6 +7,7 @@ of highlighting a code-heavy site; a code block here is one pass over its tokens
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 
 from pygments.lexer import Lexer
@@ -30,7 +31,31 @@ def _lexer(lang: str) -> Lexer | None:
         return None
 
 
+#: The HTML of code blocks highlighted lately, by (lexer class, code), up to `_MEMO_CHARS` characters of HTML: the
+#: live preview renders an article again on every save, and most of its code blocks have not changed.
+_MEMO: OrderedDict[tuple[type, str], str] = OrderedDict()
+_MEMO_CHARS = 4_000_000
+_memo_size = 0
+
+
 def highlight(code: str, lexer: Lexer) -> str:
+    """`spans(code, lexer)`, from the memo when this process highlighted the same code in the same language
+    lately."""
+    global _memo_size
+    key = (type(lexer), code)  # every lexer is made with the same options (`_lexer`)
+    html = _MEMO.get(key)
+    if html is not None:
+        _MEMO.move_to_end(key)
+        return html
+    html = spans(code, lexer)
+    _MEMO[key] = html
+    _memo_size += len(html)
+    while _memo_size > _MEMO_CHARS:
+        _memo_size -= len(_MEMO.popitem(last=False)[1])
+    return html
+
+
+def spans(code: str, lexer: Lexer) -> str:
     """`code` as HTML spans: `<span class="k">const</span> x…`, each line's spans closed before its newline."""
     out: list[str] = []
     push = out.append

@@ -146,17 +146,25 @@ class SwitchOrTable(Kind):
         return table
 
 
-class Address(Str):
-    """Where a script is loaded from: an absolute URL, or a path from the site's host (a proxy, `/js/script.js`)."""
+class Matching(Str):
+    """A string of one strict form (`pattern`, matched whole once stripped); the error says what was `expected`."""
 
-    label = "an absolute URL (https://…, or //host/… as some snippets write it) or a path from the host's root"
+    pattern: re.Pattern[str]
+    expected: str
 
     def convert(self, value: Any) -> str:
         text = super().convert(value).strip()
-        if not re.match(r"^((https?:)?//[^/\s]+|/(?!/))\S*$", text):
-            raise ValueError(f"expected an absolute URL such as https://plausible.io/js/script.js or a path such as "
-                             f"/js/script.js, got {text!r}")
+        if not self.pattern.fullmatch(text):
+            raise ValueError(f"expected {self.expected}, got {text!r}")
         return text
+
+
+class Address(Matching):
+    """Where a script is loaded from: an absolute URL, or a path from the site's host (a proxy, `/js/script.js`)."""
+
+    label = "an absolute URL (https://…, or //host/… as some snippets write it) or a path from the host's root"
+    pattern = re.compile(r"((https?:)?//[^/\s]+|/(?!/))\S*")
+    expected = "an absolute URL such as https://plausible.io/js/script.js or a path such as /js/script.js"
 
 
 class ByteSizes(Kind):
@@ -194,17 +202,12 @@ def _byte_size(key: str, value: Any) -> int:
     return int(m.group(1)) * _SIZE_UNITS[(m.group(2) or "").lower()]
 
 
-class Color(Str):
+class Color(Matching):
     """A CSS colour written as hex, the one form that cannot smuggle other CSS into the page."""
 
     label = "a colour such as '#0b5cad'"
-
-    def convert(self, value: Any) -> str:
-        text = super().convert(value).strip()
-        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", text):
-            raise ValueError(f"expected a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment), "
-                             f"got {text!r}")
-        return text
+    pattern = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+    expected = "a hex colour such as '#0b5cad' (quoted, as # starts a YAML comment)"
 
 
 #: `listing_page_size` when kbgen.yml does not say: long listings continue on `page/2/` after this many.

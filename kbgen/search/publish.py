@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +38,10 @@ def export_site(site: Site, config: Config, counts: LinkedTo | None = None,
     stage has worked them out (`kbgen.parallel.Alongside.give`); by default they are counted here. With
     `write(path in the site, bytes)`, each file goes there as it is made, and what is returned holds no files,
     only the bookkeeping."""
+    counted = cache(counts or (lambda: linked_to(site, config)))  # once for every language
+
     def ranked(lang: str, articles: list[Article]) -> Callable[[], list[tuple[str, str]]]:
-        return lambda: popular(articles, (counts() if counts else linked_to(site, config))[lang])
+        return lambda: popular(articles, counted()[lang])
 
     def writer(folder: str) -> Callable[[str, bytes], None] | None:
         return (lambda rel, data: write(f"{folder}{rel}", data)) if write else None
